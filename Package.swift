@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "homeward",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "HomewardLMDB", targets: ["HomewardLMDB"]),
+        .library(name: "HomewardStore", targets: ["HomewardStore"]),
+        .library(name: "HomewardTesting", targets: ["HomewardTesting"]),
+        .executable(name: "homeward", targets: ["HomewardCLI"]),
+        .executable(name: "homeward-bench", targets: ["HomewardBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "HomewardCLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"]), .brew(["lmdb"])]
+        ),
+        .target(
+            name: "HomewardLMDB",
+            dependencies: [
+                "HomewardCLMDB",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "HomewardStore",
+            dependencies: [
+                "HomewardLMDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "HomewardTesting",
+            dependencies: ["HomewardStore"],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "HomewardCLI",
+            dependencies: [
+                "HomewardStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "HomewardBenchmarks",
+            dependencies: ["HomewardStore", "HomewardLMDB", "HomewardCLMDB"],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "HomewardStoreProbe",
+            dependencies: ["HomewardStore"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "HomewardLMDBTests",
+            dependencies: ["HomewardLMDB", "HomewardTesting"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "HomewardStoreTests",
+            dependencies: ["HomewardStore", "HomewardTesting", "HomewardStoreProbe"],
+            swiftSettings: settings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,62 @@
+/// A finite `AsyncSequence` of events, read one page per short read transaction.
+///
+/// Made by ``EventStore/readAll(from:through:pageSize:)`` and
+/// ``EventStore/readStream(_:from:pageSize:)``. No read transaction stays open between pages, so a
+/// replay of millions of events never pins old pages of the file. Iteration ends at the last event
+/// it finds and stops early, throwing `CancellationError`, when the task is cancelled.
+public struct EventSequence: AsyncSequence, Sendable {
+    public typealias Element = RecordedEvent
+
+    enum Source: Sendable {
+        case all(from: UInt64, through: UInt64)
+        case stream(StreamID, from: UInt64)
+    }
+
+    let store: EventStore
+    let source: Source
+    let pageSize: Int
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(store: store, source: source, pageSize: Swift.max(1, pageSize))
+    }
+
+    /// Reads the next page when the current one is used up.
+    public struct Iterator: AsyncIteratorProtocol {
+        let store: EventStore
+        var source: Source
+        let pageSize: Int
+        var page: [RecordedEvent] = []
+        var index = 0
+        var isFinished = false
+
+        init(store: EventStore, source: Source, pageSize: Int) {
+            self.store = store
+            self.source = source
+            self.pageSize = pageSize
+        }
+
+        public mutating func next() async throws -> RecordedEvent? {
+            if index == page.count {
+                if isFinished { return nil }
+                try Task.checkCancellation()
+                switch source {
+                case .all(let from, let through):
+                    page = try store.read("reading from position \(from)") {
+                        try store.storage.events(from: from, through: through, limit: pageSize, in: $0)
+                    }
+                    if let last = page.last { source = .all(from: last.position + 1, through: through) }
+                case .stream(let stream, let from):
+                    page = try store.read("reading stream '\(stream)'") {
+                        try store.storage.streamEvents(stream, from: from, limit: pageSize, in: $0)
+                    }
+                    if let last = page.last { source = .stream(stream, from: last.version + 1) }
+                }
+                index = 0
+                if page.count < pageSize { isFinished = true }
+                if page.isEmpty { return nil }
+            }
+            defer { index += 1 }
+            return page[index]
+        }
+    }
+}

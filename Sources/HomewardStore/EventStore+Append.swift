@@ -1,0 +1,72 @@
+import HomewardLMDB
+
+extension EventStore {
+    /// Appends events to a stream, atomically, and waits until they are durable.
+    ///
+    /// All events of one call are written in one transaction, or none is. If every event's id is
+    /// already stored in this stream in this order (a retry of an append that succeeded), nothing
+    /// is written and the original positions come back with
+    /// ``AppendResult/wasAlreadyStored`` set; a batch that only partly overlaps stored ids fails.
+    ///
+    /// This call blocks the calling thread for the commit. From `async` code, use the `async`
+    /// overload, which groups concurrent appends into one commit.
+    /// - Parameters:
+    ///   - events: The events, in order. At least one.
+    ///   - stream: The stream to append to.
+    ///   - expectedVersion: The version the stream must be at.
+    /// - Returns: The positions and the stream's new version.
+    /// - Throws: ``EventStoreError``: ``EventStoreError/Code/wrongExpectedVersion`` (with the
+    ///   stream's actual version), ``EventStoreError/Code/idempotencyConflict``,
+    ///   ``EventStoreError/Code/invalidEvent``, ``EventStoreError/Code/diskFull``, …
+    @discardableResult
+    public func append(
+        _ events: [NewEvent],
+        to stream: StreamID,
+        expectedVersion: ExpectedVersion = .any
+    ) throws -> AppendResult {
+        try ensureWritable()
+        let request = AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion)
+        let outcome: Result<AppendResult, EventStoreError>
+        do {
+            outcome = try storage.environment.write { transaction in
+                var head = try storage.head(in: transaction)
+                return try storage.apply(request, head: &head, now: options.clock(), in: transaction)
+            }
+        } catch {
+            throw EventStore.storageError(error, while: "the append to '\(stream)'")
+        }
+        let result = try outcome.get()
+        if !result.wasAlreadyStored { notifier.notify() }
+        return result
+    }
+
+    /// Appends events to a stream through the store's single writer, which commits concurrent
+    /// appends together (group commit), and returns once the commit is durable.
+    ///
+    /// Each append is still checked and applied on its own: a failing append fails alone. Once
+    /// submitted, an append is not withdrawn when the calling task is cancelled.
+    /// - Parameters:
+    ///   - events: The events, in order. At least one.
+    ///   - stream: The stream to append to.
+    ///   - expectedVersion: The version the stream must be at.
+    /// - Returns: The positions and the stream's new version.
+    /// - Throws: ``EventStoreError``, as the synchronous overload.
+    @discardableResult
+    public func append(
+        _ events: [NewEvent],
+        to stream: StreamID,
+        expectedVersion: ExpectedVersion = .any
+    ) async throws -> AppendResult {
+        try ensureWritable()
+        let request = AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion)
+        return try await withCheckedThrowingContinuation { continuation in
+            writer.submit(GroupCommitWriter.Pending(request: request, continuation: continuation))
+        }
+    }
+
+    private func ensureWritable() throws(EventStoreError) {
+        if options.readOnly {
+            throw EventStoreError(.readOnly, "the store at \(path) was opened read-only")
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import HomewardLMDB
+
+extension EventStore {
+    /// Walks the whole log, recomputes every chain hash and checks every index against it.
+    ///
+    /// Checks, for each record: its key follows the previous one without a gap; it decodes; it
+    /// names its own position; it was not recorded earlier than the record before; its hash is
+    /// SHA-256 of the previous hash and its canonical bytes; the stream index, the event-id index
+    /// and the recorded-time index point back at it. Then that stream versions are gapless and the
+    /// indexes hold nothing else. With `expected`, also that the log still holds that head: the
+    /// record at its position has its hash, so nothing up to it was rewritten or truncated.
+    ///
+    /// Reads in pages of short read transactions, so appends may go on meanwhile; records appended
+    /// after the walk started are not checked.
+    /// - Parameters:
+    ///   - expected: A head kept elsewhere, to prove the log's prefix.
+    ///   - progress: Called after each page with the positions checked and the head being walked to.
+    /// - Returns: What was checked and the first problem of each kind.
+    /// - Throws: ``EventStoreError`` only when the store cannot be read at all.
+    public func verify(
+        expecting expected: StoreHead? = nil,
+        progress: ((_ checked: UInt64, _ total: UInt64) -> Void)? = nil
+    ) throws -> VerificationReport {
+        var report = VerificationReport()
+        let end = try read("reading the head") { try storage.head(in: $0).position }
+        var previousHash = [UInt8](repeating: 0, count: StorageLayout.hashSize)
+        var previousRecordedAt: Timestamp?
+        var streamVersions: [String: UInt64] = [:]
+        var lastPositionAtTime: [(time: Timestamp, position: UInt64)] = []
+        var expectedKey: UInt64 = 1
+        var headReached = report.head
+
+        while expectedKey <= end {
+            let done = try read("verifying from position \(expectedKey)") { transaction -> Bool in
+                let cursor = try transaction.cursor(storage.log)
+                var entry = try cursor.seek(atLeast: BigEndian.bytes(expectedKey))
+                var checkedInPage = 0
+                while let current = entry, checkedInPage < 8192 {
+                    let key = BigEndian.uint64(current.key)
+                    if key > end { return true }
+                    if key != expectedKey {
+                        report.record(.gap, at: expectedKey, "position \(expectedKey) is missing; the next record is at \(key)")
+                    }
+                    checkRecord(current.value, key: key, report: &report, previousHash: &previousHash,
+                                previousRecordedAt: &previousRecordedAt, streamVersions: &streamVersions,
+                                timeRuns: &lastPositionAtTime, transaction: transaction)
+                    headReached = StoreHead(position: key, hash: Envelope.storedHash(of: current.value), recordedAt: previousRecordedAt)
+                    report.eventsChecked += 1
+                    expectedKey = key + 1
+                    checkedInPage += 1
+                    entry = try cursor.next()
+                }
+                return entry == nil
+            }
+            progress?(expectedKey - 1, end)
+            if done { break }
+        }
+        if expectedKey <= end {
+            report.record(.gap, at: expectedKey, "the log ends at position \(expectedKey - 1) but its head was \(end)")
+        }
+        report.head = headReached
+        report.streamsChecked = streamVersions.count
+        try checkIndexTotals(&report, end: end, streamVersions: streamVersions, timeRuns: lastPositionAtTime)
+        if let expected { try checkExpectedHead(expected, report: &report) }
+        return report
+    }
+
+    private func checkRecord(
+        _ value: UnsafeRawBufferPointer,
+        key: UInt64,
+        report: inout VerificationReport,
+        previousHash: inout [UInt8],
+        previousRecordedAt: inout Timestamp?,
+        streamVersions: inout [String: UInt64],
+        timeRuns: inout [(time: Timestamp, position: UInt64)],
+        transaction: Transaction
+    ) {
+        let storedHash = Envelope.storedHash(of: value)
+        defer { previousHash = storedHash }
+        let event: RecordedEvent
+        do {
+            event = try Envelope.decode(value)
+        } catch {
+            report.record(.undecodable, at: key, "the record cannot be decoded: \(error)")
+            return
+        }
+        if event.position != key {
+            report.record(.positionMismatch, at: key, "the record says it is at position \(event.position)")
+        }
+        let computed = Envelope.chainHash(previous: previousHash, canonical: Envelope.canonicalBytes(of: value))
+        if computed != storedHash {
+            report.record(.hashMismatch, at: key, "the stored hash \(storedHash.hexString) is not the chain hash of the record's bytes (\(computed.hexString)): the record was changed")
+        }
+        if let previous = previousRecordedAt, event.recordedAt < previous {
+            report.record(.recordedAtRegression, at: key, "recorded at \(event.recordedAt), before the previous record (\(previous))")
+        }
+        previousRecordedAt = event.recordedAt
+        if let last = timeRuns.last, last.time == event.recordedAt {
+            timeRuns[timeRuns.count - 1].position = key
+        } else {
+            timeRuns.append((event.recordedAt, key))
+            if timeRuns.count > 1 {
+                checkTimeRun(timeRuns[timeRuns.count - 2], report: &report, transaction: transaction)
+                timeRuns.removeFirst(timeRuns.count - 1)
+            }
+        }
+        let expectedVersion = streamVersions[event.stream.rawValue, default: 0] + 1
+        if event.version != expectedVersion {
+            report.record(.streamIndex, at: key, "stream '\(event.stream)' jumps from version \(expectedVersion - 1) to \(event.version)")
+        }
+        streamVersions[event.stream.rawValue] = event.version
+        do {
+            if let state = try storage.streamState(event.stream, in: transaction) {
+                let indexed = try transaction.get(
+                    storage.streamEvents,
+                    key: BigEndian.streamEventKey(streamNumber: state.number, version: event.version)
+                ).map { $0.withUnsafeBytes { BigEndian.uint64($0) } }
+                if indexed != key {
+                    report.record(.streamIndex, at: key, "the stream index maps '\(event.stream)' version \(event.version) to \(indexed.map(String.init) ?? "nothing")")
+                }
+            } else {
+                report.record(.streamIndex, at: key, "stream '\(event.stream)' is missing from the stream index")
+            }
+            let indexedPosition = try storage.storedPosition(of: event.eventId, in: transaction)
+            if indexedPosition != key {
+                report.record(.eventIdIndex, at: key, "the id index maps \(event.eventId.uuidString.lowercased()) to \(indexedPosition.map(String.init) ?? "nothing")")
+            }
+        } catch {
+            report.record(.streamIndex, at: key, "the indexes cannot be read: \(error)")
+        }
+    }
+
+    private func checkTimeRun(
+        _ run: (time: Timestamp, position: UInt64),
+        report: inout VerificationReport,
+        transaction: Transaction
+    ) {
+        let indexed = try? transaction.get(storage.recordedAt, key: BigEndian.bytes(run.time))
+        let position = indexed.flatMap { $0 }.map { $0.withUnsafeBytes { BigEndian.uint64($0) } }
+        if position != run.position {
+            report.record(.recordedAtIndex, at: run.position, "the recorded-time index maps \(run.time) to \(position.map(String.init) ?? "nothing"), not to \(run.position)")
+        }
+    }
+
+    private func checkIndexTotals(
+        _ report: inout VerificationReport,
+        end: UInt64,
+        streamVersions: [String: UInt64],
+        timeRuns: [(time: Timestamp, position: UInt64)]
+    ) throws {
+        try read("checking the indexes") { transaction in
+            if let last = timeRuns.last { checkTimeRun(last, report: &report, transaction: transaction) }
+            let head = try storage.head(in: transaction).position
+            guard head == end else { return }  // appends went on; totals would not compare
+            let idCount = try transaction.count(storage.eventIds)
+            if idCount != Int(end) {
+                report.record(.eventIdIndex, at: nil, "the id index holds \(idCount) entries for \(end) records")
+            }
+            let streamEventCount = try transaction.count(storage.streamEvents)
+            if streamEventCount != Int(end) {
+                report.record(.streamIndex, at: nil, "the stream index holds \(streamEventCount) entries for \(end) records")
+            }
+            let streamCount = try transaction.count(storage.streams)
+            if streamCount != streamVersions.count {
+                report.record(.streamIndex, at: nil, "the stream index lists \(streamCount) streams; the log holds \(streamVersions.count)")
+            }
+            for (name, version) in streamVersions {
+                let state = try storage.streamState(StreamID(unchecked: name), in: transaction)
+                if state?.version != version {
+                    report.record(.streamIndex, at: nil, "the stream index says '\(name)' is at version \(state.map { String($0.version) } ?? "none"); the log holds \(version) events")
+                }
+            }
+            let timeCount = try transaction.count(storage.recordedAt)
+            if report.problemCounts[.recordedAtIndex] == nil, timeCount > Int(end) {
+                report.record(.recordedAtIndex, at: nil, "the recorded-time index holds \(timeCount) entries, more than the \(end) records")
+            }
+        }
+    }
+
+    private func checkExpectedHead(_ expected: StoreHead, report: inout VerificationReport) throws {
+        guard expected.position > 0 else { return }
+        let stored = try read("reading position \(expected.position)") { transaction in
+            try transaction.get(storage.log, key: BigEndian.bytes(expected.position)).map { Envelope.storedHash(of: $0.withUnsafeBytes { $0 }) }
+        }
+        guard let stored else {
+            report.record(.headMismatch, at: expected.position, "the log ends at position \(report.head.position), before the expected head at \(expected.position): it was truncated")
+            return
+        }
+        if stored != expected.hash {
+            report.record(.headMismatch, at: expected.position, "the hash at position \(expected.position) is \(stored.hexString), not the expected \(expected.hash.hexString): the log was rewritten")
+        }
+    }
+}

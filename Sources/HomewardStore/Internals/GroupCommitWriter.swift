@@ -1,0 +1,107 @@
+import Dispatch
+import Foundation
+import HomewardLMDB
+import Synchronization
+
+/// The single writer behind `async` appends: it takes every append waiting in its queue, writes
+/// them in one LMDB transaction, commits once (one fsync for all) and only then answers each caller.
+///
+/// Each append is checked on its own (expected version, idempotency): one that fails is answered
+/// with its error and leaves the others of the group untouched.
+final class GroupCommitWriter: Sendable {
+    struct Pending: Sendable {
+        let request: AppendRequest
+        let continuation: CheckedContinuation<AppendResult, any Error>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var isRunning = false
+        var isStopping = false
+    }
+
+    private let storage: LogStorage
+    private let clock: @Sendable () -> Timestamp
+    private let limit: Int
+    private let state = Mutex(State())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let notifier: AppendNotifier
+
+    init(storage: LogStorage, notifier: AppendNotifier, clock: @escaping @Sendable () -> Timestamp, limit: Int) {
+        self.storage = storage
+        self.notifier = notifier
+        self.clock = clock
+        self.limit = max(1, limit)
+    }
+
+    func submit(_ pending: Pending) {
+        let mustStart = state.withLock { state -> Bool in
+            state.queue.append(pending)
+            defer { state.isRunning = true }
+            return !state.isRunning
+        }
+        if mustStart {
+            let thread = Thread { [self] in run() }
+            thread.name = "homeward-writer"
+            thread.start()
+        }
+        wakeUp.signal()
+    }
+
+    /// Lets the thread finish what is queued and end.
+    func stop() {
+        state.withLock { $0.isStopping = true }
+        wakeUp.signal()
+    }
+
+    private func run() {
+        while true {
+            wakeUp.wait()
+            while true {
+                let (batch, shouldEnd) = takeBatch()
+                if batch.isEmpty {
+                    if shouldEnd { return }
+                    break
+                }
+                commit(batch)
+            }
+        }
+    }
+
+    private func takeBatch() -> ([Pending], Bool) {
+        state.withLock { state in
+            var events = 0
+            var count = 0
+            for pending in state.queue {
+                if count > 0 && events + pending.request.events.count > limit { break }
+                events += pending.request.events.count
+                count += 1
+            }
+            let batch = Array(state.queue.prefix(count))
+            state.queue.removeFirst(count)
+            if batch.isEmpty && state.isStopping { state.isRunning = false }
+            return (batch, state.isStopping)
+        }
+    }
+
+    private func commit(_ batch: [Pending]) {
+        let outcomes: [Result<AppendResult, EventStoreError>]
+        do {
+            outcomes = try storage.environment.write { transaction in
+                var head = try storage.head(in: transaction)
+                let now = clock()
+                return try batch.map { try storage.apply($0.request, head: &head, now: now, in: transaction) }
+            }
+        } catch {
+            let failure = EventStore.storageError(error, while: "the append")
+            for pending in batch { pending.continuation.resume(throwing: failure) }
+            return
+        }
+        if outcomes.contains(where: { (try? $0.get())?.wasAlreadyStored == false }) {
+            notifier.notify()
+        }
+        for (pending, outcome) in zip(batch, outcomes) {
+            pending.continuation.resume(with: outcome.mapError { $0 as any Error })
+        }
+    }
+}

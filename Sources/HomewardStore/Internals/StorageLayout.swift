@@ -1,0 +1,47 @@
+/// Names and key encodings of the store's LMDB databases (see `Docs/storage-format.md`).
+enum StorageLayout {
+    /// The store format this code writes and the newest it reads.
+    static let formatVersion: UInt32 = 1
+
+    static let meta = "meta"
+    static let log = "log"
+    static let streams = "streams"
+    static let streamEvents = "stream-events"
+    static let eventIds = "event-ids"
+    static let recordedAt = "recorded-at"
+
+    static let formatKey = Array("format".utf8)
+    static let createdKey = Array("created".utf8)
+
+    /// Size of the chain hash at the end of every log value.
+    static let hashSize = 32
+}
+
+/// Big-endian byte encodings, so that LMDB's byte order equals numeric order.
+enum BigEndian {
+    @inline(__always)
+    static func bytes(_ value: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian) { Array($0) }
+    }
+
+    @inline(__always)
+    static func uint64(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0) -> UInt64 {
+        UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// Signed instants flip the sign bit so that negative values sort first.
+    @inline(__always)
+    static func bytes(_ timestamp: Timestamp) -> [UInt8] {
+        bytes(UInt64(bitPattern: timestamp.microsecondsSinceEpoch) ^ (1 << 63))
+    }
+
+    @inline(__always)
+    static func timestamp(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: Int64(bitPattern: uint64(buffer, at: offset) ^ (1 << 63)))
+    }
+
+    @inline(__always)
+    static func streamEventKey(streamNumber: UInt64, version: UInt64) -> [UInt8] {
+        bytes(streamNumber) + bytes(version)
+    }
+}

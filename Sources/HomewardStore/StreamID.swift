@@ -1,0 +1,47 @@
+/// The name of a stream: the events of one case (`case-…`), one person (`person-…`) or any other
+/// thing whose history is kept together and versioned.
+///
+/// A stream name is 1 to 200 bytes of UTF-8 without control characters.
+public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The longest stream name, in UTF-8 bytes.
+    public static let maximumLength = 200
+
+    /// The name as text.
+    public let rawValue: String
+
+    /// Creates a stream id, checking the name.
+    /// - Parameter rawValue: The stream's name.
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/invalidEvent`` when the name is
+    ///   empty, too long or holds control characters.
+    public init(validating rawValue: String) throws(EventStoreError) {
+        let length = rawValue.utf8.count
+        guard length > 0 else {
+            throw EventStoreError(.invalidEvent, "a stream name must not be empty")
+        }
+        guard length <= StreamID.maximumLength else {
+            throw EventStoreError(
+                .invalidEvent,
+                "stream name '\(rawValue.prefix(40))…' is \(length) bytes long; the limit is \(StreamID.maximumLength)"
+            )
+        }
+        guard !rawValue.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw EventStoreError(.invalidEvent, "stream name '\(rawValue.debugDescription)' holds a control character")
+        }
+        self.rawValue = rawValue
+    }
+
+    /// Creates a stream id from a literal. A literal that is not a valid name stops the program.
+    public init(stringLiteral value: String) {
+        do {
+            try self.init(validating: value)
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }
+
+    init(unchecked rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: StreamID, rhs: StreamID) -> Bool { lhs.rawValue < rhs.rawValue }
+}

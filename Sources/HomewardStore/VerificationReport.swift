@@ -1,0 +1,67 @@
+/// What ``EventStore/verify(expecting:progress:)`` checked and the first problem of each kind.
+public struct VerificationReport: Sendable, Hashable {
+    /// A kind of problem verification can find.
+    public struct Kind: Hashable, Sendable, CustomStringConvertible, Comparable {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
+        public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.name < rhs.name }
+
+        /// A position is missing or out of order in the log.
+        public static let gap = Kind("gap")
+        /// A record cannot be decoded.
+        public static let undecodable = Kind("undecodable")
+        /// A record's stored hash is not SHA-256 of the previous hash and its bytes.
+        public static let hashMismatch = Kind("hashMismatch")
+        /// A record says it is at another position than its key.
+        public static let positionMismatch = Kind("positionMismatch")
+        /// A record was recorded earlier than the record before it.
+        public static let recordedAtRegression = Kind("recordedAtRegression")
+        /// A stream's versions have a gap, or the stream index disagrees with the log.
+        public static let streamIndex = Kind("streamIndex")
+        /// The event-id index disagrees with the log.
+        public static let eventIdIndex = Kind("eventIdIndex")
+        /// The recorded-time index disagrees with the log.
+        public static let recordedAtIndex = Kind("recordedAtIndex")
+        /// The log does not match the head kept elsewhere: rewritten or truncated.
+        public static let headMismatch = Kind("headMismatch")
+    }
+
+    /// One problem: what, where, and a sentence about it.
+    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+        /// What kind of problem it is.
+        public var kind: Kind
+        /// The log position concerned, when there is one.
+        public var position: UInt64?
+        /// What is wrong.
+        public var message: String
+
+        public var description: String {
+            position.map { "position \($0): \(message)" } ?? message
+        }
+    }
+
+    /// How many records were checked.
+    public var eventsChecked: UInt64 = 0
+    /// How many streams were checked.
+    public var streamsChecked: Int = 0
+    /// The head verification reached.
+    public var head = StoreHead(position: 0, hash: [UInt8](repeating: 0, count: 32), recordedAt: nil)
+    /// The first problem of each kind, in the order found.
+    public var problems: [Problem] = []
+    /// How many problems of each kind were found.
+    public var problemCounts: [Kind: Int] = [:]
+
+    /// `true` when no problem was found.
+    public var isSound: Bool { problems.isEmpty }
+
+    /// The first problem found, if any.
+    public var firstProblem: Problem? { problems.first }
+
+    mutating func record(_ kind: Kind, at position: UInt64?, _ message: String) {
+        if problemCounts[kind, default: 0] == 0 {
+            problems.append(Problem(kind: kind, position: position, message: message))
+        }
+        problemCounts[kind, default: 0] += 1
+    }
+}
