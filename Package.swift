@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HomewardStoreTests",
-            dependencies: ["HomewardStore", "HomewardTesting", "HomewardStoreProbe"],
+            dependencies: ["HomewardStore", "HomewardLMDB", "HomewardTesting", "HomewardStoreProbe"],
             swiftSettings: settings
         ),
     ],

@@ -79,7 +79,7 @@ public final class EventStore: Sendable {
         self.storage = try EventStore.openStorage(environment, isNew: isNew, options: options)
         self.writer = GroupCommitWriter(storage: storage, notifier: notifier, clock: options.clock, limit: options.groupCommitLimit)
         let head = try storage.environment.read { try storage.head(in: $0) }
-        logger.info(
+        logger.debug(
             "opened event store",
             metadata: ["path": "\(self.path)", "head": "\(head.position)", "readOnly": "\(options.readOnly)"]
         )

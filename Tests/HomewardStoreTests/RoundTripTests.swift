@@ -1,0 +1,78 @@
+import Foundation
+import HomewardStore
+import HomewardTesting
+import Testing
+
+struct RoundTripTests {
+    @Test func tenThousandEventsComeBackWithEveryFieldIntact() async throws {
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            var written: [(stream: StreamID, event: NewEvent)] = []
+            let base = Timestamp(rfc3339: "2026-01-01T00:00:00.123456Z")!
+            for batch in 0..<100 {
+                let stream = try StreamID(validating: "case-\(batch % 17)")
+                var events: [NewEvent] = []
+                for index in 0..<100 {
+                    let number = batch * 100 + index
+                    events.append(NewEvent(
+                        type: ["ReportReceived", "PickedUp", "Admitted", "TracingNoticePublished"][number % 4],
+                        schemaVersion: UInt32(1 + number % 3),
+                        eventId: number % 2 == 0 ? UUID() : UUID.timeOrdered(),
+                        occurredAt: base.adding(seconds: Int64(number * 37 - 50_000)),
+                        recordedAt: base.adding(seconds: Int64(number)),
+                        actor: EventActor(id: "worker-\(number % 11)", role: ["outreach", "station", "tracer"][number % 3], org: "站-\(number % 5)"),
+                        correlationId: number % 5 == 0 ? nil : "corr-\(number / 10)",
+                        causationId: number % 7 == 0 ? nil : "cause-\(number - 1)",
+                        payload: Payload(
+                            codec: number % 2 == 0 ? .json : .binary,
+                            bytes: (0..<(number % 300)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ number) }
+                        )
+                    ))
+                }
+                try await store.append(events, to: stream)
+                written += events.map { (stream, $0) }
+            }
+            var read: [RecordedEvent] = []
+            for try await event in store.readAll(pageSize: 777) { read.append(event) }
+            #expect(read.count == 10_000)
+            var versions: [StreamID: UInt64] = [:]
+            for (index, (stream, event)) in written.enumerated() {
+                let stored = read[index]
+                versions[stream, default: 0] += 1
+                #expect(stored.position == UInt64(index + 1))
+                #expect(stored.stream == stream)
+                #expect(stored.version == versions[stream])
+                #expect(stored.type == event.type)
+                #expect(stored.schemaVersion == event.schemaVersion)
+                #expect(stored.eventId == event.eventId)
+                #expect(stored.occurredAt == event.occurredAt)
+                #expect(stored.recordedAt == event.recordedAt)
+                #expect(stored.actor == event.actor)
+                #expect(stored.correlationId == event.correlationId)
+                #expect(stored.causationId == event.causationId)
+                #expect(stored.payload == event.payload)
+                #expect(stored.hash.count == 32)
+            }
+            let syncRead = try store.events(from: 1, limit: 20_000)
+            #expect(syncRead == read)
+            var streamRead: [RecordedEvent] = []
+            for try await event in store.readStream("case-3", from: 50, pageSize: 64) { streamRead.append(event) }
+            #expect(streamRead == read.filter { $0.stream == "case-3" && $0.version >= 50 })
+            #expect(try store.event(withId: written[4321].event.eventId) == read[4321])
+            #expect(try store.verify().isSound)
+        }
+    }
+
+    @Test func headIsTheLastRecordsPositionAndHash() throws {
+        try withTemporaryEventStore { store in
+            #expect(try store.head().position == 0)
+            #expect(try store.head().hash == [UInt8](repeating: 0, count: 32))
+            try store.append([.sample(index: 1), .sample(index: 2)], to: "case-1")
+            let head = try store.head()
+            let last = try #require(try store.event(at: 2))
+            #expect(head.position == 2)
+            #expect(head.hash == last.hash)
+            #expect(head.recordedAt == last.recordedAt)
+            #expect(try store.event(at: 1)?.hash != last.hash)
+        }
+    }
+}
