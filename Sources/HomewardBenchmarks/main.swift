@@ -1,1 +1,253 @@
-print("x")
+// homeward-bench: the store's figures beside raw LMDB measured on the same machine in the same run.
+//
+//   swift run -c release homeward-bench [--events N] [--out FILE.json] [--keep DIR]
+//
+// Raw LMDB runs straight through the C API, with the same value sizes, key encoding and
+// durability as the store, so each ratio says what the store's extra work costs.
+import Foundation
+import HomewardCLMDB
+import HomewardStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Figure: Codable {
+    var name: String
+    var raw: Double?
+    var store: Double
+    var unit: String
+    var goal: String
+    var ratio: Double? { raw.map { store / $0 } }
+    var peakMemoryMB: Double
+}
+
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+}
+let eventCount = Int(option("--events") ?? "") ?? 1_000_000
+let durableCount = Int(option("--durable") ?? "") ?? 2_000
+let outPath = option("--out")
+let workDirectory = option("--keep") ?? NSTemporaryDirectory() + "homeward-bench-\(getpid())"
+try? FileManager.default.removeItem(atPath: workDirectory)
+try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+defer { if option("--keep") == nil { try? FileManager.default.removeItem(atPath: workDirectory) } }
+
+var figures: [Figure] = []
+
+func peakMemoryMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func asyncSeconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return right ? fill + text : text + fill
+}
+
+@MainActor func report(_ name: String, raw: Double?, store: Double, unit: String = "events/s", goal: String) {
+    let figure = Figure(name: name, raw: raw, store: store, unit: unit, goal: goal, peakMemoryMB: peakMemoryMB())
+    figures.append(figure)
+    let rawText = raw.map { String(format: "%12.0f", $0) } ?? String(repeating: " ", count: 12)
+    let ratioText = figure.ratio.map { String(format: "%6.2f", $0) } ?? "      "
+    print(
+        pad(name, 40) + " " + rawText + " " + String(format: "%12.0f", store) + " " + ratioText + "  " + pad(unit, 9)
+            + String(format: " %7.0f MB", figure.peakMemoryMB) + "  goal: " + goal
+    )
+}
+
+// MARK: Raw LMDB
+
+func rawCheck(_ code: Int32, _ what: String) {
+    if code != 0 {
+        fatalError("\(what) failed: \(String(cString: mdb_strerror(code)))")
+    }
+}
+
+final class RawEnvironment {
+    var environment: OpaquePointer?
+    var database = MDB_dbi()
+
+    init(path: String) {
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        rawCheck(mdb_env_create(&environment), "mdb_env_create")
+        rawCheck(mdb_env_set_mapsize(environment, 64 << 30), "mdb_env_set_mapsize")
+        rawCheck(mdb_env_set_maxdbs(environment, 4), "mdb_env_set_maxdbs")
+        rawCheck(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o600), "mdb_env_open")
+        var transaction: OpaquePointer?
+        rawCheck(mdb_txn_begin(environment, nil, 0, &transaction), "mdb_txn_begin")
+        rawCheck(mdb_dbi_open(transaction, "log", UInt32(MDB_CREATE), &database), "mdb_dbi_open")
+        rawCheck(mdb_txn_commit(transaction), "mdb_txn_commit")
+    }
+
+    deinit { mdb_env_close(environment) }
+
+    func append(from first: Int, count: Int, perTransaction: Int, value: [UInt8]) {
+        var next = first
+        let end = first + count
+        var value = value
+        while next < end {
+            var transaction: OpaquePointer?
+            rawCheck(mdb_txn_begin(environment, nil, 0, &transaction), "mdb_txn_begin")
+            let stop = min(end, next + perTransaction)
+            while next < stop {
+                var key = UInt64(next + 1).bigEndian
+                withUnsafeMutableBytes(of: &key) { keyBytes in
+                    value.withUnsafeMutableBytes { valueBytes in
+                        var keyValue = MDB_val(mv_size: 8, mv_data: keyBytes.baseAddress)
+                        var dataValue = MDB_val(mv_size: valueBytes.count, mv_data: valueBytes.baseAddress)
+                        rawCheck(mdb_put(transaction, database, &keyValue, &dataValue, UInt32(MDB_APPEND)), "mdb_put")
+                    }
+                }
+                next += 1
+            }
+            rawCheck(mdb_txn_commit(transaction), "mdb_txn_commit")
+        }
+    }
+
+    /// Walks every entry and touches its bytes, as a reader must.
+    func scan() -> (count: Int, checksum: UInt64) {
+        var transaction: OpaquePointer?
+        rawCheck(mdb_txn_begin(environment, nil, UInt32(MDB_RDONLY), &transaction), "mdb_txn_begin")
+        var cursor: OpaquePointer?
+        rawCheck(mdb_cursor_open(transaction, database, &cursor), "mdb_cursor_open")
+        var key = MDB_val()
+        var value = MDB_val()
+        var count = 0
+        var checksum: UInt64 = 0
+        var code = mdb_cursor_get(cursor, &key, &value, MDB_FIRST)
+        while code == 0 {
+            count += 1
+            checksum &+= UInt64(value.mv_size) &+ UInt64(value.mv_data.load(fromByteOffset: value.mv_size - 1, as: UInt8.self))
+            code = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
+        }
+        mdb_cursor_close(cursor)
+        mdb_txn_abort(transaction)
+        return (count, checksum)
+    }
+}
+
+// MARK: Events
+
+let actor = EventActor(id: "officer-0042", role: "outreach", org: "HZ-01")
+let payloadBytes = Array(String(repeating: "{\"channel\":\"police110\",\"region\":\"330106001001\",\"risks\":[\"cold\"]}", count: 4).utf8.prefix(220))
+
+func makeEvents(_ count: Int, from first: Int) -> [NewEvent] {
+    (0..<count).map { offset in
+        NewEvent(
+            type: "ReportReceived",
+            occurredAt: Timestamp(microsecondsSinceEpoch: 1_767_225_600_000_000 + Int64(first + offset) * 1_000_000),
+            actor: actor,
+            correlationId: "corr-\((first + offset) / 10)",
+            payload: Payload(codec: .json, bytes: payloadBytes)
+        )
+    }
+}
+
+print("Homeward benchmark: \(eventCount) events, \(String(cString: mdb_version(nil, nil, nil))), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(pad("figure", 40) + " " + pad("raw LMDB", 12, right: true) + " " + pad("Homeward", 12, right: true) + " " + pad("ratio", 6, right: true) + "  " + pad("unit", 9) + "   peak RSS")
+
+// Batched append: transactions of 1,000.
+let rawStorePath = workDirectory + "/raw"
+let raw = RawEnvironment(path: rawStorePath)
+let storePath = workDirectory + "/store"
+var storeOptions = EventStore.Options()
+if option("--relaxed") != nil { storeOptions.durability = .relaxed }
+let store = try EventStore(path: storePath, options: storeOptions)
+let sample = try { () throws -> Int in
+    let probe = try EventStore(path: workDirectory + "/probe")
+    try probe.append(makeEvents(1, from: 0), to: "case-0")
+    return probe.storageSizeOfFirstEvent()
+}()
+let rawValue = [UInt8](repeating: 0x61, count: sample)
+let rawAppendSeconds = option("--skip-raw") != nil ? 1 : seconds { raw.append(from: 0, count: eventCount, perTransaction: 1000, value: rawValue) }
+// Events are built before each call, outside the timed part: the store's work is the append.
+var storeAppendSeconds = 0.0
+var appended = 0
+while appended < eventCount {
+    let count = min(1000, eventCount - appended)
+    let events = makeEvents(count, from: appended)
+    let stream = try StreamID(validating: "case-\(appended / 1000 % 997)")
+    storeAppendSeconds += try seconds { try store.append(events, to: stream) }
+    appended += count
+}
+report("append, transactions/batches of 1,000", raw: Double(eventCount) / rawAppendSeconds, store: Double(eventCount) / storeAppendSeconds, goal: ">= 0.5 of raw")
+
+if option("--only") == "append" { exit(0) }
+
+// Single durable appends.
+let rawSingle = RawEnvironment(path: workDirectory + "/raw-single")
+let rawSingleSeconds = seconds { rawSingle.append(from: 0, count: durableCount, perTransaction: 1, value: rawValue) }
+let singleStore = try EventStore(path: workDirectory + "/single")
+let singleEvents = makeEvents(durableCount, from: 0)
+let storeSingleSeconds = try seconds {
+    for (index, event) in singleEvents.enumerated() {
+        try singleStore.append([event], to: StreamID(validating: "case-\(index % 100)"))
+    }
+}
+report("single durable append (fsync each)", raw: Double(durableCount) / rawSingleSeconds, store: Double(durableCount) / storeSingleSeconds, goal: ">= 0.9 of raw")
+
+// 64 concurrent durable appenders through the group-commit writer.
+let groupStore = try EventStore(path: workDirectory + "/group")
+let perTask = max(1, durableCount * 8 / 64)
+let groupEvents = (0..<64).map { makeEvents(perTask, from: $0 * perTask) }
+let groupSeconds = try await asyncSeconds {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for task in 0..<64 {
+            let events = groupEvents[task]
+            group.addTask {
+                let stream = try StreamID(validating: "case-\(task)")
+                for event in events {
+                    try await groupStore.append([event], to: stream)
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+}
+report("64 concurrent durable appenders", raw: nil, store: Double(64 * perTask) / groupSeconds, goal: ">= 50,000 events/s")
+
+// Reading back: raw cursor scan vs readAll.
+var rawScan = (count: 0, checksum: UInt64(0))
+_ = raw.scan()  // warm the page cache
+let rawScanSeconds = seconds { rawScan = raw.scan() }
+var readCount = 0
+var readChecksum: UInt64 = 0
+let readAllSeconds = try await asyncSeconds {
+    for try await event in store.readAll(from: 1, pageSize: 4096) {
+        readCount += 1
+        readChecksum &+= UInt64(event.payload.bytes.count)
+    }
+}
+precondition(readCount == eventCount && rawScan.count == eventCount, "read \(readCount) and scanned \(rawScan.count) of \(eventCount)")
+report("readAll vs raw cursor scan", raw: Double(eventCount) / rawScanSeconds, store: Double(eventCount) / readAllSeconds, goal: ">= 0.3 of raw")
+
+let verifySeconds = try seconds {
+    let sound = try store.verify().isSound
+    precondition(sound)
+}
+report("verify (hash chain + every index)", raw: nil, store: Double(eventCount) / verifySeconds, goal: "-")
+
+print("record size: \(sample) bytes (raw values are the same size)")
+if let outPath {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(figures).write(to: URL(fileURLWithPath: outPath))
+    print("figures written to \(outPath)")
+}

@@ -36,6 +36,12 @@ public struct EventSequence: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> RecordedEvent? {
+            try await next(isolation: nil)
+        }
+
+        /// Returns the next event without leaving the caller's actor: most calls are answered from
+        /// the page already read, so a hop to another executor per event would dominate the cost.
+        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws -> RecordedEvent? {
             if index == page.count {
                 if isFinished { return nil }
                 try Task.checkCancellation()

@@ -24,7 +24,7 @@ extension EventStore {
     ) throws -> VerificationReport {
         var report = VerificationReport()
         let end = try read("reading the head") { try storage.head(in: $0).position }
-        var previousHash = [UInt8](repeating: 0, count: StorageLayout.hashSize)
+        var previousHash = ChainHash.zero
         var previousRecordedAt: Timestamp?
         var streamVersions: [String: UInt64] = [:]
         var lastPositionAtTime: [(time: Timestamp, position: UInt64)] = []
@@ -70,7 +70,7 @@ extension EventStore {
         _ value: UnsafeRawBufferPointer,
         key: UInt64,
         report: inout VerificationReport,
-        previousHash: inout [UInt8],
+        previousHash: inout ChainHash,
         previousRecordedAt: inout Timestamp?,
         streamVersions: inout [String: UInt64],
         timeRuns: inout [(time: Timestamp, position: UInt64)],
@@ -90,7 +90,7 @@ extension EventStore {
         }
         let computed = Envelope.chainHash(previous: previousHash, canonical: Envelope.canonicalBytes(of: value))
         if computed != storedHash {
-            report.record(.hashMismatch, at: key, "the stored hash \(storedHash.hexString) is not the chain hash of the record's bytes (\(computed.hexString)): the record was changed")
+            report.record(.hashMismatch, at: key, "the stored hash \(storedHash.hex) is not the chain hash of the record's bytes (\(computed.hex)): the record was changed")
         }
         if let previous = previousRecordedAt, event.recordedAt < previous {
             report.record(.recordedAtRegression, at: key, "recorded at \(event.recordedAt), before the previous record (\(previous))")
@@ -181,14 +181,14 @@ extension EventStore {
     private func checkExpectedHead(_ expected: StoreHead, report: inout VerificationReport) throws {
         guard expected.position > 0 else { return }
         let stored = try read("reading position \(expected.position)") { transaction in
-            try transaction.get(storage.log, key: BigEndian.bytes(expected.position)).map { Envelope.storedHash(of: $0.withUnsafeBytes { $0 }) }
+            try transaction.get(storage.log, key: BigEndian.bytes(expected.position)).map { value in value.withUnsafeBytes { Envelope.storedHash(of: $0) } }
         }
         guard let stored else {
             report.record(.headMismatch, at: expected.position, "the log ends at position \(report.head.position), before the expected head at \(expected.position): it was truncated")
             return
         }
         if stored != expected.hash {
-            report.record(.headMismatch, at: expected.position, "the hash at position \(expected.position) is \(stored.hexString), not the expected \(expected.hash.hexString): the log was rewritten")
+            report.record(.headMismatch, at: expected.position, "the hash at position \(expected.position) is \(stored.hex), not the expected \(expected.hash.hex): the log was rewritten")
         }
     }
 }

@@ -27,10 +27,7 @@ public struct RecordedEvent: Hashable, Sendable {
     /// The event's data.
     public var payload: Payload
     /// The chain hash: SHA-256 of the previous record's hash followed by this record's canonical bytes.
-    public var hash: [UInt8]
-
-    /// The chain hash as lower-case hexadecimal.
-    public var hashHex: String { hash.hexString }
+    public var hash: ChainHash
 }
 
 extension [UInt8] {

@@ -6,10 +6,7 @@ public struct StoreHead: Hashable, Sendable, Codable {
     /// The position of the last record; 0 for an empty log.
     public var position: UInt64
     /// The chain hash of that record (32 zero bytes for an empty log).
-    public var hash: [UInt8]
+    public var hash: ChainHash
     /// When that record was recorded; `nil` for an empty log.
     public var recordedAt: Timestamp?
-
-    /// The chain hash as lower-case hexadecimal.
-    public var hashHex: String { hash.hexString }
 }

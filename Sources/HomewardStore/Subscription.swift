@@ -31,6 +31,11 @@ public struct Subscription: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> RecordedEvent? {
+            try await next(isolation: nil)
+        }
+
+        /// Returns the next event without leaving the caller's actor.
+        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws -> RecordedEvent? {
             while index == page.count {
                 if Task.isCancelled { return nil }
                 let generation = store.notifier.generation

@@ -46,7 +46,7 @@ public struct VerificationReport: Sendable, Hashable {
     /// How many streams were checked.
     public var streamsChecked: Int = 0
     /// The head verification reached.
-    public var head = StoreHead(position: 0, hash: [UInt8](repeating: 0, count: 32), recordedAt: nil)
+    public var head = StoreHead(position: 0, hash: .zero, recordedAt: nil)
     /// The first problem of each kind, in the order found.
     public var problems: [Problem] = []
     /// How many problems of each kind were found.

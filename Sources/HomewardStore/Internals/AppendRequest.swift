@@ -8,6 +8,6 @@ struct AppendRequest: Sendable {
 /// The head of the log as a write transaction advances it.
 struct WriterHead {
     var position: UInt64
-    var hash: [UInt8]
+    var hash: ChainHash
     var recordedAt: Timestamp?
 }

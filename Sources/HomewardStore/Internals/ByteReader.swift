@@ -41,10 +41,9 @@ struct ByteReader {
     mutating func readShortString() throws(EnvelopeError) -> String {
         let length = Int(try read(UInt16.self))
         let start = try advance(length)
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)])
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw EnvelopeError("a text field at byte \(start) is not valid UTF-8")
-        }
-        return text
+        // Fast path: decoding repairs invalid UTF-8 instead of failing; `verify()` reports a
+        // changed byte through the hash chain.
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)]).assumingMemoryBound(to: UInt8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

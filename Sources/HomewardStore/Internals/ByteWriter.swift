@@ -26,6 +26,14 @@ struct ByteWriter {
     }
 
     @inline(__always)
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        if let base = bytes.baseAddress, let target = buffer.baseAddress {
+            (target + offset).copyMemory(from: base, byteCount: bytes.count)
+        }
+        offset += bytes.count
+    }
+
+    @inline(__always)
     mutating func write(_ uuid: UUID) {
         withUnsafeBytes(of: uuid.uuid) { source in
             (buffer.baseAddress! + offset).copyMemory(from: source.baseAddress!, byteCount: 16)

@@ -9,47 +9,39 @@ enum Envelope {
     static let recordFormat: UInt8 = 1
     static let fixedSize = 56
 
-    struct Fields {
-        var position: UInt64
-        var stream: StreamID
-        var version: UInt64
-        var event: NewEvent
-        var occurredAt: Timestamp
-        var recordedAt: Timestamp
-    }
-
     /// The size of the canonical bytes of a record.
-    static func canonicalSize(_ fields: Fields) -> Int {
-        var size = fixedSize
-        size += 2 + fields.stream.rawValue.utf8.count
-        size += 2 + fields.event.type.utf8.count
-        size += 2 + fields.event.actor.id.utf8.count
-        size += 2 + fields.event.actor.role.utf8.count
-        size += 2 + fields.event.actor.org.utf8.count
-        if let correlation = fields.event.correlationId { size += 2 + correlation.utf8.count }
-        if let causation = fields.event.causationId { size += 2 + causation.utf8.count }
-        size += 4 + fields.event.payload.bytes.count
-        return size
+    @inline(__always)
+    static func canonicalSize(_ event: borrowing NewEvent, stream: StreamID) -> Int {
+        var size = fixedSize + 10 + 4
+        size += stream.rawValue.utf8.count + event.type.utf8.count
+        size += event.actor.id.utf8.count + event.actor.role.utf8.count + event.actor.org.utf8.count
+        if let correlation = event.correlationId { size += 2 + correlation.utf8.count }
+        if let causation = event.causationId { size += 2 + causation.utf8.count }
+        return size + event.payload.bytes.count
     }
 
     /// Writes the canonical bytes and, after them, the chain hash; returns the hash.
+    @inline(__always)
     static func write(
-        _ fields: Fields,
-        previousHash: [UInt8],
+        _ event: borrowing NewEvent,
+        position: UInt64,
+        stream: StreamID,
+        version: UInt64,
+        recordedAt: Timestamp,
+        previousHash: ChainHash,
         into buffer: UnsafeMutableRawBufferPointer
-    ) -> [UInt8] {
+    ) -> ChainHash {
         var writer = ByteWriter(buffer: buffer)
-        let event = fields.event
         writer.write(recordFormat)
         writer.write(UInt8((event.correlationId != nil ? 1 : 0) | (event.causationId != nil ? 2 : 0)))
         writer.write(event.payload.codec.rawValue)
         writer.write(event.schemaVersion)
-        writer.write(fields.position)
-        writer.write(fields.version)
-        writer.write(UInt64(bitPattern: fields.occurredAt.microsecondsSinceEpoch))
-        writer.write(UInt64(bitPattern: fields.recordedAt.microsecondsSinceEpoch))
+        writer.write(position)
+        writer.write(version)
+        writer.write(UInt64(bitPattern: (event.occurredAt ?? recordedAt).microsecondsSinceEpoch))
+        writer.write(UInt64(bitPattern: recordedAt.microsecondsSinceEpoch))
         writer.write(event.eventId)
-        writer.writeShortString(fields.stream.rawValue)
+        writer.writeShortString(stream.rawValue)
         writer.writeShortString(event.type)
         writer.writeShortString(event.actor.id)
         writer.writeShortString(event.actor.role)
@@ -60,16 +52,16 @@ enum Envelope {
         writer.write(event.payload.bytes)
         let canonical = UnsafeRawBufferPointer(rebasing: buffer[0..<writer.offset])
         let hash = chainHash(previous: previousHash, canonical: canonical)
-        writer.write(hash)
+        hash.withUnsafeBytes { writer.write($0) }
         return hash
     }
 
     /// `SHA-256(previous || canonical)`.
-    static func chainHash(previous: [UInt8], canonical: UnsafeRawBufferPointer) -> [UInt8] {
+    static func chainHash(previous: ChainHash, canonical: UnsafeRawBufferPointer) -> ChainHash {
         var hasher = SHA256()
-        hasher.update(data: previous)
+        previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: canonical)
-        return Array(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { ChainHash($0) }
     }
 
     /// The canonical bytes of a stored value (everything but the trailing hash).
@@ -78,8 +70,9 @@ enum Envelope {
     }
 
     /// The stored chain hash at the end of a value.
-    static func storedHash(of value: UnsafeRawBufferPointer) -> [UInt8] {
-        Array(value[max(0, value.count - StorageLayout.hashSize)...])
+    static func storedHash(of value: UnsafeRawBufferPointer) -> ChainHash {
+        guard value.count >= StorageLayout.hashSize else { return .zero }
+        return ChainHash(UnsafeRawBufferPointer(rebasing: value[(value.count - StorageLayout.hashSize)...]))
     }
 
     /// The stream name of a stored value, read without decoding the rest.

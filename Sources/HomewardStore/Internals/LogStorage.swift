@@ -38,7 +38,7 @@ final class LogStorage: Sendable {
     func head(in transaction: Transaction) throws -> WriterHead {
         let cursor = try transaction.cursor(log)
         guard let last = try cursor.last() else {
-            return WriterHead(position: 0, hash: [UInt8](repeating: 0, count: StorageLayout.hashSize), recordedAt: nil)
+            return WriterHead(position: 0, hash: .zero, recordedAt: nil)
         }
         let position = BigEndian.uint64(last.key)
         guard last.value.count >= Envelope.fixedSize + StorageLayout.hashSize else {
@@ -74,24 +74,34 @@ final class LogStorage: Sendable {
         in transaction: Transaction
     ) throws -> Result<AppendResult, EventStoreError> {
         if let problem = validate(request) { return .failure(problem) }
+        let events = request.events
+        let firstPosition = head.position + 1
 
-        // Idempotency: every id already stored (same stream, same order) is a no-op.
-        var storedPositions: [UInt64] = []
-        for event in request.events {
-            if let position = try storedPosition(of: event.eventId, in: transaction) {
-                storedPositions.append(position)
+        // Claim every id in the id index first. A claim that finds its id taken means a retry
+        // (or a conflict): the claims made so far are withdrawn and the request is judged whole.
+        var claimed = 0
+        for index in events.indices {
+            var position = (firstPosition + UInt64(index)).bigEndian
+            let taken = try withUnsafeBytes(of: events[index].eventId.uuid) { id in
+                try withUnsafeBytes(of: &position) { value -> Bool in
+                    do {
+                        try transaction.put(eventIds, key: id, value: value, options: .noOverwrite)
+                        return false
+                    } catch LMDBError.keyExists {
+                        return true
+                    }
+                }
             }
-        }
-        if !storedPositions.isEmpty {
-            do throws(EventStoreError) {
-                return .success(try alreadyStored(request, positions: storedPositions, in: transaction))
-            } catch {
-                return .failure(error)
+            if taken {
+                try withdrawClaims(events.prefix(claimed), in: transaction)
+                return try judgeStoredIds(request, firstNewPosition: firstPosition, duplicateAt: index, in: transaction)
             }
+            claimed += 1
         }
 
         let state = try streamState(request.stream, in: transaction)
         guard request.expectedVersion.isSatisfied(by: state?.version) else {
+            try withdrawClaims(events[...], in: transaction)
             let actual = state.map { "is at version \($0.version)" } ?? "does not exist"
             return .failure(EventStoreError(
                 .wrongExpectedVersion,
@@ -103,12 +113,13 @@ final class LogStorage: Sendable {
 
         // Recorded times: given ones must not go backwards; the clock never does.
         var recordedTimes: [Timestamp] = []
-        recordedTimes.reserveCapacity(request.events.count)
+        recordedTimes.reserveCapacity(events.count)
         var last = head.recordedAt
-        for (index, event) in request.events.enumerated() {
+        for index in events.indices {
             let time: Timestamp
-            if let given = event.recordedAt {
+            if let given = events[index].recordedAt {
                 if let last, given < last {
+                    try withdrawClaims(events[...], in: transaction)
                     return .failure(EventStoreError(
                         .invalidEvent,
                         "event \(index + 1) of the append to '\(request.stream)' has recordedAt \(given), earlier than \(last), the latest recorded time in the log",
@@ -126,49 +137,79 @@ final class LogStorage: Sendable {
         let streamNumber = try state?.number ?? UInt64(transaction.count(streams) + 1)
         var version = state?.version ?? 0
         var positions: [UInt64] = []
-        positions.reserveCapacity(request.events.count)
-        for (index, event) in request.events.enumerated() {
+        positions.reserveCapacity(events.count)
+        var hash = head.hash
+        for index in events.indices {
             version += 1
-            let position = head.position + 1
+            let position = firstPosition + UInt64(index)
             let recorded = recordedTimes[index]
-            let fields = Envelope.Fields(
-                position: position,
-                stream: request.stream,
-                version: version,
-                event: event,
-                occurredAt: event.occurredAt ?? recorded,
-                recordedAt: recorded
-            )
-            let positionKey = BigEndian.bytes(position)
-            var hash: [UInt8] = []
-            try positionKey.withUnsafeBytes { key in
-                try transaction.reserve(log, key: key, count: Envelope.canonicalSize(fields) + StorageLayout.hashSize, options: .append) {
-                    hash = Envelope.write(fields, previousHash: head.hash, into: $0)
+            var positionKey = position.bigEndian
+            var streamEventKey = (streamNumber.bigEndian, version.bigEndian)
+            try withUnsafeBytes(of: &positionKey) { key in
+                let size = Envelope.canonicalSize(events[index], stream: request.stream) + StorageLayout.hashSize
+                try transaction.reserve(log, key: key, count: size, options: .append) { buffer in
+                    hash = Envelope.write(
+                        events[index],
+                        position: position,
+                        stream: request.stream,
+                        version: version,
+                        recordedAt: recorded,
+                        previousHash: hash,
+                        into: buffer
+                    )
+                }
+                try withUnsafeBytes(of: &streamEventKey) { streamKey in
+                    try transaction.put(streamEvents, key: streamKey, value: key, options: .noOverwrite)
+                }
+                if index == events.count - 1 || recordedTimes[index + 1] != recorded {
+                    var timeKey = (UInt64(bitPattern: recorded.microsecondsSinceEpoch) ^ (1 << 63)).bigEndian
+                    try withUnsafeBytes(of: &timeKey) { try transaction.put(recordedAt, key: $0, value: key) }
                 }
             }
-            try transaction.put(
-                streamEvents,
-                key: BigEndian.streamEventKey(streamNumber: streamNumber, version: version),
-                value: positionKey,
-                options: .noOverwrite
-            )
-            try withUnsafeBytes(of: event.eventId.uuid) { id in
-                try positionKey.withUnsafeBytes { value in
-                    try transaction.put(eventIds, key: id, value: value, options: .noOverwrite)
-                }
-            }
-            if index == request.events.count - 1 || recordedTimes[index + 1] != recorded {
-                try transaction.put(recordedAt, key: BigEndian.bytes(recorded), value: positionKey)
-            }
-            head = WriterHead(position: position, hash: hash, recordedAt: recorded)
             positions.append(position)
         }
+        head = WriterHead(position: firstPosition + UInt64(events.count) - 1, hash: hash, recordedAt: recordedTimes.last)
         try transaction.put(
             streams,
             key: Array(request.stream.rawValue.utf8),
             value: BigEndian.bytes(streamNumber) + BigEndian.bytes(version)
         )
         return .success(AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false))
+    }
+
+    private func withdrawClaims(_ events: ArraySlice<NewEvent>, in transaction: Transaction) throws {
+        for event in events {
+            try withUnsafeBytes(of: event.eventId.uuid) { _ = try transaction.delete(eventIds, key: $0) }
+        }
+    }
+
+    /// Some id of the request is already in the index: an exact retry, a partial overlap, or an
+    /// id repeated within the request.
+    private func judgeStoredIds(
+        _ request: AppendRequest,
+        firstNewPosition: UInt64,
+        duplicateAt index: Int,
+        in transaction: Transaction
+    ) throws -> Result<AppendResult, EventStoreError> {
+        var storedPositions: [UInt64] = []
+        for event in request.events {
+            if let position = try storedPosition(of: event.eventId, in: transaction) {
+                storedPositions.append(position)
+            }
+        }
+        let firstIndex = request.events.firstIndex { $0.eventId == request.events[index].eventId } ?? index
+        if firstIndex != index {
+            return .failure(EventStoreError(
+                .invalidEvent,
+                "event \(index + 1) of the append to '\(request.stream)' repeats eventId \(request.events[index].eventId.uuidString.lowercased()) of event \(firstIndex + 1) in the same append",
+                stream: request.stream
+            ))
+        }
+        do throws(EventStoreError) {
+            return .success(try alreadyStored(request, positions: storedPositions, in: transaction))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func validate(_ request: AppendRequest) -> EventStoreError? {
@@ -178,20 +219,18 @@ final class LogStorage: Sendable {
         if request.events.isEmpty {
             return EventStoreError(.invalidEvent, "an append to '\(request.stream)' holds no events", stream: request.stream)
         }
-        var seen = Set<UUID>()
-        for (index, event) in request.events.enumerated() {
+        for index in request.events.indices {
+            let event = request.events[index]
             let typeLength = event.type.utf8.count
             if typeLength == 0 || typeLength > 200 { return invalid(index, "has a type name of \(typeLength) bytes; it must be 1 to 200") }
-            for (name, value) in [("actor id", event.actor.id), ("actor role", event.actor.role), ("actor org", event.actor.org),
-                                  ("correlationId", event.correlationId ?? ""), ("causationId", event.causationId ?? "")]
-            where value.utf8.count > limits.maxTextBytes {
-                return invalid(index, "has a \(name) of \(value.utf8.count) bytes; the limit is \(limits.maxTextBytes)")
+            let maxText = limits.maxTextBytes
+            if event.actor.id.utf8.count > maxText || event.actor.role.utf8.count > maxText || event.actor.org.utf8.count > maxText
+                || (event.correlationId?.utf8.count ?? 0) > maxText || (event.causationId?.utf8.count ?? 0) > maxText
+            {
+                return invalid(index, "has an actor, correlationId or causationId longer than \(maxText) bytes")
             }
             if event.payload.bytes.count > limits.maxPayloadBytes {
                 return invalid(index, "has a payload of \(event.payload.bytes.count) bytes; the limit is \(limits.maxPayloadBytes)")
-            }
-            if !seen.insert(event.eventId).inserted {
-                return invalid(index, "repeats eventId \(event.eventId.uuidString.lowercased()) of an earlier event in the same append")
             }
         }
         return nil
