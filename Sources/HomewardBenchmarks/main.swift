@@ -190,8 +190,10 @@ while appended < eventCount {
 report("append, transactions/batches of 1,000", raw: Double(eventCount) / rawAppendSeconds, store: Double(eventCount) / storeAppendSeconds, goal: ">= 0.5 of raw")
 
 if option("--only") == "append" { exit(0) }
+let skipDurable = option("--only") == "read"
 
 // Single durable appends.
+if !skipDurable {
 let rawSingle = RawEnvironment(path: workDirectory + "/raw-single")
 let rawSingleSeconds = seconds { rawSingle.append(from: 0, count: durableCount, perTransaction: 1, value: rawValue) }
 let singleStore = try EventStore(path: workDirectory + "/single")
@@ -222,6 +224,7 @@ let groupSeconds = try await asyncSeconds {
     }
 }
 report("64 concurrent durable appenders", raw: nil, store: Double(64 * perTask) / groupSeconds, goal: ">= 50,000 events/s")
+}
 
 // Reading back: raw cursor scan vs readAll.
 var rawScan = (count: 0, checksum: UInt64(0))

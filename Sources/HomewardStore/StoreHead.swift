@@ -9,4 +9,15 @@ public struct StoreHead: Hashable, Sendable, Codable {
     public var hash: ChainHash
     /// When that record was recorded; `nil` for an empty log.
     public var recordedAt: Timestamp?
+
+    /// Creates a head, for example from one kept elsewhere.
+    /// - Parameters:
+    ///   - position: The position of the last record.
+    ///   - hash: Its chain hash.
+    ///   - recordedAt: When it was recorded, if known.
+    public init(position: UInt64, hash: ChainHash, recordedAt: Timestamp? = nil) {
+        self.position = position
+        self.hash = hash
+        self.recordedAt = recordedAt
+    }
 }
