@@ -193,7 +193,7 @@ if option("--only") == "append" { exit(0) }
 let skipDurable = option("--only") == "read"
 
 // Single durable appends.
-if !skipDurable {
+if !skipDurable && option("--only") != "group" {
 let rawSingle = RawEnvironment(path: workDirectory + "/raw-single")
 let rawSingleSeconds = seconds { rawSingle.append(from: 0, count: durableCount, perTransaction: 1, value: rawValue) }
 let singleStore = try EventStore(path: workDirectory + "/single")
@@ -204,9 +204,12 @@ let storeSingleSeconds = try seconds {
     }
 }
 report("single durable append (fsync each)", raw: Double(durableCount) / rawSingleSeconds, store: Double(durableCount) / storeSingleSeconds, goal: ">= 0.9 of raw")
+}
+if option("--only") == "single" { exit(0) }
+if !skipDurable {
 
 // 64 concurrent durable appenders through the group-commit writer.
-let groupStore = try EventStore(path: workDirectory + "/group")
+let groupStore = try EventStore(path: workDirectory + "/group", options: storeOptions)
 let perTask = max(1, durableCount * 8 / 64)
 let groupEvents = (0..<64).map { makeEvents(perTask, from: $0 * perTask) }
 let groupSeconds = try await asyncSeconds {
@@ -225,6 +228,7 @@ let groupSeconds = try await asyncSeconds {
 }
 report("64 concurrent durable appenders", raw: nil, store: Double(64 * perTask) / groupSeconds, goal: ">= 50,000 events/s")
 }
+if option("--only") == "group" { exit(0) }
 
 // Reading back: raw cursor scan vs readAll.
 var rawScan = (count: 0, checksum: UInt64(0))

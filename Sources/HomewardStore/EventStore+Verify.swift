@@ -27,7 +27,7 @@ extension EventStore {
         var previousHash = ChainHash.zero
         var previousRecordedAt: Timestamp?
         var streamVersions: [String: UInt64] = [:]
-        var lastPositionAtTime: [(time: Timestamp, position: UInt64)] = []
+        var lastPositionAtTime: [(second: Int64, position: UInt64)] = []
         var expectedKey: UInt64 = 1
         var headReached = report.head
 
@@ -73,7 +73,7 @@ extension EventStore {
         previousHash: inout ChainHash,
         previousRecordedAt: inout Timestamp?,
         streamVersions: inout [String: UInt64],
-        timeRuns: inout [(time: Timestamp, position: UInt64)],
+        timeRuns: inout [(second: Int64, position: UInt64)],
         transaction: Transaction
     ) {
         let storedHash = Envelope.storedHash(of: value)
@@ -96,10 +96,11 @@ extension EventStore {
             report.record(.recordedAtRegression, at: key, "recorded at \(event.recordedAt), before the previous record (\(previous))")
         }
         previousRecordedAt = event.recordedAt
-        if let last = timeRuns.last, last.time == event.recordedAt {
+        let second = BigEndian.second(of: event.recordedAt)
+        if let last = timeRuns.last, last.second == second {
             timeRuns[timeRuns.count - 1].position = key
         } else {
-            timeRuns.append((event.recordedAt, key))
+            timeRuns.append((second, key))
             if timeRuns.count > 1 {
                 checkTimeRun(timeRuns[timeRuns.count - 2], report: &report, transaction: transaction)
                 timeRuns.removeFirst(timeRuns.count - 1)
@@ -132,14 +133,16 @@ extension EventStore {
     }
 
     private func checkTimeRun(
-        _ run: (time: Timestamp, position: UInt64),
+        _ run: (second: Int64, position: UInt64),
         report: inout VerificationReport,
         transaction: Transaction
     ) {
-        let indexed = try? transaction.get(storage.recordedAt, key: BigEndian.bytes(run.time))
-        let position = indexed.flatMap { $0 }.map { $0.withUnsafeBytes { BigEndian.uint64($0) } }
+        var key = BigEndian.secondKey(run.second)
+        let indexed = try? withUnsafeBytes(of: &key) { try transaction.get(storage.recordedAt, key: $0) }
+        let position = indexed.flatMap { $0 }.map { BigEndian.uint64($0) }
         if position != run.position {
-            report.record(.recordedAtIndex, at: run.position, "the recorded-time index maps \(run.time) to \(position.map(String.init) ?? "nothing"), not to \(run.position)")
+            let second = Timestamp(microsecondsSinceEpoch: run.second * 1_000_000)
+            report.record(.recordedAtIndex, at: run.position, "the recorded-time index maps the second from \(second) to \(position.map(String.init) ?? "nothing"), not to \(run.position)")
         }
     }
 
@@ -147,7 +150,7 @@ extension EventStore {
         _ report: inout VerificationReport,
         end: UInt64,
         streamVersions: [String: UInt64],
-        timeRuns: [(time: Timestamp, position: UInt64)]
+        timeRuns: [(second: Int64, position: UInt64)]
     ) throws {
         try read("checking the indexes") { transaction in
             if let last = timeRuns.last { checkTimeRun(last, report: &report, transaction: transaction) }

@@ -25,4 +25,27 @@ struct RecordedTimeTests {
             #expect(try store.lastPosition(recordedAtOrBefore: t3.adding(seconds: 9_999_999)) == 4)
         }
     }
+
+    /// Several records within one second, and seconds before 1970: the cut is exact to the
+    /// microsecond.
+    @Test(arguments: ["2026-01-05T09:00:00.000000Z", "1969-12-31T23:59:58.400000Z"])
+    func theCutIsExactWithinASecond(start: String) throws {
+        let base = Timestamp(rfc3339: start)!
+        let offsets: [Int64] = [0, 150_000, 150_000, 600_000, 999_999, 1_000_000, 1_300_000]
+        let clock = ManualClock(base)
+        var options = EventStore.Options()
+        options.clock = { clock.now }
+        try withTemporaryEventStore(options: options) { store in
+            for (index, offset) in offsets.enumerated() {
+                clock.set(Timestamp(microsecondsSinceEpoch: base.microsecondsSinceEpoch + offset))
+                try store.append([.sample(index: index)], to: "case-1")
+            }
+            for probe in [-1, 0, 149_999, 150_000, 150_001, 599_999, 600_000, 999_999, 1_000_000, 1_299_999, 1_300_000, 5_000_000] as [Int64] {
+                let expected = UInt64(offsets.filter { $0 <= probe }.count)
+                let cut = try store.lastPosition(recordedAtOrBefore: Timestamp(microsecondsSinceEpoch: base.microsecondsSinceEpoch + probe))
+                #expect(cut == expected, "at +\(probe) µs")
+            }
+            #expect(try store.verify().isSound)
+        }
+    }
 }

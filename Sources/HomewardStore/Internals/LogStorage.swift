@@ -55,12 +55,32 @@ final class LogStorage: Sendable {
     // MARK: Streams
 
     /// The stream's internal number and version, or nil when it has no events.
+    ///
+    /// The number comes from `streams` (written once, when the stream is created); the version is
+    /// the last key of the stream's range in `stream-events`, so an append to an existing stream
+    /// dirties no page of `streams`.
     func streamState(_ stream: StreamID, in transaction: Transaction) throws -> (number: UInt64, version: UInt64)? {
-        guard let value = try transaction.get(streams, key: Array(stream.rawValue.utf8)) else { return nil }
-        guard value.count == 16 else {
-            throw EventStoreError(.corrupted, "the stream index entry of '\(stream)' is \(value.count) bytes, not 16")
+        guard let number = try streamNumber(stream, in: transaction) else { return nil }
+        return (number, try lastVersion(ofStreamNumber: number, in: transaction))
+    }
+
+    func streamNumber(_ stream: StreamID, in transaction: Transaction) throws -> UInt64? {
+        var name = stream.rawValue
+        let value = try name.withUTF8 { try transaction.get(streams, key: UnsafeRawBufferPointer($0)) }
+        guard let value else { return nil }
+        guard value.count == 8 else {
+            throw EventStoreError(.corrupted, "the stream index entry of '\(stream)' is \(value.count) bytes, not 8")
         }
-        return value.withUnsafeBytes { (BigEndian.uint64($0, at: 0), BigEndian.uint64($0, at: 8)) }
+        return BigEndian.uint64(value)
+    }
+
+    func lastVersion(ofStreamNumber number: UInt64, in transaction: Transaction) throws -> UInt64 {
+        let cursor = try transaction.cursor(streamEvents)
+        var next = (number &+ 1).bigEndian
+        let after = try withUnsafeBytes(of: &next) { try cursor.seek(atLeast: $0) }
+        let entry = after == nil ? try cursor.last() : try cursor.previous()
+        guard let entry, entry.key.count == 16, BigEndian.uint64(entry.key) == number else { return 0 }
+        return BigEndian.uint64(entry.key, at: 8)
     }
 
     // MARK: Append
@@ -77,9 +97,45 @@ final class LogStorage: Sendable {
         let events = request.events
         let firstPosition = head.position + 1
 
-        // Claim every id in the id index first. A claim that finds its id taken means a retry
-        // (or a conflict): the claims made so far are withdrawn and the request is judged whole.
-        var claimed = 0
+        // The checks that need no writes. When one fails, the append may still be a retry of one
+        // that succeeded: that is judged by its ids.
+        let state = try streamState(request.stream, in: transaction)
+        let recordedTimes: [Timestamp]
+        switch checkTimesAndVersion(request, state: state, head: head, now: now) {
+        case .success(let times):
+            recordedTimes = times
+        case .failure(let problem):
+            if try events.contains(where: { try storedPosition(of: $0.eventId, in: transaction) != nil }) {
+                return try judgeStoredIds(request, duplicateAt: nil, in: transaction)
+            }
+            return .failure(problem)
+        }
+        let streamNumber: UInt64
+        if let state {
+            streamNumber = state.number
+        } else {
+            streamNumber = try UInt64(transaction.count(streams) + 1)
+            try withUnsafeBytes(of: streamNumber.bigEndian) { number in
+                var name = request.stream.rawValue
+                try name.withUTF8 { try transaction.put(streams, key: UnsafeRawBufferPointer($0), value: number, options: .noOverwrite) }
+            }
+        }
+        let firstVersion = (state?.version ?? 0) + 1
+
+        // Large appends are encoded and hashed on another core meanwhile.
+        let sealer = events.count >= RecordSealer.threshold
+            ? RecordSealer(
+                events: events,
+                stream: request.stream,
+                firstPosition: firstPosition,
+                firstVersion: firstVersion,
+                recordedTimes: recordedTimes,
+                previousHash: head.hash
+            )
+            : nil
+
+        // Claim every id in the id index. A claim that finds its id taken means a retry, a
+        // conflict or a repeated id: the claims made so far are withdrawn and the append is judged.
         for index in events.indices {
             var position = (firstPosition + UInt64(index)).bigEndian
             let taken = try withUnsafeBytes(of: events[index].eventId.uuid) { id in
@@ -93,15 +149,78 @@ final class LogStorage: Sendable {
                 }
             }
             if taken {
-                try withdrawClaims(events.prefix(claimed), in: transaction)
-                return try judgeStoredIds(request, firstNewPosition: firstPosition, duplicateAt: index, in: transaction)
+                _ = sealer?.wait()
+                try withdrawClaims(events.prefix(index), in: transaction)
+                return try judgeStoredIds(request, duplicateAt: index, in: transaction)
             }
-            claimed += 1
         }
 
-        let state = try streamState(request.stream, in: transaction)
+        var positions: [UInt64] = []
+        positions.reserveCapacity(events.count)
+        for index in events.indices {
+            let position = firstPosition + UInt64(index)
+            let recorded = recordedTimes[index]
+            var positionKey = position.bigEndian
+            var streamEventKey = (streamNumber.bigEndian, (firstVersion + UInt64(index)).bigEndian)
+            try withUnsafeBytes(of: &positionKey) { key in
+                try withUnsafeBytes(of: &streamEventKey) { streamKey in
+                    try transaction.put(streamEvents, key: streamKey, value: key, options: .noOverwrite)
+                }
+                let second = BigEndian.second(of: recorded)
+                if index == events.count - 1 || BigEndian.second(of: recordedTimes[index + 1]) != second {
+                    var timeKey = BigEndian.secondKey(second)
+                    try withUnsafeBytes(of: &timeKey) { try transaction.put(recordedAt, key: $0, value: key) }
+                }
+            }
+            positions.append(position)
+        }
+
+        var hash = head.hash
+        if let sealer {
+            hash = sealer.wait()
+            for index in events.indices {
+                var positionKey = (firstPosition + UInt64(index)).bigEndian
+                let record = sealer.record(index)
+                try withUnsafeBytes(of: &positionKey) { key in
+                    try transaction.reserve(log, key: key, count: record.count, options: .append) {
+                        $0.copyMemory(from: record)
+                    }
+                }
+            }
+        } else {
+            for index in events.indices {
+                let position = firstPosition + UInt64(index)
+                var positionKey = position.bigEndian
+                try withUnsafeBytes(of: &positionKey) { key in
+                    let size = Envelope.canonicalSize(events[index], stream: request.stream) + StorageLayout.hashSize
+                    try transaction.reserve(log, key: key, count: size, options: .append) { buffer in
+                        hash = Envelope.write(
+                            events[index],
+                            position: position,
+                            stream: request.stream,
+                            version: firstVersion + UInt64(index),
+                            recordedAt: recordedTimes[index],
+                            previousHash: hash,
+                            into: buffer
+                        )
+                    }
+                }
+            }
+        }
+        let version = firstVersion + UInt64(events.count) - 1
+        head = WriterHead(position: firstPosition + UInt64(events.count) - 1, hash: hash, recordedAt: recordedTimes.last)
+        return .success(AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false))
+    }
+
+    /// The expected version, and the recorded time of each event: given ones must not go
+    /// backwards; the clock never does.
+    private func checkTimesAndVersion(
+        _ request: AppendRequest,
+        state: (number: UInt64, version: UInt64)?,
+        head: WriterHead,
+        now: Timestamp
+    ) -> Result<[Timestamp], EventStoreError> {
         guard request.expectedVersion.isSatisfied(by: state?.version) else {
-            try withdrawClaims(events[...], in: transaction)
             let actual = state.map { "is at version \($0.version)" } ?? "does not exist"
             return .failure(EventStoreError(
                 .wrongExpectedVersion,
@@ -110,16 +229,13 @@ final class LogStorage: Sendable {
                 actualVersion: state?.version
             ))
         }
-
-        // Recorded times: given ones must not go backwards; the clock never does.
-        var recordedTimes: [Timestamp] = []
-        recordedTimes.reserveCapacity(events.count)
+        var times: [Timestamp] = []
+        times.reserveCapacity(request.events.count)
         var last = head.recordedAt
-        for index in events.indices {
+        for index in request.events.indices {
             let time: Timestamp
-            if let given = events[index].recordedAt {
+            if let given = request.events[index].recordedAt {
                 if let last, given < last {
-                    try withdrawClaims(events[...], in: transaction)
                     return .failure(EventStoreError(
                         .invalidEvent,
                         "event \(index + 1) of the append to '\(request.stream)' has recordedAt \(given), earlier than \(last), the latest recorded time in the log",
@@ -130,51 +246,10 @@ final class LogStorage: Sendable {
             } else {
                 time = max(now, last ?? now)
             }
-            recordedTimes.append(time)
+            times.append(time)
             last = time
         }
-
-        let streamNumber = try state?.number ?? UInt64(transaction.count(streams) + 1)
-        var version = state?.version ?? 0
-        var positions: [UInt64] = []
-        positions.reserveCapacity(events.count)
-        var hash = head.hash
-        for index in events.indices {
-            version += 1
-            let position = firstPosition + UInt64(index)
-            let recorded = recordedTimes[index]
-            var positionKey = position.bigEndian
-            var streamEventKey = (streamNumber.bigEndian, version.bigEndian)
-            try withUnsafeBytes(of: &positionKey) { key in
-                let size = Envelope.canonicalSize(events[index], stream: request.stream) + StorageLayout.hashSize
-                try transaction.reserve(log, key: key, count: size, options: .append) { buffer in
-                    hash = Envelope.write(
-                        events[index],
-                        position: position,
-                        stream: request.stream,
-                        version: version,
-                        recordedAt: recorded,
-                        previousHash: hash,
-                        into: buffer
-                    )
-                }
-                try withUnsafeBytes(of: &streamEventKey) { streamKey in
-                    try transaction.put(streamEvents, key: streamKey, value: key, options: .noOverwrite)
-                }
-                if index == events.count - 1 || recordedTimes[index + 1] != recorded {
-                    var timeKey = (UInt64(bitPattern: recorded.microsecondsSinceEpoch) ^ (1 << 63)).bigEndian
-                    try withUnsafeBytes(of: &timeKey) { try transaction.put(recordedAt, key: $0, value: key) }
-                }
-            }
-            positions.append(position)
-        }
-        head = WriterHead(position: firstPosition + UInt64(events.count) - 1, hash: hash, recordedAt: recordedTimes.last)
-        try transaction.put(
-            streams,
-            key: Array(request.stream.rawValue.utf8),
-            value: BigEndian.bytes(streamNumber) + BigEndian.bytes(version)
-        )
-        return .success(AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false))
+        return .success(times)
     }
 
     private func withdrawClaims(_ events: ArraySlice<NewEvent>, in transaction: Transaction) throws {
@@ -187,8 +262,7 @@ final class LogStorage: Sendable {
     /// id repeated within the request.
     private func judgeStoredIds(
         _ request: AppendRequest,
-        firstNewPosition: UInt64,
-        duplicateAt index: Int,
+        duplicateAt index: Int?,
         in transaction: Transaction
     ) throws -> Result<AppendResult, EventStoreError> {
         var storedPositions: [UInt64] = []
@@ -197,8 +271,9 @@ final class LogStorage: Sendable {
                 storedPositions.append(position)
             }
         }
-        let firstIndex = request.events.firstIndex { $0.eventId == request.events[index].eventId } ?? index
-        if firstIndex != index {
+        if let index, let firstIndex = request.events.firstIndex(where: { $0.eventId == request.events[index].eventId }),
+            firstIndex != index
+        {
             return .failure(EventStoreError(
                 .invalidEvent,
                 "event \(index + 1) of the append to '\(request.stream)' repeats eventId \(request.events[index].eventId.uuidString.lowercased()) of event \(firstIndex + 1) in the same append",
@@ -333,18 +408,43 @@ final class LogStorage: Sendable {
     }
 
     /// The last position recorded at or before `time`; 0 when there is none.
+    ///
+    /// The index gives, for each second with records, the last position recorded in it. The
+    /// entry before `time`'s second bounds the positions below; within `time`'s own second the
+    /// log is searched by halves (recordedAt never decreases along positions).
     func lastPosition(recordedAtOrBefore time: Timestamp, in transaction: Transaction) throws -> UInt64 {
+        let second = BigEndian.second(of: time)
         let cursor = try transaction.cursor(recordedAt)
-        let after = Timestamp(microsecondsSinceEpoch: time.microsecondsSinceEpoch &+ 1)
-        let entry: Cursor.Entry?
-        if time.microsecondsSinceEpoch == .max {
-            entry = try cursor.last()
-        } else if try cursor.seek(atLeast: BigEndian.bytes(after)) != nil {
-            entry = try cursor.previous()
+        var key = BigEndian.secondKey(second)
+        let atOrAfter = try withUnsafeBytes(of: &key) { try cursor.seek(atLeast: $0) }
+        var lastInSecond: UInt64?
+        let before: Cursor.Entry?
+        if let atOrAfter {
+            if BigEndian.second(fromKey: atOrAfter.key) == second { lastInSecond = BigEndian.uint64(atOrAfter.value) }
+            before = try cursor.previous()
         } else {
-            entry = try cursor.last()
+            before = try cursor.last()
         }
-        guard let entry else { return 0 }
-        return BigEndian.timestamp(entry.key) <= time ? BigEndian.uint64(entry.value) : 0
+        let low = before.map { BigEndian.uint64($0.value) } ?? 0
+        guard var high = lastInSecond else { return low }
+        // Invariant: every position <= result is recorded at or before `time`; find the largest.
+        var result = low
+        var lower = low + 1
+        while lower <= high {
+            let middle = lower + (high - lower) / 2
+            var middleKey = middle.bigEndian
+            let value = try withUnsafeBytes(of: &middleKey) { try transaction.get(log, key: $0) }
+            guard let value, value.count >= Envelope.fixedSize else {
+                throw EventStoreError(.corrupted, "the recorded-time index points past position \(middle), which is not in the log")
+            }
+            let recorded = Int64(littleEndian: value.loadUnaligned(fromByteOffset: 32, as: Int64.self))
+            if recorded <= time.microsecondsSinceEpoch {
+                result = middle
+                lower = middle + 1
+            } else {
+                high = middle - 1
+            }
+        }
+        return result
     }
 }

@@ -29,19 +29,26 @@ enum BigEndian {
         UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
-    /// Signed instants flip the sign bit so that negative values sort first.
-    @inline(__always)
-    static func bytes(_ timestamp: Timestamp) -> [UInt8] {
-        bytes(UInt64(bitPattern: timestamp.microsecondsSinceEpoch) ^ (1 << 63))
-    }
-
-    @inline(__always)
-    static func timestamp(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: Int64(bitPattern: uint64(buffer, at: offset) ^ (1 << 63)))
-    }
-
     @inline(__always)
     static func streamEventKey(streamNumber: UInt64, version: UInt64) -> [UInt8] {
         bytes(streamNumber) + bytes(version)
+    }
+
+    /// The recorded-time index keeps one entry per second: the key is the whole second (sign
+    /// bit flipped), floored.
+    @inline(__always)
+    static func second(of time: Timestamp) -> Int64 {
+        let micros = time.microsecondsSinceEpoch
+        return micros >= 0 ? micros / 1_000_000 : -((-micros + 999_999) / 1_000_000)
+    }
+
+    @inline(__always)
+    static func secondKey(_ second: Int64) -> UInt64 {
+        (UInt64(bitPattern: second) ^ (1 << 63)).bigEndian
+    }
+
+    @inline(__always)
+    static func second(fromKey buffer: UnsafeRawBufferPointer) -> Int64 {
+        Int64(bitPattern: uint64(buffer) ^ (1 << 63))
     }
 }
