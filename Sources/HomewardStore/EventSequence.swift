@@ -58,8 +58,11 @@ public struct EventSequence: AsyncSequence, Sendable {
                     if let last = page.last { source = .stream(stream, from: last.version + 1) }
                 }
                 index = 0
-                if page.count < pageSize { isFinished = true }
-                if page.isEmpty { return nil }
+                // A page may end early at its byte limit, so only an empty page ends the sequence.
+                if page.isEmpty {
+                    isFinished = true
+                    return nil
+                }
             }
             defer { index += 1 }
             return page[index]

@@ -2,11 +2,19 @@
 ///
 /// The store never looks inside a payload: it keeps the bytes, covers them by the hash chain and
 /// hands them back. The domain layer decides what the bytes mean, through ``codec``.
+///
+/// Payloads read from the log share one buffer per page of events, so a replay does not allocate
+/// per event; read them without copying through ``withUnsafeBytes(_:)``. ``bytes`` gives an
+/// owned array.
 public struct Payload: Hashable, Sendable {
     /// Which encoding the bytes use.
     public var codec: PayloadCodec
-    /// The encoded data.
-    public var bytes: [UInt8]
+    private var storage: Storage
+
+    private enum Storage: Sendable {
+        case owned([UInt8])
+        case shared(SharedBytes, Range<Int>)
+    }
 
     /// Creates a payload.
     /// - Parameters:
@@ -14,7 +22,7 @@ public struct Payload: Hashable, Sendable {
     ///   - bytes: The encoded data.
     public init(codec: PayloadCodec, bytes: [UInt8]) {
         self.codec = codec
-        self.bytes = bytes
+        self.storage = .owned(bytes)
     }
 
     /// Creates a JSON payload from UTF-8 text.
@@ -22,6 +30,63 @@ public struct Payload: Hashable, Sendable {
     public init(json: String) {
         self.init(codec: .json, bytes: Array(json.utf8))
     }
+
+    init(codec: PayloadCodec, shared buffer: SharedBytes, range: Range<Int>) {
+        self.codec = codec
+        self.storage = .shared(buffer, range)
+    }
+
+    /// The encoded data, as an owned array.
+    public var bytes: [UInt8] {
+        get {
+            switch storage {
+            case .owned(let bytes): return bytes
+            case .shared: return withUnsafeBytes { Array($0) }
+            }
+        }
+        set { storage = .owned(newValue) }
+    }
+
+    /// The number of bytes.
+    public var count: Int {
+        switch storage {
+        case .owned(let bytes): return bytes.count
+        case .shared(_, let range): return range.count
+        }
+    }
+
+    /// Lends the encoded data to `body` without copying it.
+    /// - Parameter body: Reads the bytes; they are valid only inside `body`.
+    /// - Returns: What `body` returns.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch storage {
+        case .owned(let bytes):
+            return try bytes.withUnsafeBytes(body)
+        case .shared(let buffer, let range):
+            return try body(UnsafeRawBufferPointer(rebasing: buffer.bytes[range]))
+        }
+    }
+
+    public static func == (lhs: Payload, rhs: Payload) -> Bool {
+        lhs.codec == rhs.codec && lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in left.elementsEqual(right) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(codec)
+        withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
+/// An immutable heap buffer shared by the payloads of one page of events.
+final class SharedBytes: @unchecked Sendable {
+    // @unchecked because the bytes are written once, before the buffer is shared, and never again.
+    let bytes: UnsafeMutableRawBufferPointer
+
+    init(count: Int) {
+        bytes = .allocate(byteCount: max(count, 1), alignment: 8)
+    }
+
+    deinit { bytes.deallocate() }
 }
 
 /// The identifier of a payload encoding, stored with every event.

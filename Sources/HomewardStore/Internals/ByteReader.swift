@@ -28,6 +28,12 @@ struct ByteReader {
         return T(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: T.self))
     }
 
+    /// The next `count` bytes, borrowed from the buffer.
+    mutating func borrowBytes(_ count: Int) throws(EnvelopeError) -> UnsafeRawBufferPointer {
+        let start = try advance(count)
+        return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])
+    }
+
     mutating func readBytes(_ count: Int) throws(EnvelopeError) -> [UInt8] {
         let start = try advance(count)
         return Array(buffer[start..<(start + count)])

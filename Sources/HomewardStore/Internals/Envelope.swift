@@ -17,7 +17,7 @@ enum Envelope {
         size += event.actor.id.utf8.count + event.actor.role.utf8.count + event.actor.org.utf8.count
         if let correlation = event.correlationId { size += 2 + correlation.utf8.count }
         if let causation = event.causationId { size += 2 + causation.utf8.count }
-        return size + event.payload.bytes.count
+        return size + event.payload.count
     }
 
     /// Writes the canonical bytes and, after them, the chain hash; returns the hash.
@@ -48,8 +48,8 @@ enum Envelope {
         writer.writeShortString(event.actor.org)
         if let correlation = event.correlationId { writer.writeShortString(correlation) }
         if let causation = event.causationId { writer.writeShortString(causation) }
-        writer.write(UInt32(event.payload.bytes.count))
-        writer.write(event.payload.bytes)
+        writer.write(UInt32(event.payload.count))
+        event.payload.withUnsafeBytes { writer.write($0) }
         let canonical = UnsafeRawBufferPointer(rebasing: buffer[0..<writer.offset])
         let hash = chainHash(previous: previousHash, canonical: canonical)
         hash.withUnsafeBytes { writer.write($0) }
@@ -87,45 +87,9 @@ enum Envelope {
         return UInt64(littleEndian: value.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
     }
 
-    /// Decodes a stored value, copying every field out of the buffer.
+    /// Decodes a stored value, copying it out of the buffer.
     static func decode(_ value: UnsafeRawBufferPointer) throws(EnvelopeError) -> RecordedEvent {
-        guard value.count >= fixedSize + StorageLayout.hashSize else {
-            throw EnvelopeError("the record is \(value.count) bytes long, shorter than its header")
-        }
-        var reader = ByteReader(buffer: UnsafeRawBufferPointer(rebasing: value[0..<(value.count - StorageLayout.hashSize)]))
-        let format = try reader.read(UInt8.self)
-        guard format == recordFormat else { throw EnvelopeError("unknown record format \(format)") }
-        let flags = try reader.read(UInt8.self)
-        let codec = PayloadCodec(rawValue: try reader.read(UInt16.self))
-        let schemaVersion = try reader.read(UInt32.self)
-        let position = try reader.read(UInt64.self)
-        let version = try reader.read(UInt64.self)
-        let occurredAt = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: try reader.read(UInt64.self)))
-        let recordedAt = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: try reader.read(UInt64.self)))
-        let eventId = try reader.readUUID()
-        let stream = StreamID(unchecked: try reader.readShortString())
-        let type = try reader.readShortString()
-        let actor = EventActor(id: try reader.readShortString(), role: try reader.readShortString(), org: try reader.readShortString())
-        let correlationId = flags & 1 != 0 ? try reader.readShortString() : nil
-        let causationId = flags & 2 != 0 ? try reader.readShortString() : nil
-        let payloadLength = Int(try reader.read(UInt32.self))
-        let payload = try reader.readBytes(payloadLength)
-        guard reader.isAtEnd else { throw EnvelopeError("\(reader.remaining) unexpected bytes after the payload") }
-        return RecordedEvent(
-            position: position,
-            stream: stream,
-            version: version,
-            type: type,
-            schemaVersion: schemaVersion,
-            eventId: eventId,
-            occurredAt: occurredAt,
-            recordedAt: recordedAt,
-            actor: actor,
-            correlationId: correlationId,
-            causationId: causationId,
-            payload: Payload(codec: codec, bytes: payload),
-            hash: storedHash(of: value)
-        )
+        try RecordDecoder.decode(value)
     }
 }
 

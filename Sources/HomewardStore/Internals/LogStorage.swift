@@ -304,8 +304,8 @@ final class LogStorage: Sendable {
             {
                 return invalid(index, "has an actor, correlationId or causationId longer than \(maxText) bytes")
             }
-            if event.payload.bytes.count > limits.maxPayloadBytes {
-                return invalid(index, "has a payload of \(event.payload.bytes.count) bytes; the limit is \(limits.maxPayloadBytes)")
+            if event.payload.count > limits.maxPayloadBytes {
+                return invalid(index, "has a payload of \(event.payload.count) bytes; the limit is \(limits.maxPayloadBytes)")
             }
         }
         return nil
@@ -371,18 +371,24 @@ final class LogStorage: Sendable {
 
     /// Events from `position` on, at most `limit`, not past `through`.
     func events(from position: UInt64, through: UInt64, limit: Int, in transaction: Transaction) throws -> [RecordedEvent] {
-        var result: [RecordedEvent] = []
-        guard position <= through, limit > 0 else { return result }
-        result.reserveCapacity(min(limit, 4096))
+        guard position <= through, limit > 0 else { return [] }
+        var values: [(position: UInt64, value: UnsafeRawBufferPointer)] = []
+        values.reserveCapacity(min(limit, 4096))
         let cursor = try transaction.cursor(log)
         var entry = try cursor.seek(atLeast: BigEndian.bytes(max(position, 1)))
-        while let current = entry, result.count < limit {
+        var bytes = 0
+        while let current = entry, values.count < limit, values.isEmpty || bytes + current.value.count <= 64 << 20 {
             let key = BigEndian.uint64(current.key)
             if key > through { break }
-            result.append(try decode(current.value, position: key))
+            values.append((key, current.value))
+            bytes += current.value.count
             entry = try cursor.next()
         }
-        return result
+        do {
+            return try RecordDecoder.decodePage(values)
+        } catch {
+            throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
+        }
     }
 
     /// A stream's events from `version` on, at most `limit`.
