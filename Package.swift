@@ -75,7 +75,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HomewardStoreTests",
-            dependencies: ["HomewardStore", "HomewardLMDB", "HomewardTesting", "HomewardStoreProbe"],
+            dependencies: [
+                "HomewardStore", "HomewardLMDB", "HomewardTesting", "HomewardStoreProbe",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: settings
         ),
     ],
