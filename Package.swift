@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "HomewardLMDB", targets: ["HomewardLMDB"]),
         .library(name: "HomewardStore", targets: ["HomewardStore"]),
+        .library(name: "Homeward", targets: ["Homeward"]),
         .library(name: "HomewardTesting", targets: ["HomewardTesting"]),
         .executable(name: "homeward", targets: ["HomewardCLI"]),
         .executable(name: "homeward-bench", targets: ["HomewardBenchmarks"]),
@@ -46,8 +47,14 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(
-            name: "HomewardTesting",
+            name: "Homeward",
             dependencies: ["HomewardStore"],
+            exclude: ["Events/generate-events.py"],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "HomewardTesting",
+            dependencies: ["HomewardStore", "Homeward"],
             swiftSettings: settings
         ),
         .executableTarget(

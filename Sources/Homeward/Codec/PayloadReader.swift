@@ -1,0 +1,145 @@
+public import Foundation
+public import HomewardStore
+
+/// Reads fields written by ``PayloadWriter``, straight from borrowed bytes, checking every length
+/// and count against what is left.
+public struct PayloadReader {
+    private let buffer: UnsafeRawBufferPointer
+    private var offset = 0
+
+    /// Creates a reader over bytes that stay valid while it is used.
+    /// - Parameter buffer: The payload's bytes.
+    public init(_ buffer: UnsafeRawBufferPointer) {
+        self.buffer = buffer
+    }
+
+    /// Whether every byte has been read.
+    public var isAtEnd: Bool { offset == buffer.count }
+
+    @inline(__always)
+    private mutating func byte() throws(PayloadDecodingError) -> UInt8 {
+        guard offset < buffer.count else { throw PayloadDecodingError("the payload ends early at byte \(offset)") }
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    @inline(__always)
+    private mutating func varint() throws(PayloadDecodingError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let next = try byte()
+            if shift == 63 && next > 1 { throw PayloadDecodingError("a number at byte \(offset) is too large") }
+            result |= UInt64(next & 0x7f) << shift
+            if next & 0x80 == 0 { return result }
+            shift += 7
+            if shift > 63 { throw PayloadDecodingError("a number at byte \(offset) is too long") }
+        }
+    }
+
+    /// Reads a count or an enumeration position; a count can never exceed the bytes left.
+    public mutating func readCount() throws(PayloadDecodingError) -> Int {
+        let value = try varint()
+        guard value <= UInt64(buffer.count - offset) + 64 else {
+            throw PayloadDecodingError("a count of \(value) at byte \(offset) exceeds the payload")
+        }
+        return Int(value)
+    }
+
+    /// Reads a signed integer.
+    public mutating func readInt() throws(PayloadDecodingError) -> Int {
+        let zigzag = try varint()
+        return Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
+    }
+
+    /// Reads a number.
+    public mutating func readDouble() throws(PayloadDecodingError) -> Double {
+        guard buffer.count - offset >= 8 else { throw PayloadDecodingError("the payload ends inside a number at byte \(offset)") }
+        defer { offset += 8 }
+        return Double(bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+    }
+
+    /// Reads a boolean.
+    public mutating func readBool() throws(PayloadDecodingError) -> Bool {
+        switch try byte() {
+        case 0: return false
+        case 1: return true
+        case let other: throw PayloadDecodingError("byte \(offset - 1) is \(other), not a boolean")
+        }
+    }
+
+    /// Reads text.
+    public mutating func readString() throws(PayloadDecodingError) -> String {
+        let count = try readCount()
+        guard buffer.count - offset >= count else { throw PayloadDecodingError("text of \(count) bytes runs past the payload at byte \(offset)") }
+        defer { offset += count }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+
+    /// Reads a UUID.
+    public mutating func readUUID() throws(PayloadDecodingError) -> UUID {
+        guard buffer.count - offset >= 16 else { throw PayloadDecodingError("the payload ends inside an id at byte \(offset)") }
+        defer { offset += 16 }
+        return UUID(uuid: buffer.loadUnaligned(fromByteOffset: offset, as: uuid_t.self))
+    }
+
+    /// Reads a local date.
+    public mutating func readDate() throws(PayloadDecodingError) -> LocalDate {
+        LocalDate(daysSinceEpoch: try readInt())
+    }
+
+    /// Reads an instant.
+    public mutating func readTimestamp() throws(PayloadDecodingError) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: Int64(try readInt()))
+    }
+
+    /// Reads an array, one element at a time.
+    /// - Parameter element: Reads one element.
+    public mutating func readArray<T>(_ element: (inout PayloadReader) throws(PayloadDecodingError) -> T) throws(PayloadDecodingError) -> [T] {
+        let count = try readCount()
+        var result: [T] = []
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(try element(&self)) }
+        return result
+    }
+
+    /// Reads any JSON value, at most 64 levels deep.
+    public mutating func readJSON() throws(PayloadDecodingError) -> JSONValue {
+        try readJSON(depth: 0)
+    }
+
+    private mutating func readJSON(depth: Int) throws(PayloadDecodingError) -> JSONValue {
+        guard depth < 64 else { throw PayloadDecodingError("JSON nested deeper than 64 levels") }
+        switch try byte() {
+        case 0: return .null
+        case 1: return .bool(false)
+        case 2: return .bool(true)
+        case 3: return .integer(try readInt())
+        case 4: return .number(try readDouble())
+        case 5: return .string(try readString())
+        case 6:
+            let count = try readCount()
+            var elements: [JSONValue] = []
+            for _ in 0..<count { elements.append(try readJSON(depth: depth + 1)) }
+            return .array(elements)
+        case 7:
+            let count = try readCount()
+            var members: [(String, JSONValue)] = []
+            for _ in 0..<count {
+                let key = try readString()
+                members.append((key, try readJSON(depth: depth + 1)))
+            }
+            return .object(JSONObject(members))
+        case let tag:
+            throw PayloadDecodingError("unknown JSON tag \(tag) at byte \(offset - 1)")
+        }
+    }
+}
+
+/// A binary payload that does not decode: truncated, or with a value out of range.
+public struct PayloadDecodingError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var description: String
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,177 @@
+import Foundation
+public import HomewardStore
+
+/// Reads interchange JSON Lines (contract section 1): each line one event, checked key by key.
+///
+/// A line is checked against the envelope (required keys, types, RFC 3339 times, a UUID
+/// `eventId`, no unknown keys) and its `data` against the event type's fields through the
+/// registry. Errors name the line, the key and the problem.
+public struct JSONLinesReader: Sendable {
+    /// One valid line: the record, its payload to store and the typed event.
+    public struct Line: Sendable {
+        /// The 1-based line number.
+        public var number: Int
+        /// The record as read.
+        public var record: InterchangeRecord
+        /// The payload to store.
+        public var payload: Payload
+        /// The event, at its current schema version.
+        public var event: DomainEvent
+    }
+
+    /// Keys an interchange line may hold.
+    public static let envelopeKeys = [
+        "stream", "type", "occurredAt", "data", "actor", "eventId", "version", "recordedAt",
+        "correlationId", "causationId", "schemaVersion", "position", "hash",
+    ]
+
+    private let registry: EventRegistry
+
+    /// Creates a reader.
+    /// - Parameter registry: Reads each event's data.
+    public init(registry: EventRegistry = .standard) {
+        self.registry = registry
+    }
+
+    /// Reads every line of a file's bytes, collecting every bad line instead of stopping at the
+    /// first. Empty lines (and a final newline) are skipped.
+    /// - Parameter bytes: The file's contents.
+    /// - Returns: The valid lines and the errors, both in line order.
+    public func read(_ bytes: [UInt8]) -> (lines: [Line], errors: [InterchangeError]) {
+        var lines: [Line] = []
+        var errors: [InterchangeError] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var number = 0
+            while start < buffer.count {
+                number += 1
+                var end = start
+                while end < buffer.count, buffer[end] != 0x0a { end += 1 }
+                var lineEnd = end
+                if lineEnd > start, buffer[lineEnd - 1] == 0x0d { lineEnd -= 1 }
+                let slice = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
+                if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    do throws(InterchangeError) {
+                        lines.append(try readLine(slice, number: number))
+                    } catch {
+                        errors.append(error)
+                    }
+                }
+                start = end + 1
+            }
+        }
+        return (lines, errors)
+    }
+
+    /// Reads one line.
+    /// - Parameters:
+    ///   - bytes: The line's bytes, without the newline.
+    ///   - number: Its 1-based line number, for errors.
+    /// - Returns: The valid line.
+    /// - Throws: ``InterchangeError`` naming the key and the problem.
+    public func readLine(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) throws(InterchangeError) -> Line {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw InterchangeError(line: number, key: nil, kind: "syntax", problem: "not valid JSON: \(error)")
+        }
+        do throws(FieldError) {
+            let record = try JSONLinesReader.record(from: json)
+            let (payload, event) = try registry.read(typeName: record.type, schemaVersion: record.schemaVersion, data: record.data)
+            return Line(number: number, record: record, payload: payload, event: event)
+        } catch {
+            throw InterchangeError(line: number, key: error.path, kind: error.kind.rawValue, problem: error.message)
+        }
+    }
+
+    /// Reads the envelope of one record.
+    static func record(from json: JSONValue) throws(FieldError) -> InterchangeRecord {
+        guard case .object(let object) = json else {
+            throw FieldError(path: "(line)", kind: .wrongType, message: "expected a JSON object, found \(json.kind)")
+        }
+        for key in object.keys where !envelopeKeys.contains(key) {
+            throw FieldError(path: key, kind: .unknownField, message: "is not a key of an interchange record")
+        }
+        func value(_ key: String) -> JSONValue? {
+            guard let value = object[key], value != .null else { return nil }
+            return value
+        }
+        func required(_ key: String) throws(FieldError) -> JSONValue {
+            guard let value = value(key) else { throw FieldError(path: key, kind: .missingField, message: "missing key") }
+            return value
+        }
+        func string(_ key: String) throws(FieldError) -> String {
+            guard case .string(let text) = try required(key) else {
+                throw FieldError(path: key, kind: .wrongType, message: "expected a string, found \(object[key]?.kind ?? "nothing")")
+            }
+            return text
+        }
+        func optionalString(_ key: String) throws(FieldError) -> String? { value(key) == nil ? nil : try string(key) }
+        func time(_ key: String) throws(FieldError) -> Timestamp {
+            let text = try string(key)
+            guard let time = Timestamp(rfc3339: text) else {
+                throw FieldError(path: key, kind: .malformed, message: "malformed time '\(text.prefix(40))', expected RFC 3339 with an offset such as 2026-01-15T08:30:00+08:00")
+            }
+            return time
+        }
+        func positive(_ key: String) throws(FieldError) -> UInt64? {
+            guard let value = value(key) else { return nil }
+            guard case .integer(let number) = value else {
+                throw FieldError(path: key, kind: .wrongType, message: "expected a whole number, found \(value.kind)")
+            }
+            guard number >= 1 else { throw FieldError(path: key, kind: .outOfRange, message: "must be 1 or more, found \(number)") }
+            return UInt64(number)
+        }
+
+        let streamName = try string("stream")
+        let stream: StreamID
+        do {
+            stream = try StreamID(validating: streamName)
+        } catch {
+            throw FieldError(path: "stream", kind: .malformed, message: error.message)
+        }
+        guard streamName.hasPrefix("case-") && streamName.count > 5 || streamName.hasPrefix("person-") && streamName.count > 7 else {
+            throw FieldError(path: "stream", kind: .malformed, message: "'\(streamName.prefix(40))' is neither case-<caseId> nor person-<personId>")
+        }
+        let type = try string("type")
+        guard !type.isEmpty, type.utf8.count <= 200 else { throw FieldError(path: "type", kind: .malformed, message: "must be 1 to 200 bytes") }
+        let occurredAt = try time("occurredAt")
+        let data = try required("data")
+        guard case .object = data else { throw FieldError(path: "data", kind: .wrongType, message: "expected an object, found \(data.kind)") }
+        let actorValue = try required("actor")
+        let actorFields = try JSONFields(actorValue, path: "actor", known: ["id", "role", "org"])
+        let actor = EventActor(id: try actorFields.string("id"), role: try actorFields.string("role"), org: try actorFields.string("org"))
+        var eventId: UUID?
+        if let text = try optionalString("eventId") {
+            guard let id = UUID(uuidString: text) else {
+                throw FieldError(path: "eventId", kind: .malformed, message: "malformed event id '\(text.prefix(40))', expected a UUID")
+            }
+            eventId = id
+        }
+        let recordedAt = value("recordedAt") == nil ? nil : try time("recordedAt")
+        let schemaVersion = try positive("schemaVersion").map { UInt32(clamping: $0) } ?? 1
+        var hash: ChainHash?
+        if let text = try optionalString("hash") {
+            guard let parsed = ChainHash(hex: text) else {
+                throw FieldError(path: "hash", kind: .malformed, message: "expected 64 hexadecimal digits")
+            }
+            hash = parsed
+        }
+        return InterchangeRecord(
+            stream: stream,
+            type: type,
+            occurredAt: occurredAt,
+            data: data,
+            actor: actor,
+            eventId: eventId,
+            version: try positive("version"),
+            recordedAt: recordedAt,
+            correlationId: try optionalString("correlationId"),
+            causationId: try optionalString("causationId"),
+            schemaVersion: schemaVersion,
+            position: try positive("position"),
+            hash: hash
+        )
+    }
+}
