@@ -1,0 +1,231 @@
+public import Foundation
+public import HomewardStore
+
+/// The state of one case, folded from its events (contract section 4, readings 8–12).
+///
+/// `CaseState` is pure data: ``evolve(_:)`` applies one event and returns the new state. Fold a
+/// case's effective events in `occurredAt` order (ties by position) for the case's state; the
+/// guards fold them in log order (``Case/decide(_:_:now:)``).
+public struct CaseState: Sendable, Hashable {
+    /// One admission.
+    public struct Admission: Sendable, Hashable {
+        public var admittedAt: Timestamp
+        public var category: AdmissionCategory
+        public var station: String
+        public var personId: String
+        /// When the stay it opened ended (reading 10), if it has.
+        public var endedAt: Timestamp?
+    }
+
+    /// The case's id (the stream name without `case-`).
+    public var caseId: String
+    /// The status; `nil` before any event that sets one.
+    public var status: CaseStatus?
+    private var statusBeforeHospital: CaseStatus?
+    private var statusBeforeClose: CaseStatus?
+    /// Risks seen in `ReportReceived` and `PersonContacted`.
+    public var flags: Set<Risk> = []
+    /// Whether an `IdentityVerified` is recorded, and when the first occurred.
+    public var identityVerifiedAt: Timestamp?
+    /// Whether any tracing step is recorded.
+    public var tracingStarted = false
+    /// The latest `IdentityVerified`.
+    public var verification: IdentityVerified?
+    /// Every admission, in fold order.
+    public var admissions: [Admission] = []
+    /// Hospital stays: in and (when discharged) out.
+    public var hospitalStays: [(admittedAt: Timestamp, dischargedAt: Timestamp?)] = []
+    /// When each `TracingNoticePublished` occurred.
+    public var tracingNotices: [Timestamp] = []
+    /// When each `DnaSampleRequested` occurred.
+    public var dnaRequests: [Timestamp] = []
+    /// When each `TemporaryGuardianshipStarted` or `TransferredToMinorsCentre` occurred.
+    public var guardianship: [Timestamp] = []
+    /// Each `StayExtensionFiled`: when, and the new due date.
+    public var extensions: [(filedAt: Timestamp, newDueDate: LocalDate)] = []
+    /// Each `ReturnedHome`: when, and to which region.
+    public var returns: [(returnedAt: Timestamp, region: String)] = []
+    /// Each `CollectedByRelative`.
+    public var collections: [Timestamp] = []
+    /// Each `FollowUpVisited`, with its findings.
+    public var followUps: [(visitedAt: Timestamp, visit: FollowUpVisited)] = []
+    /// Each `BenefitApplied` or `BenefitDecided`, in fold order.
+    public var benefits: [(at: Timestamp, program: Program, decision: Bool?)] = []
+    /// The first `ReportReceived`: when, where, and how.
+    public var firstReport: (at: Timestamp, report: ReportReceived)?
+    /// The first `PickedUp`.
+    public var firstPickupAt: Timestamp?
+    /// The first station named by `PickedUp`, `AssistanceRequested` or `Admitted`.
+    public var firstStation: String?
+    /// The latest `AssistanceRequested`.
+    public var latestRequest: AssistanceRequested?
+    /// The latest `PersonContacted` estimated age.
+    public var estimatedAge: Int?
+    /// When the latest event folded occurred.
+    public var lastEventAt: Timestamp?
+    /// The type of every event stored in the stream, by id (corrections and voids included), for
+    /// checking the targets of corrections and voids.
+    public var storedTypes: [UUID: String] = [:]
+
+    /// An empty case.
+    public init(caseId: String) {
+        self.caseId = caseId
+    }
+
+    public static func == (lhs: CaseState, rhs: CaseState) -> Bool {
+        lhs.caseId == rhs.caseId && lhs.status == rhs.status && lhs.flags == rhs.flags && lhs.admissions == rhs.admissions
+            && lhs.identityVerifiedAt == rhs.identityVerifiedAt && lhs.tracingStarted == rhs.tracingStarted
+            && lhs.verification == rhs.verification && lhs.lastEventAt == rhs.lastEventAt
+            && lhs.tracingNotices == rhs.tracingNotices && lhs.dnaRequests == rhs.dnaRequests && lhs.guardianship == rhs.guardianship
+            && lhs.returns.map(\.returnedAt) == rhs.returns.map(\.returnedAt) && lhs.followUps.map(\.visitedAt) == rhs.followUps.map(\.visitedAt)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(caseId)
+        hasher.combine(status)
+        hasher.combine(admissions.count)
+        hasher.combine(lastEventAt)
+    }
+
+    /// The latest admission, if any.
+    public var latestAdmission: Admission? { admissions.last }
+
+    /// Whether the latest stay is open (admitted and not ended).
+    public var isStayOpen: Bool { admissions.last.map { $0.endedAt == nil } ?? false }
+
+    /// The identity status (reading 11).
+    public var identity: IdentityStatus {
+        identityVerifiedAt != nil ? .verified : tracingStarted ? .tracing : .unknown
+    }
+
+    /// The latest `IdentityVerified`'s person id, else the latest `Admitted`'s (reading 11).
+    public var personId: String? { verification?.personId ?? admissions.last?.personId }
+
+    /// Whether the case is closed.
+    public var isClosed: Bool { status == .closed }
+
+    /// Applies one event (reading 9 for the status, 10 for stays, 11 for identity and flags).
+    /// - Parameter record: The event, corrections applied.
+    /// - Returns: The new state.
+    public func evolve(_ record: CaseRecord) -> CaseState {
+        var state = self
+        state.apply(record)
+        return state
+    }
+
+    private mutating func setStatus(_ new: CaseStatus) {
+        status = new
+    }
+
+    private mutating func endStay(at time: Timestamp) {
+        if let last = admissions.indices.last, admissions[last].endedAt == nil {
+            admissions[last].endedAt = time
+            if let open = hospitalStays.indices.last, hospitalStays[open].dischargedAt == nil {
+                hospitalStays[open].dischargedAt = time
+            }
+        }
+    }
+
+    /// Notes a stored event's id and type without folding it.
+    public mutating func noteStored(_ record: CaseRecord) {
+        storedTypes[record.eventId] = record.event.typeName
+    }
+
+    mutating func apply(_ record: CaseRecord) {
+        storedTypes[record.eventId] = record.event.typeName
+        let time = record.occurredAt
+        lastEventAt = time
+        switch record.event {
+        case .reportReceived(let report):
+            setStatus(.reported)
+            flags.formUnion(report.risks)
+            if firstReport == nil { firstReport = (time, report) }
+        case .teamDispatched:
+            setStatus(.dispatched)
+        case .personContacted(let contact):
+            setStatus(.contacted)
+            flags.formUnion(contact.risks)
+            if let age = contact.estimatedAge { estimatedAge = age }
+        case .aidDeclined:
+            setStatus(.declined)
+        case .onSiteAidGiven:
+            setStatus(.aidedOnSite)
+        case .emergencyMedicalReferral:
+            setStatus(.medicalReferral)
+        case .pickedUp(let pickup):
+            setStatus(.pickedUp)
+            if firstPickupAt == nil { firstPickupAt = time }
+            if firstStation == nil { firstStation = pickup.station }
+        case .assistanceRequested(let request):
+            setStatus(.requested)
+            latestRequest = request
+            if firstStation == nil { firstStation = request.station }
+        case .admissionRefused:
+            setStatus(.refused)
+        case .admitted(let admission):
+            endStay(at: time)
+            setStatus(.admitted)
+            admissions.append(Admission(admittedAt: time, category: admission.category, station: admission.station, personId: admission.personId))
+            if firstStation == nil { firstStation = admission.station }
+        case .hospitalAdmitted:
+            if status != .inHospital { statusBeforeHospital = status }
+            setStatus(.inHospital)
+            hospitalStays.append((time, nil))
+        case .hospitalDischarged:
+            if status == .inHospital { status = statusBeforeHospital }
+            if let open = hospitalStays.indices.last, hospitalStays[open].dischargedAt == nil {
+                hospitalStays[open].dischargedAt = time
+            }
+        case .stayExtensionFiled(let extensionFiled):
+            extensions.append((time, extensionFiled.newDueDate))
+        case .temporaryGuardianshipStarted, .transferredToMinorsCentre:
+            guardianship.append(time)
+        case .serviceProvided:
+            break
+        case .identityQueryRequested, .identityQueryAnswered, .dnaSampleCollected, .dnaMatchReported, .familyContacted, .tracingSucceeded:
+            tracingStarted = true
+        case .tracingNoticePublished:
+            tracingStarted = true
+            tracingNotices.append(time)
+        case .dnaSampleRequested:
+            tracingStarted = true
+            dnaRequests.append(time)
+        case .identityVerified(let verified):
+            if identityVerifiedAt == nil { identityVerifiedAt = time }
+            verification = verified
+        case .selfDeparted, .absconded, .assistanceTerminated:
+            endStay(at: time)
+            setStatus(.departed)
+        case .collectedByRelative:
+            endStay(at: time)
+            setStatus(.departed)
+            collections.append(time)
+        case .escortStarted:
+            endStay(at: time)
+            setStatus(.escorting)
+        case .returnedHome(let returned):
+            endStay(at: time)
+            setStatus(.returnedHome)
+            returns.append((time, returned.region))
+        case .originRefusedReceipt:
+            break
+        case .placedInCare:
+            endStay(at: time)
+            setStatus(.placed)
+        case .followUpVisited(let visit):
+            followUps.append((time, visit))
+        case .benefitApplied(let applied):
+            benefits.append((time, applied.program, nil))
+        case .benefitDecided(let decided):
+            benefits.append((time, decided.program, decided.granted))
+        case .caseClosed:
+            endStay(at: time)
+            if status != .closed { statusBeforeClose = status }
+            setStatus(.closed)
+        case .caseReopened:
+            if status == .closed { status = statusBeforeClose }
+        case .eventCorrected, .eventVoided, .personsLinked, .personsUnlinked, .consentRecorded, .unknown:
+            break
+        }
+    }
+}
