@@ -1,0 +1,264 @@
+public import Foundation
+public import HomewardStore
+
+/// The API embedding applications record relief work through: one method per command.
+///
+/// Each command loads the case's stream, decides it against the guards (``Case/decide(_:_:now:calendar:)``),
+/// and appends the resulting events with the stream's version as the expected version. When
+/// another writer got there first, it loads the case again and decides again, up to
+/// ``maxAttempts`` times. Time comes from the injected clock.
+///
+/// ```swift
+/// let service = ReliefService(store: store)
+/// try await service.report("HZ-2026-0001", ReportReceived(channel: .hotline, region: "330106001001",
+///     location: "under the Wulin bridge", description: "man sleeping on cardboard", risks: [.cold]), by: dispatcher)
+/// ```
+public final class ReliefService: Sendable {
+    /// The event store.
+    public let store: EventStore
+    /// Reads and writes event payloads.
+    public let registry: EventRegistry
+    /// Local dates for deadlines and ages.
+    public let calendar: LocalCalendar
+    /// How many times a command is decided again after losing a race to another writer.
+    public let maxAttempts: Int
+    let clock: @Sendable () -> Timestamp
+
+    /// Creates a service.
+    /// - Parameters:
+    ///   - store: The event store.
+    ///   - registry: The event registry.
+    ///   - calendar: Local dates for deadlines and ages.
+    ///   - maxAttempts: Attempts per command under concurrent writers.
+    ///   - clock: Where "now" comes from.
+    public init(
+        store: EventStore,
+        registry: EventRegistry = .standard,
+        calendar: LocalCalendar = .chinaStandardTime,
+        maxAttempts: Int = 16,
+        clock: @escaping @Sendable () -> Timestamp = { .now }
+    ) {
+        self.store = store
+        self.registry = registry
+        self.calendar = calendar
+        self.maxAttempts = max(1, maxAttempts)
+        self.clock = clock
+    }
+
+    /// What a command recorded.
+    public struct CommandResult: Sendable, Hashable {
+        /// The stream written.
+        public var stream: StreamID
+        /// The log positions of the events.
+        public var positions: [UInt64]
+        /// The ids of the events.
+        public var eventIds: [UUID]
+        /// The stream's version after the command.
+        public var streamVersion: UInt64
+        /// How many times the command was decided (more than 1 after concurrent writers).
+        public var attempts: Int
+    }
+
+    // MARK: Reading a case
+
+    /// The stored records of a stream, typed.
+    /// - Parameter stream: The stream.
+    /// - Returns: Its records in log order.
+    /// - Throws: ``HomewardStore/EventStoreError`` or ``EventDecodingError``.
+    public func records(of stream: StreamID) throws -> [CaseRecord] {
+        try store.events(in: stream).map { try record($0) }
+    }
+
+    /// A stored event, typed.
+    public func record(_ event: RecordedEvent) throws -> CaseRecord {
+        CaseRecord(
+            position: event.position,
+            eventId: event.eventId,
+            occurredAt: event.occurredAt,
+            recordedAt: event.recordedAt,
+            actor: event.actor,
+            event: try registry.decode(event)
+        )
+    }
+
+    /// A case's records with corrections and voids resolved.
+    /// - Parameters:
+    ///   - caseId: The case id, with or without `case-`.
+    ///   - recordedBy: Only records recorded at or before this time (what was known then).
+    public func history(of caseId: String, recordedBy: Timestamp? = nil) throws -> CaseHistory {
+        var records = try records(of: StreamNames.caseStream(caseId))
+        if let recordedBy { records = records.filter { $0.recordedAt <= recordedBy } }
+        return CaseHistory(records: records, registry: registry)
+    }
+
+    /// A case's timeline (effective events in `occurredAt` order).
+    public func timeline(of caseId: String, recordedBy: Timestamp? = nil) throws -> CaseTimeline {
+        let stream = try StreamNames.caseStream(caseId)
+        return CaseTimeline(caseId: StreamNames.caseId(of: stream) ?? caseId, history: try history(of: caseId, recordedBy: recordedBy), calendar: calendar)
+    }
+
+    /// A case's state now (or at `time`), as contract section 4 reports it.
+    public func snapshot(of caseId: String, at time: Timestamp? = nil) throws -> CaseSnapshot {
+        try timeline(of: caseId).snapshot(at: time ?? clock())
+    }
+
+    /// What the system knew of a case at recorded time `time` (reading 5): only records recorded by
+    /// then; the query time defaults to `time`.
+    public func snapshot(of caseId: String, asOfRecorded time: Timestamp, now: Timestamp? = nil) throws -> CaseSnapshot {
+        try timeline(of: caseId, recordedBy: time).snapshot(at: now ?? time)
+    }
+
+    /// What was true of a case at occurred time `time` by everything known now (reading 6).
+    public func snapshot(of caseId: String, asOfOccurred time: Timestamp, now: Timestamp? = nil) throws -> CaseSnapshot {
+        try timeline(of: caseId).snapshot(at: now ?? time)
+    }
+
+    /// The rules overdue in a case at a time.
+    public func overdue(_ caseId: String, at time: Timestamp? = nil) throws -> [DeadlineRule] {
+        try timeline(of: caseId).overdue(at: time ?? clock())
+    }
+
+    /// The case state the guards judge a new event against: every effective event in log order.
+    func decisionState(caseId: String, records: [CaseRecord]) -> CaseState {
+        let history = CaseHistory(records: records, registry: registry)
+        var state = CaseState(caseId: caseId)
+        for record in history.effective { state = state.evolve(record) }
+        for record in records { state.noteStored(record) }
+        return state
+    }
+
+    // MARK: Executing commands
+
+    /// Decides and records a command in a case, retrying after concurrent writers.
+    /// - Parameters:
+    ///   - command: What to record.
+    ///   - caseId: The case, with or without `case-`.
+    ///   - actor: Who records it.
+    ///   - correlationId: Groups the events of one piece of work.
+    ///   - causationId: What caused it.
+    /// - Returns: What was recorded.
+    /// - Throws: ``RuleViolation`` when a guard refuses it; ``HomewardStore/EventStoreError``.
+    @discardableResult
+    public func execute(
+        _ command: CaseCommand,
+        on caseId: String,
+        by actor: EventActor,
+        correlationId: String? = nil,
+        causationId: String? = nil
+    ) async throws -> CommandResult {
+        let stream = try StreamNames.caseStream(caseId)
+        let id = StreamNames.caseId(of: stream) ?? caseId
+        var attempt = 0
+        while true {
+            attempt += 1
+            let records = try records(of: stream)
+            let state = decisionState(caseId: id, records: records)
+            let decision = try Case.decide(state, command, now: clock(), calendar: calendar).get()
+            let events = decision.events.map { event in
+                NewEvent(
+                    type: event.typeName,
+                    schemaVersion: event.schemaVersion,
+                    occurredAt: decision.occurredAt,
+                    actor: actor,
+                    correlationId: correlationId,
+                    causationId: causationId,
+                    payload: event.payload
+                )
+            }
+            do {
+                let result = try await store.append(events, to: stream, expectedVersion: .exact(UInt64(records.count)))
+                return CommandResult(stream: stream, positions: result.positions, eventIds: events.map(\.eventId), streamVersion: result.streamVersion, attempts: attempt)
+            } catch EventStoreError.Code.wrongExpectedVersion where attempt < maxAttempts {
+                continue
+            }
+        }
+    }
+
+    /// Records an event of the catalogue in a case.
+    @discardableResult
+    public func record(_ event: DomainEvent, in caseId: String, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
+        try await execute(.record(event, occurredAt: occurredAt), on: caseId, by: actor)
+    }
+
+    // MARK: Persons
+
+    /// The links and unlinks recorded in a person's stream.
+    public func personRecords(_ personId: String) throws -> [CaseRecord] {
+        try records(of: StreamNames.personStream(personId))
+    }
+
+    /// The current links between person ids, from every person stream of the log.
+    public func personLinks() throws -> PersonLinks {
+        var links = PersonLinks()
+        try store.forEachEvent { event in
+            guard event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") else { return }
+            links.apply(try record(event))
+        }
+        return links
+    }
+
+    /// Records that two person ids are one human, in stream `person-<first id>`.
+    @discardableResult
+    public func link(_ first: String, _ second: String, basis: String, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
+        guard PersonLinks.Pair(first, second) != nil else {
+            throw RuleViolation(.invalidPersonLink, "A link needs two different person ids; both are \(first).")
+        }
+        return try await appendPersonFact(.personsLinked(PersonsLinked(personIds: [first, second], basis: basis)), to: first, occurredAt: occurredAt, by: actor)
+    }
+
+    /// Records that two linked person ids are no longer one human, in stream `person-<first id>`.
+    @discardableResult
+    public func unlink(_ first: String, _ second: String, reason: String, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
+        guard PersonLinks.Pair(first, second) != nil else {
+            throw RuleViolation(.invalidPersonLink, "An unlink needs two different person ids; both are \(first).")
+        }
+        var links = PersonLinks()
+        for record in try personRecords(first) + personRecords(second) { links.apply(record) }
+        guard links.areLinked(first, second) else {
+            throw RuleViolation(.invalidPersonLink, "Person ids \(first) and \(second) are not linked, so they cannot be unlinked.")
+        }
+        return try await appendPersonFact(.personsUnlinked(PersonsUnlinked(personIds: [first, second], reason: reason)), to: first, occurredAt: occurredAt, by: actor)
+    }
+
+    private func appendPersonFact(_ event: DomainEvent, to personId: String, occurredAt: Timestamp?, by actor: EventActor, eventId: UUID = .timeOrdered(), causationId: String? = nil) async throws -> CommandResult {
+        let stream = try StreamNames.personStream(personId)
+        let newEvent = NewEvent(
+            type: event.typeName,
+            schemaVersion: event.schemaVersion,
+            eventId: eventId,
+            occurredAt: occurredAt ?? clock(),
+            actor: actor,
+            causationId: causationId,
+            payload: event.payload
+        )
+        let result = try await store.append([newEvent], to: stream, expectedVersion: .any)
+        return CommandResult(stream: stream, positions: result.positions, eventIds: [newEvent.eventId], streamVersion: result.streamVersion, attempts: 1)
+    }
+
+    /// Records that a case's person was identified, in the case and as a fact of the person's
+    /// stream (`person-<personId>`, caused by the case's event).
+    @discardableResult
+    public func verifyIdentity(_ caseId: String, _ event: IdentityVerified, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
+        let result = try await record(.identityVerified(event), in: caseId, occurredAt: occurredAt, by: actor)
+        guard let caseEventId = result.eventIds.first else { return result }
+        _ = try await appendPersonFact(
+            .identityVerified(event),
+            to: event.personId,
+            occurredAt: occurredAt ?? clock(),
+            by: actor,
+            eventId: ReliefService.personFactId(for: caseEventId),
+            causationId: caseEventId.uuidString.lowercased()
+        )
+        return result
+    }
+
+    /// The id of a person-stream fact derived from a case event, so that a retry stores it once.
+    static func personFactId(for caseEventId: UUID) -> UUID {
+        var bytes = caseEventId.uuid
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            for index in 0..<16 where index != 6 && index != 8 { raw[index] ^= 0x5a }
+            raw[6] = (raw[6] & 0x0f) | 0x80
+        }
+        return UUID(uuid: bytes)
+    }
+}
