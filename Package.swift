@@ -61,6 +61,7 @@ let package = Package(
             name: "HomewardCLI",
             dependencies: [
                 "HomewardStore",
+                "Homeward",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings

@@ -17,7 +17,8 @@ struct HomewardCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, DemoCommand.self, LogCommand.self, HeadCommand.self, VerifyCommand.self,
+            InitCommand.self, DemoCommand.self, GenerateCommand.self, ImportCommand.self, ExportCommand.self,
+            LogCommand.self, HeadCommand.self, VerifyCommand.self,
         ]
     )
 }

@@ -1,0 +1,146 @@
+import Foundation
+public import HomewardStore
+
+/// Imports an interchange file: validates every line first and appends nothing if any line is
+/// invalid; then appends the file's events in the file's order, in transactions of whole streams'
+/// runs.
+///
+/// Guard violations are errors unless the importer is asked to record them, in which case the
+/// events are stored and the violations listed as findings. A line whose `eventId` is already
+/// stored is a no-op, so importing the same file twice appends nothing the second time.
+public struct JSONLinesImporter: Sendable {
+    /// A guard violation recorded on purpose.
+    public struct Finding: Sendable, Hashable, CustomStringConvertible {
+        /// The line.
+        public var line: Int
+        /// The stream.
+        public var stream: StreamID
+        /// The rule broken.
+        public var violation: RuleViolation
+        public var description: String { "line \(line), \(stream): \(violation)" }
+    }
+
+    /// What an import did.
+    public struct Report: Sendable, Hashable {
+        /// Lines read.
+        public var lines: Int
+        /// Events appended.
+        public var appended: Int
+        /// Lines skipped because their event id was already stored.
+        public var alreadyStored: Int
+        /// The positions appended, if any.
+        public var positions: ClosedRange<UInt64>?
+        /// Guard violations stored on purpose (with `recordViolations`).
+        public var findings: [Finding]
+    }
+
+    /// An import refused: every bad line, and nothing appended.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// The bad lines, in order.
+        public var errors: [InterchangeError]
+        public var description: String {
+            "\(errors.count) invalid line\(errors.count == 1 ? "" : "s"); nothing was imported:\n" + errors.map { "  \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    private let service: ReliefService
+
+    /// Creates an importer writing through a service's store, registry and calendar.
+    public init(service: ReliefService) {
+        self.service = service
+    }
+
+    /// Imports a file's bytes.
+    /// - Parameters:
+    ///   - bytes: The file.
+    ///   - recordViolations: Store events that break a guard and list them as findings.
+    ///   - transactionSize: Events per transaction when appending.
+    /// - Returns: What was appended.
+    /// - Throws: ``Failure`` listing every bad line (nothing is appended); ``HomewardStore/EventStoreError``.
+    public func importFile(_ bytes: [UInt8], recordViolations: Bool = false, transactionSize: Int = 5000) throws -> Report {
+        let (lines, syntaxErrors) = JSONLinesReader(registry: service.registry).read(bytes)
+        var errors = syntaxErrors
+        var findings: [Finding] = []
+        var states: [StreamID: (state: CaseState, records: [CaseRecord], version: UInt64)] = [:]
+        var toAppend: [JSONLinesReader.Line] = []
+        var alreadyStored = 0
+        var lastRecordedAt: Timestamp?
+        var seenIds = Set<UUID>()
+        for line in lines {
+            let record = line.record
+            if let recordedAt = record.recordedAt {
+                if let last = lastRecordedAt, recordedAt < last {
+                    errors.append(InterchangeError(line: line.number, key: "recordedAt", kind: "outOfRange", problem: "\(recordedAt) is earlier than \(last) on an earlier line: recorded times must not go backwards"))
+                    continue
+                }
+                lastRecordedAt = recordedAt
+            }
+            if let id = record.eventId {
+                if !seenIds.insert(id).inserted {
+                    errors.append(InterchangeError(line: line.number, key: "eventId", kind: "duplicate", problem: "\(id.uuidString.lowercased()) appears on an earlier line"))
+                    continue
+                }
+                if try service.store.event(withId: id) != nil {
+                    alreadyStored += 1
+                    continue
+                }
+            }
+            if states[record.stream] == nil {
+                let records = try service.records(of: record.stream)
+                let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
+                states[record.stream] = (service.decisionState(caseId: id, records: records), records, UInt64(records.count))
+            }
+            var entry = states[record.stream]!
+            if let version = record.version, version != entry.version + 1 {
+                errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
+                continue
+            }
+            let caseRecord = CaseRecord(position: UInt64.max, eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
+                                        recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
+            if StreamNames.caseId(of: record.stream) != nil {
+                for violation in Case.violations(of: line.event, occurredAt: record.occurredAt, in: entry.state, calendar: service.calendar) {
+                    if recordViolations {
+                        findings.append(Finding(line: line.number, stream: record.stream, violation: violation))
+                    } else {
+                        errors.append(InterchangeError(line: line.number, key: "type", kind: violation.rule.rawValue, problem: "\(line.record.type) breaks \(violation)"))
+                    }
+                }
+                entry.records.append(caseRecord)
+                entry.state = service.decisionState(caseId: entry.state.caseId, records: entry.records)
+            }
+            entry.version += 1
+            states[record.stream] = entry
+            toAppend.append(line)
+        }
+        if !errors.isEmpty {
+            throw Failure(errors: errors.sorted { $0.line < $1.line })
+        }
+        var appended = 0
+        var positions: ClosedRange<UInt64>?
+        var index = 0
+        while index < toAppend.count {
+            var parts: [StreamAppend] = []
+            var count = 0
+            while index < toAppend.count, count < transactionSize {
+                let line = toAppend[index]
+                let event = line.record.newEvent(payload: line.payload)
+                if var last = parts.last, last.stream == line.record.stream {
+                    last.events.append(event)
+                    parts[parts.count - 1] = last
+                } else {
+                    let expected: ExpectedVersion = line.record.version.map { .exact($0 - 1) } ?? .any
+                    parts.append(StreamAppend(stream: line.record.stream, events: [event], expectedVersion: expected))
+                }
+                count += 1
+                index += 1
+            }
+            for result in try service.store.append(parts) where !result.wasAlreadyStored {
+                appended += result.positions.count
+                if let first = result.positions.first, let last = result.positions.last {
+                    positions = (positions?.lowerBound ?? first)...max(positions?.upperBound ?? last, last)
+                }
+            }
+        }
+        return Report(lines: lines.count + syntaxErrors.count, appended: appended, alreadyStored: alreadyStored, positions: positions, findings: findings)
+    }
+}

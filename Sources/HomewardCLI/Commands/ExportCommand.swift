@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Homeward
+import HomewardStore
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the log as interchange JSON Lines to standard output.",
+        discussion: "Example: homeward export --stream case-HZ-0001 > case.jsonl"
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Start at this position.") var fromPosition: UInt64 = 1
+    @Option(help: "Only this stream.") var stream: String?
+
+    func run() throws {
+        let store = try storeOptions.open(readOnly: true)
+        let registry = EventRegistry.standard
+        var buffer = Data()
+        func emit(_ event: RecordedEvent) throws {
+            buffer.append(contentsOf: Array(try InterchangeRecord(event, registry: registry).line.utf8))
+            buffer.append(0x0a)
+            if buffer.count > 1 << 20 {
+                FileHandle.standardOutput.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        if let stream {
+            for event in try store.events(in: StreamID(validating: stream)) where event.position >= fromPosition { try emit(event) }
+        } else {
+            try store.forEachEvent(from: fromPosition) { try emit($0) }
+        }
+        FileHandle.standardOutput.write(buffer)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Homeward
+import HomewardStore
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import an interchange JSON Lines file; nothing is appended if any line is invalid.",
+        discussion: """
+            Every bad line is listed (line, key, problem). Guard violations are errors unless
+            --record-violations, which stores them and lists them as findings. Re-importing the
+            same file is a no-op (event ids).
+            Example: homeward import Fixtures/campaigns/small-winter.jsonl
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "The JSON Lines file.") var file: String
+    @Flag(help: "Store events that break a guard and list them as findings.") var recordViolations = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            printError("cannot read \(file)")
+            throw ExitCode(2)
+        }
+        let store = try storeOptions.open(create: true)
+        let importer = JSONLinesImporter(service: ReliefService(store: store))
+        do {
+            let report = try importer.importFile(Array(data), recordViolations: recordViolations)
+            if let positions = report.positions {
+                print("appended \(report.appended) events at positions \(positions.lowerBound)–\(positions.upperBound)")
+            } else {
+                print("appended nothing")
+            }
+            if report.alreadyStored > 0 { print("\(report.alreadyStored) events were already stored (same event ids)") }
+            for finding in report.findings { print("finding: \(finding)") }
+            if !report.findings.isEmpty { throw ExitCode(1) }
+        } catch let failure as JSONLinesImporter.Failure {
+            printError("\(file): \(failure)")
+            throw ExitCode(2)
+        }
+    }
+}

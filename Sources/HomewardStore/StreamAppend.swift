@@ -1,0 +1,57 @@
+import HomewardLMDB
+
+/// Events for one stream, as part of an append to several streams at once.
+public struct StreamAppend: Sendable, Hashable {
+    /// The stream.
+    public var stream: StreamID
+    /// The events, in order.
+    public var events: [NewEvent]
+    /// The version the stream must be at.
+    public var expectedVersion: ExpectedVersion
+
+    /// Creates one stream's part of a multi-stream append.
+    public init(stream: StreamID, events: [NewEvent], expectedVersion: ExpectedVersion = .any) {
+        self.stream = stream
+        self.events = events
+        self.expectedVersion = expectedVersion
+    }
+}
+
+extension EventStore {
+    /// Appends to several streams in one transaction: every part is stored, in the order given,
+    /// or none is.
+    ///
+    /// Each part is checked like a single append (expected version, idempotency); the first part
+    /// that fails aborts the whole transaction and its error is thrown. Use it to import history,
+    /// where the file's order must become the log's order.
+    /// - Parameter parts: The streams' events, in log order.
+    /// - Returns: One result per part.
+    /// - Throws: ``EventStoreError``; ``EventStoreError/message`` names the failing part's index.
+    @discardableResult
+    public func append(_ parts: [StreamAppend]) throws -> [AppendResult] {
+        if options.readOnly {
+            throw EventStoreError(.readOnly, "the store at \(path) was opened read-only")
+        }
+        guard !parts.isEmpty else { return [] }
+        let results: [AppendResult]
+        do {
+            results = try storage.environment.write { transaction in
+                var head = try storage.head(in: transaction)
+                let now = options.clock()
+                return try parts.enumerated().map { index, part in
+                    let request = AppendRequest(stream: part.stream, events: part.events, expectedVersion: part.expectedVersion)
+                    switch try storage.apply(request, head: &head, now: now, in: transaction) {
+                    case .success(let result): return result
+                    case .failure(var error):
+                        error.message = "part \(index + 1) of the append: \(error.message)"
+                        throw error
+                    }
+                }
+            }
+        } catch {
+            throw EventStore.storageError(error, while: "the append to \(parts.count) streams")
+        }
+        if results.contains(where: { !$0.wasAlreadyStored }) { notifier.notify() }
+        return results
+    }
+}
