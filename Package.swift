@@ -82,6 +82,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "HomewardTests",
+            dependencies: ["Homeward", "HomewardStore", "HomewardTesting"],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "HomewardStoreTests",
             dependencies: [
                 "HomewardStore", "HomewardLMDB", "HomewardTesting", "HomewardStoreProbe",

@@ -16,11 +16,19 @@ public struct EventRegistry: Sendable {
         public var version: UInt32
         /// Reads and checks interchange `data`, returning the payload to store (at this version)
         /// and the event at the current version.
-        var fromJSON: @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent)
+        let fromJSON: @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent)
+        let decodeBinary: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> DomainEvent
+        let binaryToJSON: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> JSONValue
+
         /// Reads a stored binary payload of this version, upcast to the current version.
-        var decode: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> DomainEvent
+        public func decode(_ bytes: UnsafeRawBufferPointer) throws(PayloadDecodingError) -> DomainEvent {
+            try decodeBinary(bytes)
+        }
+
         /// Reads a stored binary payload of this version as the `data` it was given as.
-        var storedJSON: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> JSONValue
+        public func storedJSON(_ bytes: UnsafeRawBufferPointer) throws(PayloadDecodingError) -> JSONValue {
+            try binaryToJSON(bytes)
+        }
     }
 
     private var schemas: [String: [UInt32: Schema]] = [:]
@@ -49,8 +57,8 @@ public struct EventRegistry: Sendable {
                 let value = try T(json: json, path: path)
                 return (PayloadWriter.payload(of: value), value.domainEvent)
             },
-            decode: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes).domainEvent },
-            storedJSON: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes).json }
+            decodeBinary: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes).domainEvent },
+            binaryToJSON: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes).json }
         )
         schemas[T.typeName, default: [:]][T.schemaVersion] = schema
         currentVersions[T.typeName] = max(currentVersions[T.typeName] ?? 0, T.schemaVersion)
@@ -75,8 +83,8 @@ public struct EventRegistry: Sendable {
                 let value = try Old(json: json, path: path)
                 return (PayloadWriter.payload(of: value), upcast(value).domainEvent)
             },
-            decode: { (bytes) throws(PayloadDecodingError) in upcast(try EventRegistry.read(Old.self, bytes)).domainEvent },
-            storedJSON: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(Old.self, bytes).json }
+            decodeBinary: { (bytes) throws(PayloadDecodingError) in upcast(try EventRegistry.read(Old.self, bytes)).domainEvent },
+            binaryToJSON: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(Old.self, bytes).json }
         )
     }
 

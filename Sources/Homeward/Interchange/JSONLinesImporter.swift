@@ -57,6 +57,7 @@ public struct JSONLinesImporter: Sendable {
     ///   - transactionSize: Events per transaction when appending.
     /// - Returns: What was appended.
     /// - Throws: ``Failure`` listing every bad line (nothing is appended); ``HomewardStore/EventStoreError``.
+    @discardableResult
     public func importFile(_ bytes: [UInt8], recordViolations: Bool = false, transactionSize: Int = 5000) throws -> Report {
         let (lines, syntaxErrors) = JSONLinesReader(registry: service.registry).read(bytes)
         var errors = syntaxErrors

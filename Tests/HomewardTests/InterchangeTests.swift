@@ -1,0 +1,105 @@
+import Foundation
+import Homeward
+import HomewardStore
+import HomewardTesting
+import Testing
+
+struct InterchangeTests {
+    static let good = #"{"stream":"case-HZ-1","type":"PickedUp","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{"team":"t1","station":"HZ-01"}}"#
+
+    static func error(_ line: String) -> InterchangeError? {
+        let (lines, errors) = JSONLinesReader().read(Array((good + "\n" + line + "\n").utf8))
+        #expect(lines.count == 1)
+        return errors.first
+    }
+
+    @Test func aMissingFieldIsNamed() {
+        let error = Self.error(#"{"stream":"case-HZ-1","type":"PickedUp","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{"team":"t1"}}"#)
+        #expect(error?.line == 2)
+        #expect(error?.key == "data.station")
+        #expect(error?.kind == "missingField")
+        #expect(error?.description == "line 2, key data.station: missing field")
+    }
+
+    @Test func anUnknownEnumerationValueListsTheAllowedOnes() {
+        let error = Self.error(#"{"stream":"case-HZ-1","type":"ReportReceived","schemaVersion":2,"occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{"channel":"hotline","region":"330106001001","location":"x","description":"y","risks":["cold","colt"]}}"#)
+        #expect(error?.key == "data.risks[1]")
+        #expect(error?.kind == "unknownValue")
+        #expect(error?.problem.contains("'colt'") == true)
+        #expect(error?.problem.contains("cold, ill, injured") == true)
+    }
+
+    @Test func aMalformedTimeIsNamed() {
+        let error = Self.error(#"{"stream":"case-HZ-1","type":"PickedUp","occurredAt":"2026-12-03 22:10","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{"team":"t1","station":"HZ-01"}}"#)
+        #expect(error?.key == "occurredAt")
+        #expect(error?.kind == "malformed")
+        #expect(error?.problem.contains("RFC 3339") == true)
+    }
+
+    @Test func aMalformedDateInsideDataIsNamed() {
+        let error = Self.error(#"{"stream":"case-HZ-1","type":"StayExtensionFiled","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"station","org":"HZ-01"},"data":{"reason":"r","newDueDate":"2026-02-30","filedWith":"bureau"}}"#)
+        #expect(error?.key == "data.newDueDate")
+        #expect(error?.problem.contains("YYYY-MM-DD") == true)
+    }
+
+    @Test func wrongTypesUnknownKeysAndBadJSONAreNamed() {
+        #expect(Self.error(#"{"stream":"case-HZ-1","type":"SelfDeparted","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"station","org":"HZ-01"},"data":{"voucherIssued":"yes","cashCny":10}}"#)?.key == "data.voucherIssued")
+        #expect(Self.error(#"{"stream":"case-HZ-1","type":"PickedUp","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{"team":"t1","station":"HZ-01","colour":"red"}}"#)?.key == "data.colour")
+        #expect(Self.error(#"{"stream":"case-HZ-1","type":"PickedUp","occurredAt":"2026-12-03T22:10:00+08:00","data":{"team":"t1","station":"HZ-01"}}"#)?.key == "actor")
+        #expect(Self.error(#"{"stream":"lorry-9","type":"PickedUp","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{"team":"t1","station":"HZ-01"}}"#)?.key == "stream")
+        let syntax = Self.error(#"{"stream":"case-HZ-1","type":"PickedUp""#)
+        #expect(syntax?.key == nil)
+        #expect(syntax?.kind == "syntax")
+        #expect(syntax?.description.hasPrefix("line 2: not valid JSON") == true)
+    }
+
+    /// Exporting, importing into an empty store and exporting again gives the same file.
+    @Test func theCampaignRoundTripsThroughExportAndImport() async throws {
+        let campaign = try Fixtures.bytes("campaigns/small-winter.jsonl")
+        func export(_ store: EventStore) throws -> String {
+            var lines: [String] = []
+            try store.forEachEvent { lines.append(try InterchangeRecord($0).line) }
+            return lines.joined(separator: "\n")
+        }
+        let first = try await withTemporaryEventStore { (store: EventStore) async throws -> String in
+            let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(campaign)
+            #expect(report.appended == 3849)
+            #expect(report.findings.isEmpty)
+            return try export(store)
+        }
+        let second = try await withTemporaryEventStore { (store: EventStore) async throws -> String in
+            try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array(first.utf8))
+            return try export(store)
+        }
+        #expect(first == second)
+        // The export differs from the generated file only by the keys it adds.
+        let original = String(decoding: campaign, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let exported = first.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(exported.contains(#""position":1,"#))
+        #expect(exported.contains(original.dropFirst().dropLast().replacingOccurrences(of: #""version":1,"#, with: "").prefix(20)))
+    }
+
+    @Test func reimportingTheSameFileIsANoOp() async throws {
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let importer = JSONLinesImporter(service: ReliefService(store: store))
+            let campaign = try Fixtures.bytes("campaigns/small-winter.jsonl")
+            try importer.importFile(campaign)
+            let head = try store.head()
+            let again = try importer.importFile(campaign)
+            #expect(again.appended == 0)
+            #expect(again.alreadyStored == 3849)
+            #expect(try store.head() == head)
+        }
+    }
+
+    @Test func anInvalidFileAppendsNothingAndListsEveryBadLine() async throws {
+        let bad = Self.good + "\n" + #"{"stream":"case-HZ-1","type":"PickedUp"}"# + "\n" + Self.good.replacingOccurrences(of: "22:10", with: "25:10") + "\n"
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let failure = #expect(throws: JSONLinesImporter.Failure.self) {
+                try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array(bad.utf8))
+            }
+            #expect(failure?.errors.map(\.line) == [2, 3])
+            #expect(try store.head().position == 0)
+        }
+    }
+}
