@@ -173,7 +173,8 @@ struct CaseScript {
             after: 3...20, by: dispatcher, &random, backDatedHours: random.chance(0.3) ? 2...10 : nil)
         contactId = add(.personContacted(PersonContacted(
             sex: sex,
-            estimatedAge: random.chance(0.85) ? age + random.int(-3...3) : nil,
+            // An estimate never crosses 18 the wrong way: the age that matters for the guards.
+            estimatedAge: random.chance(0.85) ? (age >= 18 ? max(18, age + random.int(-3...3)) : min(17, age + random.int(-3...3))) : nil,
             livingSituation: random.pick(["sleeping rough for weeks", "arrived in the city recently", "lost work and lodging", "wandering, says little"]),
             risks: risks,
             codeName: random.chance(0.3) ? "walker-\(index)" : nil
@@ -353,9 +354,12 @@ struct CaseScript {
     }
 
     private mutating func adultReturnStory(_ random: inout SeededRandom, reuseHuman: Bool) {
-        if reuseHuman, !world.humans.isEmpty {
-            // The same person again, known by the same id: a repeat admission.
-            let earlier = random.int(0...(world.humans.count - 1))
+        let startYear = world.configuration.start.components.year
+        let adults = world.humans.indices.filter { (18...59).contains(startYear - world.humans[$0].birthDate.components.year) }
+        if reuseHuman, !adults.isEmpty {
+            // The same person again, known by the same id: a repeat admission (of an adult).
+            var earlier = random.int(0...(world.humans.count - 1))
+            if !adults.contains(earlier) { earlier = adults[earlier % adults.count] }
             humanIndex = earlier
             sex = world.humans[earlier].sex
             age = max(18, world.configuration.start.components.year - world.humans[earlier].birthDate.components.year)
@@ -484,7 +488,11 @@ struct CaseScript {
     /// Someone admitted before in another city claims another name and gets another id; the
     /// fingerprint later links the two ids (and a few links are undone after a DNA mismatch).
     private mutating func repeatClaimantStory(_ random: inout SeededRandom) {
-        guard let earlier = world.humans.indices.first(where: { world.humans[$0].lastCity != cityIndex && world.humans[$0].personIds.count == 1 }) else {
+        let startYear = world.configuration.start.components.year
+        guard let earlier = world.humans.indices.first(where: {
+            world.humans[$0].lastCity != cityIndex && world.humans[$0].personIds.count == 1
+                && (18...59).contains(startYear - world.humans[$0].birthDate.components.year)
+        }) else {
             adultReturnStory(&random, reuseHuman: false)
             return
         }

@@ -1,0 +1,52 @@
+import Foundation
+import Homeward
+import HomewardStore
+import HomewardTesting
+import Testing
+
+struct GeneratorTests {
+    @Test func theSameSeedGivesTheSameBytes() {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.cases = 60
+        let first = CampaignGenerator(configuration).jsonLines()
+        #expect(first == CampaignGenerator(configuration).jsonLines())
+        configuration.seed = 7
+        #expect(first != CampaignGenerator(configuration).jsonLines())
+    }
+
+    /// The fixture campaign is frozen test data: a valid campaign whose every line imports
+    /// without a guard violation.
+    @Test func theFixtureCampaignImportsCleanly() async throws {
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(try Fixtures.bytes("campaigns/small-winter.jsonl"))
+            #expect(report.appended == 3849)
+            #expect(report.findings.isEmpty)
+        }
+    }
+
+    @Test(arguments: [1 as UInt64, 99, 31337, 4242])
+    func noGeneratedEventBreaksAGuard(seed: UInt64) async throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.seed = seed
+        configuration.cases = 250
+        let lines = CampaignGenerator(configuration).jsonLines()
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array(lines.utf8))
+            #expect(report.findings.isEmpty)
+            #expect(report.appended == lines.split(separator: "\n").count)
+        }
+    }
+
+    @Test func theCampaignTakesEveryPath() {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.cases = 400
+        let records = CampaignGenerator(configuration).records()
+        let types = Set(records.map(\.type))
+        #expect(types.count == 43, "missing: \(Set(EventRegistry.standard.typeNames).subtracting(types).sorted())")
+        #expect(records.contains { ($0.recordedAt!.microsecondsSinceEpoch - $0.occurredAt.microsecondsSinceEpoch) > 3_600_000_000 }, "some events are back-dated")
+        let recorded = records.compactMap(\.recordedAt)
+        #expect(recorded == recorded.sorted(), "recorded times never go backwards")
+        let end = LocalCalendar.chinaStandardTime.start(of: configuration.start.adding(days: configuration.days))
+        #expect(records.allSatisfy { $0.occurredAt < end })
+    }
+}
