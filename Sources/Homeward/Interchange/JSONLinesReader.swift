@@ -81,14 +81,14 @@ public struct JSONLinesReader: Sendable {
             let (payload, event) = try registry.read(typeName: record.type, schemaVersion: record.schemaVersion, data: record.data)
             return Line(number: number, record: record, payload: payload, event: event)
         } catch {
-            throw InterchangeError(line: number, key: error.path, kind: error.kind.rawValue, problem: error.message)
+            throw InterchangeError(line: number, key: error.path.isEmpty ? nil : error.path, kind: error.kind.rawValue, problem: error.message)
         }
     }
 
     /// Reads the envelope of one record.
     static func record(from json: JSONValue) throws(FieldError) -> InterchangeRecord {
         guard case .object(let object) = json else {
-            throw FieldError(path: "(line)", kind: .wrongType, message: "expected a JSON object, found \(json.kind)")
+            throw FieldError(path: "", kind: .wrongType, message: "expected a JSON object, found \(json.kind)")
         }
         for key in object.keys where !envelopeKeys.contains(key) {
             throw FieldError(path: key, kind: .unknownField, message: "is not a key of an interchange record")
