@@ -901,9 +901,29 @@ PERIODS = [
 
 AS_OF_END = "2027-02-28T16:00:00Z"  # 2027-03-01T00:00:00+08:00
 
-# (caseId, asOf). Chosen in README.md ("Chosen cases").
-CASES = []  # filled in below
-PERSONS = []  # canonical person ids; chosen in README.md ("Chosen persons")
+# (caseId, asOf). What each one exercises is listed in README.md ("Chosen cases").
+CASES = [
+    ("SX-0014", AS_OF_END),
+    ("JX-0023", AS_OF_END),
+    ("JX-0205", "2027-02-04T12:00:00Z"),  # inside the 10-day overrun, before the extension
+    ("JX-0205", AS_OF_END),
+    ("HZ-0239", AS_OF_END),
+    ("NB-0288", AS_OF_END),
+    ("JX-0025", AS_OF_END),
+    ("HZ-0282", AS_OF_END),
+    ("JX-0109", "2027-02-20T04:00:00Z"),  # inside the hospital stay
+    ("JX-0109", AS_OF_END),
+    ("NB-0152", AS_OF_END),
+    ("WZ-0042", AS_OF_END),
+    ("WZ-0292", AS_OF_END),
+    ("JX-0168", AS_OF_END),
+]
+
+# Canonical person ids. What each one exercises is listed in README.md ("Chosen persons").
+PERSONS = [
+    "P100005", "P100010", "P100016", "P100017", "P100019", "P100021",
+    "P100023", "P100049", "P100075", "P100096", "P100172", "P100205",
+]
 
 
 def load():

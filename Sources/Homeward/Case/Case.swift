@@ -80,17 +80,13 @@ public enum Case {
                 found.append(RuleViolation(.selfDepartedCashOver20, "\(format(departure.cashCny)) CNY in cash is more than the 20 CNY a person leaving on their own may be given."))
             }
         case .admitted(let admission):
-            if admission.category == .adult {
-                let conditions = state.latestRequest?.conditions
-                let allFour = conditions.map { $0.cannotAffordFoodOrLodging && $0.noKinToRelyOn && $0.notOnDibaoOrWubao && $0.wanderingOrBegging } ?? false
-                if !allFour {
-                    found.append(RuleViolation(
-                        .admittedWithoutFourConditions,
-                        conditions == nil
-                            ? "An adult can be admitted only after an assistance request stating all four conditions; none is recorded."
-                            : "An adult can be admitted only when all four conditions of the assistance request are met; the latest request does not state all four."
-                    ))
-                }
+            if admission.category == .adult, !state.hasRequestWithAllFourConditions {
+                found.append(RuleViolation(
+                    .admittedWithoutFourConditions,
+                    state.latestRequest == nil
+                        ? "An adult can be admitted only after an assistance request stating all four conditions; none is recorded."
+                        : "An adult can be admitted only when an assistance request states all four conditions; no request of this case does."
+                ))
             }
         default:
             break

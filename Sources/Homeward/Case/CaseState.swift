@@ -59,6 +59,8 @@ public struct CaseState: Sendable, Hashable {
     public var firstStation: String?
     /// The latest `AssistanceRequested`.
     public var latestRequest: AssistanceRequested?
+    /// Whether some `AssistanceRequested` so far stated all four conditions.
+    public var hasRequestWithAllFourConditions = false
     /// The latest `PersonContacted` estimated age.
     public var estimatedAge: Int?
     /// When the latest event folded occurred.
@@ -159,6 +161,10 @@ public struct CaseState: Sendable, Hashable {
         case .assistanceRequested(let request):
             setStatus(.requested)
             latestRequest = request
+            let conditions = request.conditions
+            if conditions.cannotAffordFoodOrLodging && conditions.noKinToRelyOn && conditions.notOnDibaoOrWubao && conditions.wanderingOrBegging {
+                hasRequestWithAllFourConditions = true
+            }
             if firstStation == nil { firstStation = request.station }
         case .admissionRefused:
             setStatus(.refused)
