@@ -83,7 +83,7 @@ public enum Case {
             if admission.category == .adult, !state.hasRequestWithAllFourConditions {
                 found.append(RuleViolation(
                     .admittedWithoutFourConditions,
-                    state.latestRequest == nil
+                    state.requestCount == 0
                         ? "An adult can be admitted only after an assistance request stating all four conditions; none is recorded."
                         : "An adult can be admitted only when an assistance request states all four conditions; no request of this case does."
                 ))
@@ -108,7 +108,7 @@ public enum Case {
         if let birthDate = state.verification?.birthDate {
             return years(from: birthDate, to: calendar.date(time))
         }
-        return state.latestRequest?.age ?? state.estimatedAge
+        return state.requestedAge ?? state.estimatedAge
     }
 
     /// Whole years from a birth date to a date.

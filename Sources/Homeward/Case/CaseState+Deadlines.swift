@@ -55,7 +55,7 @@ extension CaseState {
                 rules.append(.minorGuardianship24h)
             }
         }
-        if let latestReturn = returns.last(where: { $0.returnedAt <= time }) {
+        if let latestReturn = returns.last(where: { $0.isReturnedHome && $0.returnedAt <= time }) {
             let start = latestReturn.returnedAt
             if time > start.adding(seconds: CaseState.hours720), !occurred(followUps.map(\.visitedAt), from: start) {
                 rules.append(.followUp30Days)
@@ -77,7 +77,7 @@ extension CaseState {
         for extensionFiled in extensions {
             instants.append(calendar.start(of: extensionFiled.newDueDate.adding(days: 1)))
         }
-        for returned in returns {
+        for returned in returns where returned.isReturnedHome {
             instants.append(returned.returnedAt.adding(seconds: CaseState.hours720))
         }
         return instants

@@ -6,15 +6,70 @@ public import HomewardStore
 /// `CaseState` is pure data: ``evolve(_:)`` applies one event and returns the new state. Fold a
 /// case's effective events in `occurredAt` order (ties by position) for the case's state; the
 /// guards fold them in log order (``Case/decide(_:_:now:)``).
-public struct CaseState: Sendable, Hashable {
-    /// One admission.
-    public struct Admission: Sendable, Hashable {
+public struct CaseState: Sendable, Hashable, Codable {
+    /// One admission and the stay it opened.
+    public struct Admission: Sendable, Hashable, Codable {
         public var admittedAt: Timestamp
         public var category: AdmissionCategory
         public var station: String
         public var personId: String
         /// When the stay it opened ended (reading 10), if it has.
         public var endedAt: Timestamp?
+    }
+
+    /// A hospital stay during a station stay.
+    public struct HospitalStay: Sendable, Hashable, Codable {
+        public var admittedAt: Timestamp
+        public var dischargedAt: Timestamp?
+    }
+
+    /// A filed stay extension.
+    public struct Extension: Sendable, Hashable, Codable {
+        public var filedAt: Timestamp
+        public var newDueDate: LocalDate
+    }
+
+    /// A return home or a collection by a relative.
+    public struct Return: Sendable, Hashable, Codable {
+        public var returnedAt: Timestamp
+        /// The home region (for `ReturnedHome`; `nil` for a collection by a relative).
+        public var region: String?
+        /// Whether it was a `ReturnedHome` (the follow-up rule starts only from these).
+        public var isReturnedHome: Bool
+    }
+
+    /// A follow-up visit's findings.
+    public struct FollowUp: Sendable, Hashable, Codable {
+        public var visitedAt: Timestamp
+        public var householdMembers: Int
+        public var monthlyHouseholdIncomeCny: Double
+        public var propertyWithinLimit: Bool
+        public var ableSupporter: Bool
+        public var workCapacity: Bool
+        public var disability: Disability
+        public var chronicIllness: Bool
+    }
+
+    /// An application for or decision on a programme.
+    public struct BenefitStep: Sendable, Hashable, Codable {
+        public var at: Timestamp
+        public var program: Program
+        /// `nil` for an application; the decision otherwise.
+        public var granted: Bool?
+    }
+
+    /// The first report.
+    public struct FirstReport: Sendable, Hashable, Codable {
+        public var at: Timestamp
+        public var region: String
+        public var channel: Channel
+    }
+
+    /// A verified identity.
+    public struct VerifiedIdentity: Sendable, Hashable, Codable {
+        public var personId: String
+        public var birthDate: LocalDate
+        public var hukouRegion: String
     }
 
     /// The case's id (the stream name without `case-`).
@@ -25,40 +80,40 @@ public struct CaseState: Sendable, Hashable {
     private var statusBeforeClose: CaseStatus?
     /// Risks seen in `ReportReceived` and `PersonContacted`.
     public var flags: Set<Risk> = []
-    /// Whether an `IdentityVerified` is recorded, and when the first occurred.
+    /// When the first `IdentityVerified` occurred.
     public var identityVerifiedAt: Timestamp?
     /// Whether any tracing step is recorded.
     public var tracingStarted = false
     /// The latest `IdentityVerified`.
-    public var verification: IdentityVerified?
+    public var verification: VerifiedIdentity?
     /// Every admission, in fold order.
     public var admissions: [Admission] = []
-    /// Hospital stays: in and (when discharged) out.
-    public var hospitalStays: [(admittedAt: Timestamp, dischargedAt: Timestamp?)] = []
+    /// Hospital stays.
+    public var hospitalStays: [HospitalStay] = []
     /// When each `TracingNoticePublished` occurred.
     public var tracingNotices: [Timestamp] = []
     /// When each `DnaSampleRequested` occurred.
     public var dnaRequests: [Timestamp] = []
     /// When each `TemporaryGuardianshipStarted` or `TransferredToMinorsCentre` occurred.
     public var guardianship: [Timestamp] = []
-    /// Each `StayExtensionFiled`: when, and the new due date.
-    public var extensions: [(filedAt: Timestamp, newDueDate: LocalDate)] = []
-    /// Each `ReturnedHome`: when, and to which region.
-    public var returns: [(returnedAt: Timestamp, region: String)] = []
-    /// Each `CollectedByRelative`.
-    public var collections: [Timestamp] = []
-    /// Each `FollowUpVisited`, with its findings.
-    public var followUps: [(visitedAt: Timestamp, visit: FollowUpVisited)] = []
+    /// Each `StayExtensionFiled`.
+    public var extensions: [Extension] = []
+    /// Each `ReturnedHome` and `CollectedByRelative`.
+    public var returns: [Return] = []
+    /// Each `FollowUpVisited`.
+    public var followUps: [FollowUp] = []
     /// Each `BenefitApplied` or `BenefitDecided`, in fold order.
-    public var benefits: [(at: Timestamp, program: Program, decision: Bool?)] = []
-    /// The first `ReportReceived`: when, where, and how.
-    public var firstReport: (at: Timestamp, report: ReportReceived)?
+    public var benefits: [BenefitStep] = []
+    /// The first `ReportReceived`.
+    public var firstReport: FirstReport?
     /// The first `PickedUp`.
     public var firstPickupAt: Timestamp?
     /// The first station named by `PickedUp`, `AssistanceRequested` or `Admitted`.
     public var firstStation: String?
-    /// The latest `AssistanceRequested`.
-    public var latestRequest: AssistanceRequested?
+    /// How many `AssistanceRequested` were folded.
+    public var requestCount = 0
+    /// The age stated in the latest `AssistanceRequested`, if any.
+    public var requestedAge: Int?
     /// Whether some `AssistanceRequested` so far stated all four conditions.
     public var hasRequestWithAllFourConditions = false
     /// The latest `PersonContacted` estimated age.
@@ -72,21 +127,6 @@ public struct CaseState: Sendable, Hashable {
     /// An empty case.
     public init(caseId: String) {
         self.caseId = caseId
-    }
-
-    public static func == (lhs: CaseState, rhs: CaseState) -> Bool {
-        lhs.caseId == rhs.caseId && lhs.status == rhs.status && lhs.flags == rhs.flags && lhs.admissions == rhs.admissions
-            && lhs.identityVerifiedAt == rhs.identityVerifiedAt && lhs.tracingStarted == rhs.tracingStarted
-            && lhs.verification == rhs.verification && lhs.lastEventAt == rhs.lastEventAt
-            && lhs.tracingNotices == rhs.tracingNotices && lhs.dnaRequests == rhs.dnaRequests && lhs.guardianship == rhs.guardianship
-            && lhs.returns.map(\.returnedAt) == rhs.returns.map(\.returnedAt) && lhs.followUps.map(\.visitedAt) == rhs.followUps.map(\.visitedAt)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(caseId)
-        hasher.combine(status)
-        hasher.combine(admissions.count)
-        hasher.combine(lastEventAt)
     }
 
     /// The latest admission, if any.
@@ -141,7 +181,7 @@ public struct CaseState: Sendable, Hashable {
         case .reportReceived(let report):
             setStatus(.reported)
             flags.formUnion(report.risks)
-            if firstReport == nil { firstReport = (time, report) }
+            if firstReport == nil { firstReport = FirstReport(at: time, region: report.region, channel: report.channel) }
         case .teamDispatched:
             setStatus(.dispatched)
         case .personContacted(let contact):
@@ -160,7 +200,8 @@ public struct CaseState: Sendable, Hashable {
             if firstStation == nil { firstStation = pickup.station }
         case .assistanceRequested(let request):
             setStatus(.requested)
-            latestRequest = request
+            requestCount += 1
+            requestedAge = request.age
             let conditions = request.conditions
             if conditions.cannotAffordFoodOrLodging && conditions.noKinToRelyOn && conditions.notOnDibaoOrWubao && conditions.wanderingOrBegging {
                 hasRequestWithAllFourConditions = true
@@ -176,14 +217,14 @@ public struct CaseState: Sendable, Hashable {
         case .hospitalAdmitted:
             if status != .inHospital { statusBeforeHospital = status }
             setStatus(.inHospital)
-            hospitalStays.append((time, nil))
+            hospitalStays.append(HospitalStay(admittedAt: time, dischargedAt: nil))
         case .hospitalDischarged:
             if status == .inHospital { status = statusBeforeHospital }
             if let open = hospitalStays.indices.last, hospitalStays[open].dischargedAt == nil {
                 hospitalStays[open].dischargedAt = time
             }
         case .stayExtensionFiled(let extensionFiled):
-            extensions.append((time, extensionFiled.newDueDate))
+            extensions.append(Extension(filedAt: time, newDueDate: extensionFiled.newDueDate))
         case .temporaryGuardianshipStarted, .transferredToMinorsCentre:
             guardianship.append(time)
         case .serviceProvided:
@@ -198,32 +239,36 @@ public struct CaseState: Sendable, Hashable {
             dnaRequests.append(time)
         case .identityVerified(let verified):
             if identityVerifiedAt == nil { identityVerifiedAt = time }
-            verification = verified
+            verification = VerifiedIdentity(personId: verified.personId, birthDate: verified.birthDate, hukouRegion: verified.hukouRegion)
         case .selfDeparted, .absconded, .assistanceTerminated:
             endStay(at: time)
             setStatus(.departed)
         case .collectedByRelative:
             endStay(at: time)
             setStatus(.departed)
-            collections.append(time)
+            returns.append(Return(returnedAt: time, region: nil, isReturnedHome: false))
         case .escortStarted:
             endStay(at: time)
             setStatus(.escorting)
         case .returnedHome(let returned):
             endStay(at: time)
             setStatus(.returnedHome)
-            returns.append((time, returned.region))
+            returns.append(Return(returnedAt: time, region: returned.region, isReturnedHome: true))
         case .originRefusedReceipt:
             break
         case .placedInCare:
             endStay(at: time)
             setStatus(.placed)
         case .followUpVisited(let visit):
-            followUps.append((time, visit))
+            followUps.append(FollowUp(
+                visitedAt: time, householdMembers: visit.householdMembers, monthlyHouseholdIncomeCny: visit.monthlyHouseholdIncomeCny,
+                propertyWithinLimit: visit.propertyWithinLimit, ableSupporter: visit.ableSupporter, workCapacity: visit.workCapacity,
+                disability: visit.disability, chronicIllness: visit.chronicIllness
+            ))
         case .benefitApplied(let applied):
-            benefits.append((time, applied.program, nil))
+            benefits.append(BenefitStep(at: time, program: applied.program, granted: nil))
         case .benefitDecided(let decided):
-            benefits.append((time, decided.program, decided.granted))
+            benefits.append(BenefitStep(at: time, program: decided.program, granted: decided.granted))
         case .caseClosed:
             endStay(at: time)
             if status != .closed { statusBeforeClose = status }

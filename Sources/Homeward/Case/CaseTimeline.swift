@@ -76,7 +76,7 @@ public struct CaseTimeline: Sendable {
             overdue: state.overdue(at: time, calendar: calendar),
             missed: missed(upTo: time),
             station: state.latestAdmission?.station ?? state.firstStation,
-            region: state.firstReport?.report.region,
+            region: state.firstReport?.region,
             asOf: time
         )
     }

@@ -314,7 +314,7 @@ def main():
     # enums
     out = HEADER
     for name, text, values in ENUMS:
-        out += doc(text) + f"public enum {name}: String, CaseIterable, Sendable, Hashable, EnumerationValue {{\n"
+        out += doc(text) + f"public enum {name}: String, CaseIterable, Sendable, Hashable, Codable, EnumerationValue {{\n"
         for v in values:
             out += f"    case {case_name(v)}\n"
         out += "\n    /// The position of the value in the contract's list; the binary codec stores it.\n"

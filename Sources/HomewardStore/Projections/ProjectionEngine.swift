@@ -1,0 +1,260 @@
+import Foundation
+import HomewardLMDB
+import Logging
+import Synchronization
+
+/// Keeps projections up to date with the log, exactly once, in the same LMDB environment.
+///
+/// - Each projection's state lives in its own database; its checkpoint (version, position,
+///   state) is written in the same write transaction as each batch of state, so a crash never
+///   applies an event twice or skips one.
+/// - ``catchUp()`` applies what the log has and the projection has not. Call it before a query
+///   (queries then see every append made before them), or after appends.
+/// - When a projection's version differs from the stored one, it is rebuilt from position 1
+///   into a shadow copy, batch by batch, and swapped in at the end in one transaction: readers go
+///   on reading the old copy until then and never see a half-built view. ``rebuild(_:)`` asks for
+///   a rebuild by name.
+/// - A projection that fails on an event stops there, is reported `failed` with the position,
+///   type and cause, and never skips the event.
+public final class ProjectionEngine: Sendable {
+    struct Checkpoint: Codable, Sendable {
+        var version: Int
+        var activeSlot: Int
+        var position: UInt64
+        var shadowVersion: Int?
+        var shadowPosition: UInt64?
+        var failure: String?
+    }
+
+    struct Runtime: Sendable {
+        var eventsPerSecond: Double = 0
+        var catchingUp = false
+    }
+
+    /// The store.
+    public let store: EventStore
+    /// The projections, by name.
+    public let projections: [String: any Projection]
+    /// Events per write transaction.
+    public let batchSize: Int
+    private let slots: [String: [Database]]
+    private let runtime = Mutex<[String: Runtime]>([:])
+    private let writerLock = Mutex(())
+
+    /// Opens the projections' databases (creating them) in the store's environment.
+    /// - Parameters:
+    ///   - store: The store.
+    ///   - projections: The projections; names must be unique.
+    ///   - batchSize: Events per write transaction.
+    /// - Throws: ``EventStoreError`` when the databases cannot be opened.
+    public init(store: EventStore, projections: [any Projection], batchSize: Int = 20_000) throws {
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        var byName: [String: any Projection] = [:]
+        var slots: [String: [Database]] = [:]
+        for projection in projections {
+            precondition(byName[projection.name] == nil, "two projections are named \(projection.name)")
+            byName[projection.name] = projection
+            do {
+                let options: DatabaseOptions = store.options.readOnly ? [] : [.create]
+                slots[projection.name] = try (0..<2).map { slot in
+                    try store.storage.environment.openDatabase(named: "projection/\(projection.name)/\(slot)", options: options)
+                }
+            } catch {
+                throw EventStore.storageError(error, while: "opening projection \(projection.name)")
+            }
+        }
+        self.projections = byName
+        self.slots = slots
+    }
+
+    private static func key(_ name: String) -> [UInt8] { Array("projection/\(name)".utf8) }
+
+    private func checkpoint(_ name: String, in transaction: Transaction) throws -> Checkpoint? {
+        guard let bytes = try transaction.get(store.storage.meta, key: ProjectionEngine.key(name)) else { return nil }
+        return try JSONDecoder().decode(Checkpoint.self, from: Data(bytes))
+    }
+
+    private func save(_ checkpoint: Checkpoint, _ name: String, in transaction: Transaction) throws {
+        try transaction.put(store.storage.meta, key: ProjectionEngine.key(name), value: Array(try JSONEncoder().encode(checkpoint)))
+    }
+
+    // MARK: Catching up
+
+    /// Brings every projection up to the log's head (rebuilding those whose version changed).
+    /// - Throws: ``EventStoreError`` for storage failures. A projection's own failure does not
+    ///   throw: it is recorded and shown by ``status()``.
+    public func catchUp() throws {
+        try writerLock.withLock { _ in
+            for name in projections.keys.sorted() { try catchUp(name) }
+        }
+    }
+
+    /// Rebuilds one projection from position 1 into a shadow copy, then swaps it in.
+    /// - Parameter name: The projection's name.
+    /// - Throws: ``EventStoreError`` for an unknown name or storage failures.
+    public func rebuild(_ name: String) throws {
+        guard projections[name] != nil else {
+            throw EventStoreError(.invalidEvent, "there is no projection named '\(name)' (known: \(projections.keys.sorted().joined(separator: ", ")))")
+        }
+        try writerLock.withLock { _ in
+            try write { transaction in
+                var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projections[name]!.version, activeSlot: 0, position: 0)
+                point.shadowVersion = projections[name]!.version
+                point.shadowPosition = 0
+                point.failure = nil
+                try transaction.removeAll(slots[name]![1 - point.activeSlot])
+                try save(point, name, in: transaction)
+            }
+            try catchUp(name)
+        }
+    }
+
+    private func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+        do {
+            return try store.storage.environment.write(body)
+        } catch {
+            throw EventStore.storageError(error, while: "updating projections")
+        }
+    }
+
+    private func catchUp(_ name: String) throws {
+        let projection = projections[name]!
+        let databases = slots[name]!
+        // Start a rebuild when the stored version is not this projection's version.
+        var point = try write { transaction -> Checkpoint in
+            var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projection.version, activeSlot: 0, position: 0)
+            if point.failure == nil, point.version != projection.version, point.shadowVersion != projection.version {
+                point.shadowVersion = projection.version
+                point.shadowPosition = 0
+                try transaction.removeAll(databases[1 - point.activeSlot])
+                try save(point, name, in: transaction)
+            }
+            return point
+        }
+        if point.failure != nil { return }
+        let rebuilding = point.shadowVersion != nil
+        runtime.withLock { $0[name, default: Runtime()].catchingUp = true }
+        defer { runtime.withLock { $0[name, default: Runtime()].catchingUp = false } }
+        let started = ContinuousClock.now
+        var applied: UInt64 = 0
+        while true {
+            let outcome = try write { transaction -> (done: Bool, count: Int, failure: String?) in
+                var current = try checkpoint(name, in: transaction) ?? point
+                let slot = rebuilding ? 1 - current.activeSlot : current.activeSlot
+                let from = (rebuilding ? current.shadowPosition ?? 0 : current.position) + 1
+                let events = try store.storage.events(from: from, through: .max, limit: batchSize, in: transaction)
+                if events.isEmpty {
+                    if rebuilding {
+                        // Swap the finished shadow in, and empty the old copy.
+                        try transaction.removeAll(databases[current.activeSlot])
+                        current = Checkpoint(version: current.shadowVersion ?? projection.version, activeSlot: slot, position: current.shadowPosition ?? 0)
+                        try save(current, name, in: transaction)
+                        store.logger.info("rebuilt projection", metadata: ["name": "\(name)", "version": "\(current.version)", "position": "\(current.position)"])
+                    }
+                    point = current
+                    return (true, 0, nil)
+                }
+                let context = ProjectionContext(transaction: transaction, database: databases[slot], storage: store.storage)
+                do {
+                    try projection.apply(events, in: context)
+                } catch {
+                    let failure: String
+                    if let located = error as? ProjectionFailure {
+                        failure = located.description
+                    } else {
+                        failure = "position \(events[0].position) (\(events[0].type)) or later in the batch: \(error)"
+                    }
+                    throw ApplyFailure(description: failure)
+                }
+                if rebuilding {
+                    current.shadowPosition = events.last!.position
+                } else {
+                    current.position = events.last!.position
+                }
+                try save(current, name, in: transaction)
+                point = current
+                return (false, events.count, nil)
+            } catchingApplyFailure: { failure in
+                try self.write { transaction in
+                    var current = try self.checkpoint(name, in: transaction) ?? point
+                    current.failure = failure.description
+                    try self.save(current, name, in: transaction)
+                }
+                self.store.logger.error("projection failed", metadata: ["name": "\(name)", "failure": "\(failure.description)"])
+            }
+            guard let outcome else { return }
+            applied += UInt64(outcome.count)
+            if outcome.done { break }
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if applied > 0, seconds > 0 {
+            runtime.withLock { $0[name, default: Runtime()].eventsPerSecond = Double(applied) / seconds }
+        }
+    }
+
+    private struct ApplyFailure: Error { let description: String }
+
+    /// Runs a write that may fail in the projection; such a failure is handed to `failed`
+    /// (outside the aborted transaction) and gives `nil`.
+    private func write<T>(_ body: (Transaction) throws -> T, catchingApplyFailure failed: (ApplyFailure) throws -> Void) throws -> T? {
+        do {
+            return try store.storage.environment.write(body)
+        } catch let failure as ApplyFailure {
+            try failed(failure)
+            return nil
+        } catch {
+            throw EventStore.storageError(error, while: "updating projections")
+        }
+    }
+
+    // MARK: Reading
+
+    /// Reads a projection's live state in one read transaction: a consistent snapshot.
+    /// - Parameters:
+    ///   - name: The projection.
+    ///   - body: Reads through the context (do not write).
+    /// - Returns: What `body` returns.
+    public func read<T>(_ name: String, _ body: (ProjectionContext) throws -> T) throws -> T {
+        guard let databases = slots[name] else {
+            throw EventStoreError(.invalidEvent, "there is no projection named '\(name)'")
+        }
+        return try store.read("reading projection \(name)") { transaction in
+            let slot = try checkpoint(name, in: transaction)?.activeSlot ?? 0
+            return try body(ProjectionContext(transaction: transaction, database: databases[slot], storage: store.storage))
+        }
+    }
+
+    /// Every projection's position, lag, speed and state.
+    public func status() throws -> [ProjectionStatus] {
+        let head = try store.head().position
+        return try store.read("reading projection status") { transaction in
+            try projections.keys.sorted().map { name in
+                let projection = projections[name]!
+                let point = try checkpoint(name, in: transaction)
+                let live = runtime.withLock { $0[name] ?? Runtime() }
+                let state: ProjectionStatus.State
+                if point?.failure != nil {
+                    state = .failed
+                } else if point?.shadowVersion != nil || (point.map { $0.version != projection.version } ?? false) {
+                    state = .rebuilding
+                } else if live.catchingUp || (point?.position ?? 0) < head {
+                    state = .catchingUp
+                } else {
+                    state = .live
+                }
+                let position = point?.position ?? 0
+                return ProjectionStatus(
+                    name: name,
+                    version: point?.version ?? projection.version,
+                    position: position,
+                    lag: head > position ? head - position : 0,
+                    eventsPerSecond: live.eventsPerSecond,
+                    state: state,
+                    failure: point?.failure
+                )
+            }
+        }
+    }
+}
