@@ -86,6 +86,8 @@ public struct CaseState: Sendable, Hashable, Codable {
     public var tracingStarted = false
     /// The latest `IdentityVerified`.
     public var verification: VerifiedIdentity?
+    /// When the latest `IdentityVerified` occurred.
+    public var verifiedAt: Timestamp?
     /// Every admission, in fold order.
     public var admissions: [Admission] = []
     /// Hospital stays.
@@ -112,12 +114,16 @@ public struct CaseState: Sendable, Hashable, Codable {
     public var firstStation: String?
     /// How many `AssistanceRequested` were folded.
     public var requestCount = 0
-    /// The age stated in the latest `AssistanceRequested`, if any.
+    /// The age stated in the latest `AssistanceRequested` that states one, and when.
     public var requestedAge: Int?
+    /// When the age in ``requestedAge`` was stated.
+    public var requestedAgeAt: Timestamp?
     /// Whether some `AssistanceRequested` so far stated all four conditions.
     public var hasRequestWithAllFourConditions = false
     /// The latest `PersonContacted` estimated age.
     public var estimatedAge: Int?
+    /// When the age in ``estimatedAge`` was estimated.
+    public var estimatedAgeAt: Timestamp?
     /// When the latest event folded occurred.
     public var lastEventAt: Timestamp?
     /// The type of every event stored in the stream, by id (corrections and voids included), for
@@ -187,7 +193,10 @@ public struct CaseState: Sendable, Hashable, Codable {
         case .personContacted(let contact):
             setStatus(.contacted)
             flags.formUnion(contact.risks)
-            if let age = contact.estimatedAge { estimatedAge = age }
+            if let age = contact.estimatedAge {
+                estimatedAge = age
+                estimatedAgeAt = time
+            }
         case .aidDeclined:
             setStatus(.declined)
         case .onSiteAidGiven:
@@ -201,7 +210,10 @@ public struct CaseState: Sendable, Hashable, Codable {
         case .assistanceRequested(let request):
             setStatus(.requested)
             requestCount += 1
-            requestedAge = request.age
+            if let age = request.age {
+                requestedAge = age
+                requestedAgeAt = time
+            }
             let conditions = request.conditions
             if conditions.cannotAffordFoodOrLodging && conditions.noKinToRelyOn && conditions.notOnDibaoOrWubao && conditions.wanderingOrBegging {
                 hasRequestWithAllFourConditions = true
@@ -239,6 +251,7 @@ public struct CaseState: Sendable, Hashable, Codable {
             dnaRequests.append(time)
         case .identityVerified(let verified):
             if identityVerifiedAt == nil { identityVerifiedAt = time }
+            verifiedAt = time
             verification = VerifiedIdentity(personId: verified.personId, birthDate: verified.birthDate, hukouRegion: verified.hukouRegion)
         case .selfDeparted, .absconded, .assistanceTerminated:
             endStay(at: time)
