@@ -21,6 +21,17 @@ public struct CaseTimeline: Sendable {
         events = history.effective.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
     }
 
+    private init(caseId: String, events: [CaseRecord], calendar: LocalCalendar) {
+        self.caseId = caseId
+        self.events = events
+        self.calendar = calendar
+    }
+
+    /// The timeline without the domain events that occurred after `time` (reading 6).
+    public func occurred(by time: Timestamp) -> CaseTimeline {
+        CaseTimeline(caseId: caseId, events: events.filter { $0.occurredAt <= time }, calendar: calendar)
+    }
+
     /// The state folded from every event that occurred at or before `time`.
     public func state(at time: Timestamp) -> CaseState {
         var state = CaseState(caseId: caseId)

@@ -1,0 +1,126 @@
+public import HomewardStore
+
+/// What one case adds to the statistics, with a local date on every item: the counted events,
+/// the admissions with their person ids, the first-report-to-pickup time, and the stays with
+/// their hospital nights. Kept per case so that a late correction or void replaces the case's
+/// whole contribution.
+public struct CaseContribution: Sendable, Hashable, Codable {
+    /// A counted event: its local date and what it counts as.
+    public struct Count: Sendable, Hashable, Codable {
+        public var date: LocalDate
+        /// The counter, such as `reports`, `reportsByChannel.hotline` or `itemsDistributed.blanket`.
+        public var key: String
+        public var amount: Int
+    }
+
+    /// An admission: its local date, its person id and whether it was of a minor.
+    public struct AdmissionEntry: Sendable, Hashable, Codable {
+        public var date: LocalDate
+        public var personId: String
+        public var minor: Bool
+    }
+
+    /// A stay, for bed nights and the stranded counts.
+    public struct Stay: Sendable, Hashable, Codable {
+        public var admittedAt: Timestamp
+        /// When it ended, if it has.
+        public var endedAt: Timestamp?
+        /// Hospital stays within it, in and out (out closed at the stay's end).
+        public var hospital: [Interval]
+    }
+
+    /// An interval of instants; an open end means "not yet".
+    public struct Interval: Sendable, Hashable, Codable {
+        public var start: Timestamp
+        public var end: Timestamp?
+    }
+
+    /// The case's region (reading 13); `nil` when neither a report nor a configured station names one.
+    public var region: String?
+    public var counts: [Count] = []
+    public var admissions: [AdmissionEntry] = []
+    /// The local date of the first pickup and the minutes from the first report to it.
+    public var pickupDelay: PickupDelay?
+    public var stays: [Stay] = []
+
+    /// Minutes from the first report to the first pickup, dated by the pickup.
+    public struct PickupDelay: Sendable, Hashable, Codable {
+        public var date: LocalDate
+        public var minutes: Double
+    }
+
+    /// Computes a case's contribution from its effective events in fold order.
+    /// - Parameters:
+    ///   - timeline: The case.
+    ///   - configuration: Station regions and the local calendar.
+    public init(_ timeline: CaseTimeline, configuration: RegionConfiguration) {
+        let calendar = configuration.calendar
+        let state = timeline.latestState
+        region = state.firstReport?.region ?? state.firstStation.flatMap { configuration.region(ofStation: $0) }
+        var firstPickup: Timestamp?
+        var firstReport: Timestamp?
+        var currentStay: Int?
+        func count(_ key: String, _ time: Timestamp, _ amount: Int = 1) {
+            counts.append(Count(date: calendar.date(time), key: key, amount: amount))
+        }
+        func endStay(_ time: Timestamp) {
+            if let index = currentStay {
+                stays[index].endedAt = time
+                if let last = stays[index].hospital.indices.last, stays[index].hospital[last].end == nil {
+                    stays[index].hospital[last].end = time
+                }
+                currentStay = nil
+            }
+        }
+        for record in timeline.events {
+            let time = record.occurredAt
+            switch record.event {
+            case .reportReceived(let report):
+                count("reports", time)
+                count("reportsByChannel.\(report.channel.rawValue)", time)
+                if firstReport == nil { firstReport = time }
+            case .personContacted:
+                count("contacts", time)
+            case .onSiteAidGiven(let aid):
+                count("onSiteAid", time)
+                for item in aid.items { count("itemsDistributed.\(item.item)", time, item.quantity) }
+            case .aidDeclined:
+                count("aidDeclined", time)
+            case .pickedUp:
+                count("pickups", time)
+                if firstPickup == nil { firstPickup = time }
+            case .admitted(let admission):
+                endStay(time)
+                count("admissions", time)
+                if admission.category == .minor { count("minorsAdmitted", time) }
+                admissions.append(AdmissionEntry(date: calendar.date(time), personId: admission.personId, minor: admission.category == .minor))
+                stays.append(Stay(admittedAt: time, endedAt: nil, hospital: []))
+                currentStay = stays.count - 1
+            case .hospitalAdmitted:
+                if let index = currentStay { stays[index].hospital.append(Interval(start: time, end: nil)) }
+            case .hospitalDischarged:
+                if let index = currentStay, let last = stays[index].hospital.indices.last, stays[index].hospital[last].end == nil {
+                    stays[index].hospital[last].end = time
+                }
+            case .returnedHome:
+                count("returnedHome", time)
+                endStay(time)
+            case .collectedByRelative:
+                count("collectedByRelatives", time)
+                endStay(time)
+            case .tracingSucceeded(let success):
+                count("tracingSuccessByChannel.\(success.channel.rawValue)", time)
+            case .selfDeparted, .absconded, .assistanceTerminated, .escortStarted, .placedInCare, .caseClosed:
+                endStay(time)
+            default:
+                break
+            }
+        }
+        if let firstPickup, let firstReport {
+            pickupDelay = PickupDelay(
+                date: calendar.date(firstPickup),
+                minutes: Double(firstPickup.microsecondsSinceEpoch - firstReport.microsecondsSinceEpoch) / 60_000_000
+            )
+        }
+    }
+}
