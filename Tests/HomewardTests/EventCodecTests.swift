@@ -34,6 +34,7 @@ struct EventCodecTests {
         try await withTemporaryEventStore { (store: EventStore) async throws in
             let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array((line + "\n").utf8))
             #expect(report.appended == 1)
+            #expect(report.unknownTypes == ["DroneSighting v3": 1], "an unknown type is reported")
             let stored = try #require(try store.event(at: 1))
             let decoded = try EventRegistry.standard.decode(stored)
             guard case .unknown(let unknown) = decoded else {

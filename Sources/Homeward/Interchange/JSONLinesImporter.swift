@@ -32,6 +32,9 @@ public struct JSONLinesImporter: Sendable {
         public var positions: ClosedRange<UInt64>?
         /// Guard violations stored on purpose (with `recordViolations`).
         public var findings: [Finding]
+        /// Events of types (or schema versions) this version does not know, kept as they came:
+        /// "type vN" → count.
+        public var unknownTypes: [String: Int]
     }
 
     /// An import refused: every bad line, and nothing appended.
@@ -67,7 +70,11 @@ public struct JSONLinesImporter: Sendable {
         var alreadyStored = 0
         var lastRecordedAt: Timestamp?
         var seenIds = Set<UUID>()
+        var unknownTypes: [String: Int] = [:]
         for line in lines {
+            if case .unknown(let unknown) = line.event {
+                unknownTypes["\(unknown.typeName) v\(unknown.schemaVersion)", default: 0] += 1
+            }
             let record = line.record
             if let recordedAt = record.recordedAt {
                 if let last = lastRecordedAt, recordedAt < last {
@@ -142,6 +149,9 @@ public struct JSONLinesImporter: Sendable {
                 }
             }
         }
-        return Report(lines: lines.count + syntaxErrors.count, appended: appended, alreadyStored: alreadyStored, positions: positions, findings: findings)
+        return Report(
+            lines: lines.count + syntaxErrors.count, appended: appended, alreadyStored: alreadyStored,
+            positions: positions, findings: findings, unknownTypes: unknownTypes
+        )
     }
 }

@@ -34,6 +34,9 @@ struct ImportCommand: ParsableCommand {
                 print("appended nothing")
             }
             if report.alreadyStored > 0 { print("\(report.alreadyStored) events were already stored (same event ids)") }
+            for (type, count) in report.unknownTypes.sorted(by: { $0.key < $1.key }) {
+                print("kept \(count) event\(count == 1 ? "" : "s") of a type this version does not know: \(type)")
+            }
             for finding in report.findings { print("finding: \(finding)") }
             if !report.findings.isEmpty { throw ExitCode(1) }
         } catch let failure as JSONLinesImporter.Failure {
