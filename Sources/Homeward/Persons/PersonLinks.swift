@@ -7,7 +7,7 @@ public import HomewardStore
 /// string order.
 public struct PersonLinks: Sendable, Hashable {
     /// One link or unlink, as recorded.
-    public struct Change: Sendable, Hashable {
+    public struct Change: Sendable, Hashable, Codable {
         /// Whether the pair was linked (`true`) or unlinked.
         public var linked: Bool
         /// The two ids.
@@ -21,7 +21,7 @@ public struct PersonLinks: Sendable, Hashable {
     }
 
     /// An unordered pair of distinct ids.
-    public struct Pair: Sendable, Hashable {
+    public struct Pair: Sendable, Hashable, Codable {
         /// The smaller id.
         public let first: String
         /// The larger id.
@@ -42,24 +42,35 @@ public struct PersonLinks: Sendable, Hashable {
     /// No links.
     public init() {}
 
+    /// The links after a history of changes, applied in order.
+    public init(replaying changes: [Change]) {
+        for change in changes { apply(change) }
+    }
+
+    private mutating func apply(_ change: Change) {
+        history.append(change)
+        let pair = change.pair
+        if change.linked {
+            if links.insert(pair).inserted {
+                adjacency[pair.first, default: []].insert(pair.second)
+                adjacency[pair.second, default: []].insert(pair.first)
+            }
+        } else if links.remove(pair) != nil {
+            adjacency[pair.first]?.remove(pair.second)
+            adjacency[pair.second]?.remove(pair.first)
+        }
+    }
+
     /// Applies a `PersonsLinked` or `PersonsUnlinked` record; other events are ignored.
     /// - Parameter record: The record.
     public mutating func apply(_ record: CaseRecord) {
         switch record.event {
         case .personsLinked(let link):
             guard link.personIds.count == 2, let pair = Pair(link.personIds[0], link.personIds[1]) else { return }
-            history.append(Change(linked: true, pair: pair, note: link.basis, occurredAt: record.occurredAt, position: record.position))
-            if links.insert(pair).inserted {
-                adjacency[pair.first, default: []].insert(pair.second)
-                adjacency[pair.second, default: []].insert(pair.first)
-            }
+            apply(Change(linked: true, pair: pair, note: link.basis, occurredAt: record.occurredAt, position: record.position))
         case .personsUnlinked(let unlink):
             guard unlink.personIds.count == 2, let pair = Pair(unlink.personIds[0], unlink.personIds[1]) else { return }
-            history.append(Change(linked: false, pair: pair, note: unlink.reason, occurredAt: record.occurredAt, position: record.position))
-            if links.remove(pair) != nil {
-                adjacency[pair.first]?.remove(pair.second)
-                adjacency[pair.second]?.remove(pair.first)
-            }
+            apply(Change(linked: false, pair: pair, note: unlink.reason, occurredAt: record.occurredAt, position: record.position))
         default:
             return
         }

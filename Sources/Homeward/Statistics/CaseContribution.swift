@@ -49,6 +49,28 @@ public struct CaseContribution: Sendable, Hashable, Codable {
         public var minutes: Double
     }
 
+    /// An empty contribution, for summing buckets.
+    static var empty: Builder { Builder() }
+
+    /// Collects bucket contents into a contribution.
+    struct Builder {
+        var counts: [Count] = []
+        var admissions: [AdmissionEntry] = []
+        var delays: [Double] = []
+        var stays: [Stay] = []
+        var contribution: CaseContribution {
+            CaseContribution(region: nil, counts: counts, admissions: admissions, pickupDelay: nil, stays: stays)
+        }
+    }
+
+    init(region: String?, counts: [Count], admissions: [AdmissionEntry], pickupDelay: PickupDelay?, stays: [Stay]) {
+        self.region = region
+        self.counts = counts
+        self.admissions = admissions
+        self.pickupDelay = pickupDelay
+        self.stays = stays
+    }
+
     /// Computes a case's contribution from its effective events in fold order.
     /// - Parameters:
     ///   - timeline: The case.

@@ -24,12 +24,13 @@ public struct StatisticsCalculator: Sendable {
         from: LocalDate,
         to: LocalDate,
         regionPrefix: String?,
-        canonicalId: (String) -> String
+        canonicalId: (String) -> String,
+        medianSamples: [Double] = []
     ) -> PeriodStatistics {
         var figures = PeriodStatistics()
         let periodEnd = calendar.start(of: to)
         var admittedPersons: [String: Int] = [:]
-        var delays: [Double] = []
+        var delays = medianSamples
         for contribution in contributions {
             if let regionPrefix, !(contribution.region ?? "").hasPrefix(regionPrefix) { continue }
             for count in contribution.counts where count.date >= from && count.date < to {

@@ -1,0 +1,44 @@
+public import HomewardStore
+
+/// Case state (contract section 4): per case its folded state, and lists by status, station and
+/// region. A case touched by a batch is folded again from its stream, so corrections and voids
+/// count however late they arrive.
+///
+/// Keys: `case/<caseId>` → the case's ``CaseState`` (JSON); `status/<status>/<caseId>`,
+/// `station/<station>/<caseId>` and `region/<region>/<caseId>` → empty, for the lists.
+public struct CaseStateProjection: Projection {
+    public let name = "caseState"
+    public let version: Int
+    let configuration: RegionConfiguration
+
+    /// Creates the projection; its version follows the configuration (a new one rebuilds it).
+    public init(configuration: RegionConfiguration) {
+        self.configuration = configuration
+        version = (1 << 20) | ProjectionCoding.digest(configuration)
+    }
+
+    public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        for caseId in ProjectionCoding.touched(events).cases {
+            let key = ProjectionCoding.key("case", caseId)
+            if let old = try context.get(key) {
+                for indexKey in indexKeys(try ProjectionCoding.decode(CaseState.self, old)) { try context.delete(indexKey) }
+            }
+            let state = try ProjectionCoding.timeline(caseId, in: context, configuration: configuration).latestState
+            try context.put(key, ProjectionCoding.encode(state))
+            for indexKey in indexKeys(state) { try context.put(indexKey, []) }
+        }
+    }
+
+    func indexKeys(_ state: CaseState) -> [[UInt8]] {
+        var keys: [[UInt8]] = []
+        if let status = state.status { keys.append(ProjectionCoding.key("status", status.rawValue, state.caseId)) }
+        if let station = state.latestAdmission?.station ?? state.firstStation { keys.append(ProjectionCoding.key("station", station, state.caseId)) }
+        if let region = Self.region(of: state, configuration) { keys.append(ProjectionCoding.key("region", region, state.caseId)) }
+        return keys
+    }
+
+    /// A case's region (reading 13).
+    static func region(of state: CaseState, _ configuration: RegionConfiguration) -> String? {
+        state.firstReport?.region ?? state.firstStation.flatMap { configuration.region(ofStation: $0) }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import HomewardStore
+
+/// Keys and JSON values of the relief projections' stored state.
+enum ProjectionCoding {
+    static func key(_ parts: String...) -> [UInt8] { Array(parts.joined(separator: "/").utf8) }
+
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(value))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        try JSONDecoder().decode(type, from: Data(bytes))
+    }
+
+    /// A stable 20-bit digest of a configuration, folded into a projection's version so that a
+    /// new configuration rebuilds it.
+    static func digest(_ configuration: RegionConfiguration) -> Int {
+        var text = configuration.calendar.utcOffsetSeconds.description
+        for prefix in configuration.regions.keys.sorted() {
+            let settings = configuration.regions[prefix]!
+            text += "|\(prefix):\(settings.dibaoLine ?? -1):\(settings.lowIncomeFactor ?? -1)"
+        }
+        for station in configuration.stations.keys.sorted() { text += "|\(station):\(configuration.stations[station]!.region)" }
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash & 0xfffff)
+    }
+
+    /// The case streams touched by a batch, and whether it touched person links.
+    static func touched(_ events: [RecordedEvent]) -> (cases: [String], links: Bool) {
+        var cases: [String] = []
+        var seen = Set<String>()
+        var links = false
+        for event in events {
+            let stream = event.stream.rawValue
+            if stream.hasPrefix("case-") {
+                let id = String(stream.dropFirst(5))
+                if seen.insert(id).inserted { cases.append(id) }
+            } else if event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
+                links = true
+            }
+        }
+        return (cases, links)
+    }
+
+    /// A case's timeline, read from the log in the projection's transaction.
+    static func timeline(_ caseId: String, in context: ProjectionContext, configuration: RegionConfiguration) throws -> CaseTimeline {
+        let registry = EventRegistry.standard
+        let records = try context.events(in: StreamNames.caseStream(caseId)).map { event in
+            do {
+                return CaseRecord(
+                    position: event.position, eventId: event.eventId, occurredAt: event.occurredAt,
+                    recordedAt: event.recordedAt, actor: event.actor, event: try registry.decode(event)
+                )
+            } catch {
+                throw ProjectionFailure(position: event.position, type: event.type, cause: "\(error)")
+            }
+        }
+        return CaseTimeline(caseId: caseId, history: CaseHistory(records: records, registry: registry), calendar: configuration.calendar)
+    }
+
+    /// Applies the batch's link events to the stored links.
+    static func updateLinks(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        var changes: [PersonLinks.Change] = try context.get(key("links")).map { try decode([PersonLinks.Change].self, $0) } ?? []
+        for event in events where event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
+            let record: CaseRecord
+            do {
+                record = CaseRecord(
+                    position: event.position, eventId: event.eventId, occurredAt: event.occurredAt,
+                    recordedAt: event.recordedAt, actor: event.actor, event: try EventRegistry.standard.decode(event)
+                )
+            } catch {
+                throw ProjectionFailure(position: event.position, type: event.type, cause: "\(error)")
+            }
+            var links = PersonLinks()
+            links.apply(record)
+            changes += links.history
+        }
+        try context.put(key("links"), encode(changes))
+    }
+
+    /// The stored links.
+    static func links(in context: ProjectionContext) throws -> PersonLinks {
+        let changes: [PersonLinks.Change] = try context.get(key("links")).map { try decode([PersonLinks.Change].self, $0) } ?? []
+        return PersonLinks(replaying: changes)
+    }
+}
