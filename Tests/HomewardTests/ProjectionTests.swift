@@ -1,0 +1,122 @@
+import Foundation
+import Homeward
+import HomewardStore
+import HomewardTesting
+import Testing
+
+@Suite(.serialized)
+struct ProjectionTests {
+    static let rules = try! RegionConfiguration(contentsOf: Fixtures.path("rules/zhejiang-illustrative.json"))
+    static let end = Timestamp(rfc3339: "2027-02-28T16:00:00Z")!
+
+    func importCampaign(_ store: EventStore, _ bytes: [UInt8]) throws {
+        try JSONLinesImporter(service: ReliefService(store: store)).importFile(bytes)
+    }
+
+    /// The stored projections give the hand-checked outputs of the fixture campaign.
+    @Test func storedProjectionsGiveTheExpectedOutputs() throws {
+        try withTemporaryEventStore { store in
+            try importCampaign(store, try Fixtures.bytes("campaigns/small-winter.jsonl"))
+            let projections = try ReliefProjections(store: store, configuration: Self.rules)
+            for entry in try GoldenFixtureTests.expected("small-winter.statistics.json") {
+                let from = LocalDate(entry["from"]!.stringValue!)!
+                let to = LocalDate(entry["to"]!.stringValue!)!
+                let region = entry["region"]?.stringValue
+                let actual = try projections.statistics(from: from, to: to, regionPrefix: region)[0].statistics.json
+                #expect(GoldenFixtureTests.same(actual, entry["statistics"]!), "\(from)–\(to) \(region ?? "all")")
+            }
+            for entry in try GoldenFixtureTests.expected("small-winter.entitlements.json") {
+                let person = try #require(try projections.entitlements(of: entry["personId"]!.stringValue!, at: Self.end))
+                for program in EntitlementRules.programs {
+                    let check = person.programs[program]!
+                    let expected = entry["programs"]![program.rawValue]!
+                    #expect(check.status.rawValue == expected["status"]!.stringValue, "\(person.personId) \(program)")
+                    #expect(check.reasons == (expected["reasons"].flatMap { if case .array(let a) = $0 { a.compactMap(\.stringValue) } else { nil } } ?? []))
+                }
+            }
+            for entry in try GoldenFixtureTests.expected("small-winter.cases.json") where entry["asOf"]!.stringValue == "2027-02-28T16:00:00Z" {
+                let caseId = entry["caseId"]!.stringValue!
+                let summary = try #require(try projections.cases(at: Self.end).first { $0.caseId == caseId })
+                #expect(summary.status?.rawValue == entry["status"]!.stringValue, "\(caseId)")
+                #expect(summary.overdue.map(\.rawValue) == (entry["overdue"].flatMap { if case .array(let a) = $0 { a.compactMap(\.stringValue) } else { nil } } ?? []), "\(caseId)")
+                #expect(summary.stayDays == entry["stayDays"].flatMap { if case .integer(let days) = $0 { days } else { nil } }, "\(caseId)")
+            }
+            let model = try ReliefModel(store: store, configuration: Self.rules)
+            #expect(try projections.differences(from: model) == [])
+        }
+    }
+
+    /// Incremental catch-up after each part of an import gives exactly what a rebuild from
+    /// scratch gives, for campaigns of several seeds.
+    @Test(arguments: [3 as UInt64, 17, 2027])
+    func incrementalEqualsRebuild(seed: UInt64) throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.seed = seed
+        configuration.cases = 120
+        let lines = CampaignGenerator(configuration).jsonLines().split(separator: "\n", omittingEmptySubsequences: true)
+        try withTemporaryEventStore { store in
+            let projections = try ReliefProjections(store: store, configuration: Self.rules, batchSize: 97)
+            var start = 0
+            while start < lines.count {
+                let end = min(lines.count, start + 333)
+                try importCampaign(store, Array((lines[start..<end].joined(separator: "\n") + "\n").utf8))
+                try projections.catchUp()
+                start = end
+            }
+            let period = (LocalDate("2026-12-01")!, LocalDate("2027-03-01")!)
+            let incremental = try projections.statistics(from: period.0, to: period.1, level: 4)
+            let incrementalCases = try projections.cases(at: Self.end)
+            for name in ReliefProjections.names { try projections.engine.rebuild(name) }
+            #expect(try projections.statistics(from: period.0, to: period.1, level: 4) == incremental)
+            #expect(try projections.cases(at: Self.end) == incrementalCases)
+            #expect(try projections.differences(from: ReliefModel(store: store, configuration: Self.rules)) == [])
+        }
+    }
+
+    /// A correction recorded weeks later moves the figures of the period of the event it corrects.
+    @Test func aLateCorrectionChangesThePeriodItTouches() async throws {
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            try importCampaign(store, try Fixtures.bytes("campaigns/small-winter.jsonl"))
+            let projections = try ReliefProjections(store: store, configuration: Self.rules)
+            let december = (LocalDate("2026-12-01")!, LocalDate("2027-01-01")!)
+            let january = (LocalDate("2027-01-01")!, LocalDate("2027-02-01")!)
+            let before = try projections.statistics(from: december.0, to: december.1)[0].statistics
+            let januaryBefore = try projections.statistics(from: january.0, to: january.1)[0].statistics
+            // A December hotline report that really came through 110.
+            let target = try store.events(from: 1, limit: 400).first { event in
+                event.type == "ReportReceived" && event.occurredAt < Timestamp(rfc3339: "2026-12-20T00:00:00+08:00")!
+                    && (try? EventRegistry.standard.decode(event)).map { if case .reportReceived(let r) = $0 { r.channel == .hotline } else { false } } == true
+            }
+            let report = try #require(target)
+            let service = ReliefService(store: store, clock: { Timestamp(rfc3339: "2027-02-20T10:00:00+08:00")! })
+            try await service.correct(String(report.stream.rawValue.dropFirst(5)), target: report.eventId, changes: ["channel": .string("police110")], reason: "came through 110", by: stationWorker)
+            let after = try projections.statistics(from: december.0, to: december.1)[0].statistics
+            #expect(after.reportsByChannel[.hotline] == (before.reportsByChannel[.hotline] ?? 0) - 1)
+            #expect(after.reportsByChannel[.police110] == (before.reportsByChannel[.police110] ?? 0) + 1)
+            #expect(after.reports == before.reports)
+            #expect(try projections.statistics(from: january.0, to: january.1)[0].statistics == januaryBefore)
+        }
+    }
+
+    /// Statistics as of a recorded time (what was known then) and as of an occurred time (what was
+    /// true then by everything known now) differ by the back-dated events.
+    @Test func statisticsOnBothTimeAxes() async throws {
+        let clock = TestClock("2026-12-02T09:00:00+08:00")
+        try await withService(clock: clock) { service in
+            try await service.report("HZ-1", ReportReceived(channel: .patrol, region: "330106001001", location: "x", description: "y", risks: []), occurredAt: time("2026-12-01T22:00:00+08:00"), by: outreachWorker)
+            clock.set("2026-12-05T09:00:00+08:00")
+            // Written up on the 5th: aid given on the night of the 1st.
+            try await service.giveAid("HZ-1", OnSiteAidGiven(items: [AidItem(item: "blanket", quantity: 2)]), occurredAt: time("2026-12-01T22:30:00+08:00"), by: outreachWorker)
+            let day = (LocalDate("2026-12-01")!, LocalDate("2026-12-02")!)
+            let knownOnThe3rd = try ReliefModel(store: service.store, configuration: Self.rules, recordedBy: time("2026-12-03T00:00:00+08:00"))
+            #expect(knownOnThe3rd.statistics(from: day.0, to: day.1).onSiteAid == 0)
+            let now = try ReliefModel(store: service.store, configuration: Self.rules)
+            #expect(now.statistics(from: day.0, to: day.1).onSiteAid == 1)
+            #expect(now.statistics(from: day.0, to: day.1).itemsDistributed == ["blanket": 2])
+            // As of occurred 22:15 on the 1st: the report had happened, the aid not yet.
+            let occurred = now.statistics(from: day.0, to: day.1, occurredBy: time("2026-12-01T22:15:00+08:00"))
+            #expect(occurred.reports == 1)
+            #expect(occurred.onSiteAid == 0)
+        }
+    }
+}
