@@ -63,6 +63,7 @@ let package = Package(
                 "HomewardStore",
                 "Homeward",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
@@ -83,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HomewardTests",
-            dependencies: ["Homeward", "HomewardStore", "HomewardTesting"],
+            dependencies: ["Homeward", "HomewardStore", "HomewardTesting", "HomewardCLI"],
             swiftSettings: settings
         ),
         .testTarget(

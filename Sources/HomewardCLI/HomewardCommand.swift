@@ -18,7 +18,7 @@ struct HomewardCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, DemoCommand.self, GenerateCommand.self, ImportCommand.self, ExportCommand.self,
-            LogCommand.self, HeadCommand.self, VerifyCommand.self,
+            LogCommand.self, HeadCommand.self, VerifyCommand.self, ProjectionsCommand.self,
         ]
     )
 }

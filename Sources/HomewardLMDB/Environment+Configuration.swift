@@ -26,8 +26,8 @@ extension Environment {
         public var fileMode: UInt32 = 0o600
         /// The share of the map that may be used before it is grown ahead of need. Default: 0.8.
         public var growthThreshold: Double = 0.8
-        /// Where the environment reports opens, map growth and cleared readers.
-        public var logger: Logger = Logger(label: "homeward.lmdb")
+        /// Where the environment reports opens, map growth and cleared readers; silent by default.
+        public var logger: Logger = Logger(label: "homeward.lmdb", factory: { _ in SwiftLogNoOpLogHandler() })
 
         /// Creates a configuration with the defaults.
         public init() {}

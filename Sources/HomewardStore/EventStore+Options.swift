@@ -33,8 +33,9 @@ extension EventStore {
         public var pollInterval: Duration = .milliseconds(100)
         /// Where recorded times come from. Default: the system clock.
         public var clock: @Sendable () -> Timestamp = { .now }
-        /// Where the store reports opens, map growth and slow commits.
-        public var logger: Logger = Logger(label: "homeward.store")
+        /// Where the store reports opens, map growth, rebuilds and failures. By default nothing is
+        /// logged: hand in the embedding service's logger to see the store at `debug` and `info`.
+        public var logger: Logger = Logger(label: "homeward.store", factory: { _ in SwiftLogNoOpLogHandler() })
 
         /// Creates options with the defaults.
         public init() {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HomewardStore
+import Logging
 
 /// `--store PATH`, shared by every command.
 struct StoreOptions: ParsableArguments {
@@ -16,6 +17,9 @@ struct StoreOptions: ParsableArguments {
         var options = EventStore.Options()
         options.readOnly = readOnly
         options.createIfMissing = create
+        var logger = Logger(label: "homeward", factory: { label in StreamLogHandler.standardError(label: label) })
+        logger.logLevel = ProcessInfo.processInfo.environment["HOMEWARD_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        options.logger = logger
         do {
             return try EventStore(path: path, options: options)
         } catch {

@@ -24,6 +24,7 @@ public final class ProjectionEngine: Sendable {
         var shadowVersion: Int?
         var shadowPosition: UInt64?
         var failure: String?
+        var eventsPerSecond: Double?
     }
 
     struct Runtime: Sendable {
@@ -190,7 +191,14 @@ public final class ProjectionEngine: Sendable {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if applied > 0, seconds > 0 {
-            runtime.withLock { $0[name, default: Runtime()].eventsPerSecond = Double(applied) / seconds }
+            let rate = Double(applied) / seconds
+            runtime.withLock { $0[name, default: Runtime()].eventsPerSecond = rate }
+            try write { transaction in
+                if var current = try checkpoint(name, in: transaction) {
+                    current.eventsPerSecond = rate
+                    try save(current, name, in: transaction)
+                }
+            }
         }
     }
 
@@ -250,7 +258,7 @@ public final class ProjectionEngine: Sendable {
                     version: point?.version ?? projection.version,
                     position: position,
                     lag: head > position ? head - position : 0,
-                    eventsPerSecond: live.eventsPerSecond,
+                    eventsPerSecond: live.eventsPerSecond > 0 ? live.eventsPerSecond : point?.eventsPerSecond ?? 0,
                     state: state,
                     failure: point?.failure
                 )

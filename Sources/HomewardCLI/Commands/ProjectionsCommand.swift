@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Homeward
+import HomewardStore
+
+struct ProjectionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "Show, catch up or rebuild the projections (case state, statistics, entitlements).",
+        discussion: "Example: homeward projections status",
+        subcommands: [Status.self, Rebuild.self, CatchUp.self],
+        defaultSubcommand: Status.self
+    )
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each projection's position, lag, events/s of its last catch-up, and state.",
+            discussion: "Example: homeward projections status --format json"
+        )
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var rulesOptions: RulesOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load())
+            let statuses = try projections.engine.status()
+            try output.print(
+                headers: ["name", "version", "position", "lag", "eventsPerSecond", "state", "failure"],
+                rows: statuses.map { [.string($0.name), .integer($0.version), .integer(Int($0.position)), .integer(Int($0.lag)),
+                                      .number(($0.eventsPerSecond * 10).rounded() / 10), .string($0.state.rawValue), $0.failure.map { .string($0) } ?? .null] }
+            )
+            if statuses.contains(where: { $0.state == .failed }) { throw ExitCode(1) }
+        }
+    }
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild one projection (or all) from position 1 into a shadow copy, then swap it in.",
+            discussion: "Example: homeward projections rebuild statistics"
+        )
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var rulesOptions: RulesOptions
+        @Option(help: "Events per write transaction.") var batchSize = 20_000
+        @Argument(help: "The projection: caseState, statistics or entitlements (all when left out).") var name: String?
+
+        func run() throws {
+            let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize)
+            for projection in name.map({ [$0] }) ?? ReliefProjections.names {
+                let started = ContinuousClock.now
+                do {
+                    try projections.engine.rebuild(projection)
+                } catch let error as EventStoreError {
+                    printError(error.message)
+                    throw ExitCode(2)
+                }
+                let status = try projections.engine.status().first { $0.name == projection }
+                print("rebuilt \(projection) to position \(status?.position ?? 0) in \(ContinuousClock.now - started)")
+                if status?.state == .failed {
+                    printError("\(projection) failed: \(status?.failure ?? "")")
+                    throw ExitCode(1)
+                }
+            }
+        }
+    }
+
+    struct CatchUp: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "catch-up",
+            abstract: "Apply to every projection the events it has not applied yet.",
+            discussion: "Example: homeward projections catch-up"
+        )
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var rulesOptions: RulesOptions
+        @Option(help: "Events per write transaction.") var batchSize = 20_000
+
+        func run() throws {
+            let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize)
+            try projections.catchUp()
+            for status in try projections.engine.status() {
+                print("\(status.name): position \(status.position), \(status.state.rawValue)")
+            }
+        }
+    }
+}

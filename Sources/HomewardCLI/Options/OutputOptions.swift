@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Homeward
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How data is printed: `--format table|json|csv` (a table on a terminal, JSON otherwise).
+struct OutputOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    @Option(help: "table, json or csv (default: table on a terminal, json otherwise).")
+    var format: Format?
+
+    var resolved: Format {
+        format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
+    }
+
+    /// Prints rows under headers: JSON as an array of objects with the headers as keys.
+    func print(headers: [String], rows: [[JSONValue]]) throws {
+        switch resolved {
+        case .json:
+            let objects = rows.map { row in JSONValue.object(JSONObject(Array(zip(headers, row)))) }
+            write(JSONValue.array(objects).serialized + "\n")
+        case .csv:
+            var text = headers.map(csvField).joined(separator: ",") + "\n"
+            for row in rows { text += row.map { csvField(plain($0)) }.joined(separator: ",") + "\n" }
+            write(text)
+        case .table:
+            write(table(headers: headers, rows: rows.map { $0.map(plain) }))
+        }
+    }
+
+    /// Prints one JSON value, or lines of text for a table.
+    func printDocument(_ json: JSONValue, table text: () -> String) {
+        switch resolved {
+        case .json: write(json.serialized + "\n")
+        case .csv, .table: write(text())
+        }
+    }
+
+    func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// A value as plain text for tables and CSV.
+func plain(_ value: JSONValue) -> String {
+    switch value {
+    case .null: return ""
+    case .string(let text): return text
+    case .array(let elements): return elements.map(plain).joined(separator: " ")
+    default: return value.serialized
+    }
+}
+
+func csvField(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+/// Aligned columns, numbers right-aligned.
+func table(headers: [String], rows: [[String]]) -> String {
+    var widths = headers.map(\.count)
+    for row in rows {
+        for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { index, cell in
+            let pad = String(repeating: " ", count: max(0, widths[index] - cell.count))
+            return cell.first.map { $0.isNumber || $0 == "-" } == true && Double(cell) != nil ? pad + cell : cell + pad
+        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+    return ([line(headers), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n") + "\n"
+}
