@@ -37,7 +37,7 @@ struct CatchUpCrashTests {
             process.waitUntilExit()
             let store = try EventStore(path: path)
             let projections = try ReliefProjections(store: store, configuration: .illustrative)
-            positionsSeen.append(try projections.engine.status().map(\.position).min() ?? 0)
+            positionsSeen.append(try projections.engine.status().map(\.position).reduce(0, +))
         }
         let store = try EventStore(path: path)
         let projections = try ReliefProjections(store: store, configuration: .illustrative)
@@ -48,6 +48,6 @@ struct CatchUpCrashTests {
         #expect(try projections.statistics(from: period.0, to: period.1)[0].statistics == model.statistics(from: period.0, to: period.1))
         #expect(positionsSeen == positionsSeen.sorted(), "checkpoints only move forward: \(positionsSeen)")
         let head = try store.head().position
-        #expect(positionsSeen.contains { $0 > 0 && $0 < head }, "some kill fell in the middle of a catch-up: \(positionsSeen)")
+        #expect(positionsSeen.contains { $0 > 0 && $0 < 3 * head }, "some kill fell in the middle of a catch-up: \(positionsSeen) of \(3 * head)")
     }
 }
