@@ -24,6 +24,11 @@ public final class Cursor {
         }
     }
 
+    deinit {
+        // The transaction is still open (it closes its live cursors before it ends).
+        close()
+    }
+
     @inline(__always)
     private func move(_ operation: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil) throws(LMDBError) -> Entry? {
         if !isOpen { throw LMDBError(.badTransaction, operation: "mdb_cursor_get (cursor closed)") }

@@ -14,7 +14,13 @@ public final class Transaction {
     public let isReadOnly: Bool
     private(set) var isOpen = true
     private(set) var hitMapFull = false
-    private var openCursors: [Cursor] = []
+    /// Cursors still open, held weakly: a cursor closes itself when it goes away, and those still
+    /// alive when the transaction ends are closed then.
+    private var openCursors: [WeakCursor] = []
+
+    private struct WeakCursor {
+        weak var cursor: Cursor?
+    }
 
     init(pointer: OpaquePointer, environment: Environment, isReadOnly: Bool) {
         self.pointer = pointer
@@ -48,7 +54,7 @@ public final class Transaction {
     }
 
     private func closeCursors() {
-        for cursor in openCursors { cursor.close() }
+        for entry in openCursors { entry.cursor?.close() }
         openCursors.removeAll()
     }
 
@@ -184,7 +190,8 @@ public final class Transaction {
         try checked(mdb_cursor_open(pointer, database.handle, &cursorPointer), "mdb_cursor_open")
         guard let cursorPointer else { throw LMDBError(.badTransaction, operation: "mdb_cursor_open") }
         let cursor = Cursor(pointer: cursorPointer, transaction: self)
-        openCursors.append(cursor)
+        if openCursors.count > 64 { openCursors.removeAll { $0.cursor == nil } }
+        openCursors.append(WeakCursor(cursor: cursor))
         return cursor
     }
 }

@@ -130,6 +130,27 @@ public struct CaseState: Sendable, Hashable, Codable {
     /// checking the targets of corrections and voids.
     public var storedTypes: [UUID: String] = [:]
 
+    private enum CodingKeys: String, CodingKey {
+        case caseId, status, statusBeforeHospital, statusBeforeClose, flags, identityVerifiedAt, tracingStarted, verification, verifiedAt
+        case admissions, hospitalStays, tracingNotices, dnaRequests, guardianship, extensions, returns, followUps, benefits
+        case firstReport, firstPickupAt, firstStation, requestCount, requestedAge, requestedAgeAt, hasRequestWithAllFourConditions
+        case estimatedAge, estimatedAgeAt, lastEventAt
+    }
+
+    public static func == (lhs: CaseState, rhs: CaseState) -> Bool {
+        // Compared through their encoding, which leaves out `storedTypes`: bookkeeping for
+        // deciding commands, not part of the case's state.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(lhs)) == (try? encoder.encode(rhs))
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(caseId)
+        hasher.combine(status)
+        hasher.combine(lastEventAt)
+    }
+
     /// An empty case.
     public init(caseId: String) {
         self.caseId = caseId
