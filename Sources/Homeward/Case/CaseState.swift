@@ -140,9 +140,15 @@ public struct CaseState: Sendable, Hashable, Codable {
     public static func == (lhs: CaseState, rhs: CaseState) -> Bool {
         // Compared through their encoding, which leaves out `storedTypes`: bookkeeping for
         // deciding commands, not part of the case's state.
+        // Flags are a set: compared as one, and left out of the encodings compared.
+        guard lhs.flags == rhs.flags else { return false }
+        var left = lhs
+        var right = rhs
+        left.flags = []
+        right.flags = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(lhs)) == (try? encoder.encode(rhs))
+        return (try? encoder.encode(left)) == (try? encoder.encode(right))
     }
 
     public func hash(into hasher: inout Hasher) {
