@@ -17,8 +17,10 @@ struct HomewardCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, DemoCommand.self, GenerateCommand.self, ImportCommand.self, ExportCommand.self,
-            LogCommand.self, HeadCommand.self, VerifyCommand.self, ProjectionsCommand.self,
+            InitCommand.self, SeedCommand.self, DemoCommand.self, GenerateCommand.self, ImportCommand.self, ExportCommand.self,
+            LogCommand.self, HistoryCommand.self, CaseCommand.self, CasesCommand.self, StatsCommand.self,
+            EntitlementsCommand.self, AlertsCommand.self, VerifyCommand.self, ProjectionsCommand.self, TraceCommand.self,
+            HeadCommand.self,
         ]
     )
 }

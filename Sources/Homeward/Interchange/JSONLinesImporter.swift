@@ -114,7 +114,12 @@ public struct JSONLinesImporter: Sendable {
                     }
                 }
                 entry.records.append(caseRecord)
-                entry.state = service.decisionState(caseId: entry.state.caseId, records: entry.records)
+                if caseRecord.isMeta {
+                    // A correction or void can change earlier events: resolve the case again.
+                    entry.state = service.decisionState(caseId: entry.state.caseId, records: entry.records)
+                } else {
+                    entry.state = entry.state.evolve(caseRecord)
+                }
             }
             entry.version += 1
             states[record.stream] = entry

@@ -130,6 +130,12 @@ public final class ReliefProjections: Sendable {
         /// The region prefix the figures cover (`nil` for all regions).
         public var region: String?
         public var statistics: PeriodStatistics
+
+        /// Creates an entry.
+        public init(region: String?, statistics: PeriodStatistics) {
+            self.region = region
+            self.statistics = statistics
+        }
     }
 
     /// A period's figures [from, to), for a region prefix, or one entry per region rolled up to

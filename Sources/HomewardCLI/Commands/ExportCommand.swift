@@ -13,13 +13,18 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "Start at this position.") var fromPosition: UInt64 = 1
     @Option(help: "Only this stream.") var stream: String?
+    @Flag(help: "Leave out personal fields (names, birth dates, free text, relatives) so the file can be shared.") var redactPii = false
 
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
         let registry = EventRegistry.standard
         var buffer = Data()
+        let progress = Progress("export", total: try store.head().position)
         func emit(_ event: RecordedEvent) throws {
-            buffer.append(contentsOf: Array(try InterchangeRecord(event, registry: registry).line.utf8))
+            var record = try InterchangeRecord(event, registry: registry)
+            if redactPii { record.data = PersonalData.redacted(record.data, type: record.type) }
+            progress.update(event.position)
+            buffer.append(contentsOf: Array(record.line.utf8))
             buffer.append(0x0a)
             if buffer.count > 1 << 20 {
                 FileHandle.standardOutput.write(buffer)
@@ -32,5 +37,6 @@ struct ExportCommand: ParsableCommand {
             try store.forEachEvent(from: fromPosition) { try emit($0) }
         }
         FileHandle.standardOutput.write(buffer)
+        progress.finish()
     }
 }

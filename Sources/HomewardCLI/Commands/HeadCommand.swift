@@ -1,19 +1,29 @@
 import ArgumentParser
+import Homeward
 import HomewardStore
 
 struct HeadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "head",
         abstract: "Print the last position and its chain hash.",
-        discussion: "Keep the output elsewhere to prove later that the log was neither rewritten nor truncated.\nExample: homeward head"
+        discussion: """
+            Keep the JSON output elsewhere: `homeward verify --checkpoint FILE` later proves that the
+            log was neither rewritten nor truncated up to it.
+            Example: homeward head --format json > head-2027-01-31.json
+            """
     )
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let head = try storeOptions.open(readOnly: true).head()
-        print("position \(head.position)")
-        print("hash \(head.hash.hex)")
-        print("recordedAt \(head.recordedAt?.rfc3339 ?? "-")")
+        let json: JSONValue = .object([
+            "position": .integer(Int(head.position)), "hash": .string(head.hash.hex),
+            "recordedAt": head.recordedAt.map { .string($0.rfc3339) } ?? .null,
+        ])
+        output.printDocument(json) {
+            "position \(head.position)\nhash \(head.hash.hex)\nrecordedAt \(head.recordedAt?.rfc3339 ?? "-")\n"
+        }
     }
 }

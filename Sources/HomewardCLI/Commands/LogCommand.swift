@@ -1,14 +1,16 @@
 import ArgumentParser
+import Homeward
 import HomewardStore
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Print the raw events, one per line.",
-        discussion: "Example: homeward log --stream case-HZ-0001 --limit 20"
+        abstract: "Print the raw events: position, times, stream and version, type, actor and data.",
+        discussion: "Example: homeward log --stream case-HZ-0001 --type Admitted --limit 20"
     )
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
     @Option(help: "Only this stream.") var stream: String?
     @Option(help: "Only events of this type.") var type: String?
     @Option(help: "Start at this position.") var fromPosition: UInt64 = 1
@@ -16,12 +18,16 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
-        var printed = 0
-        let show: (RecordedEvent) -> Bool = { event in
+        let registry = EventRegistry.standard
+        var rows: [[JSONValue]] = []
+        let keep: (RecordedEvent) throws -> Bool = { event in
             if let type, event.type != type { return true }
-            print(LogCommand.line(event))
-            printed += 1
-            return printed < limit
+            let data = (try? registry.storedData(of: event)) ?? .string("(\(event.payload.count) bytes of codec \(event.payload.codec) that do not decode)")
+            rows.append([
+                .integer(Int(event.position)), .string(event.occurredAt.rfc3339), .string(event.recordedAt.rfc3339),
+                .string("\(event.stream)@\(event.version)"), .string(event.type), .string("\(event.actor.id) (\(event.actor.role))"), data,
+            ])
+            return rows.count < limit
         }
         if let stream {
             let id: StreamID
@@ -30,21 +36,17 @@ struct LogCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             for event in try store.events(in: id) where event.position >= fromPosition {
-                if !show(event) { break }
+                if try !keep(event) { break }
             }
-            return
+        } else {
+            var next = fromPosition
+            paging: while rows.count < limit {
+                let page = try store.events(from: next, limit: 1000)
+                guard let last = page.last else { break }
+                for event in page where try !keep(event) { break paging }
+                next = last.position + 1
+            }
         }
-        var next = fromPosition
-        while true {
-            let page = try store.events(from: next, limit: 1000)
-            guard let last = page.last else { return }
-            for event in page where !show(event) { return }
-            next = last.position + 1
-        }
-    }
-
-    static func line(_ event: RecordedEvent) -> String {
-        let payload = event.payload.codec == .json ? String(decoding: event.payload.bytes, as: UTF8.self) : "\(event.payload.bytes.count) bytes (\(event.payload.codec))"
-        return "\(event.position)\t\(event.recordedAt.rfc3339)\t\(event.stream)@\(event.version)\t\(event.type)\t\(event.actor.id)/\(event.actor.role)\t\(payload)"
+        try output.print(headers: ["position", "occurredAt", "recordedAt", "stream", "type", "actor", "data"], rows: rows)
     }
 }

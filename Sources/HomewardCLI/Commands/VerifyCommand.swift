@@ -1,39 +1,92 @@
 import ArgumentParser
 import Foundation
+import Homeward
 import HomewardStore
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the hash chain and every index; exit 1 when a problem is found.",
-        discussion: "Example: homeward verify --expect-position 120 --expect-hash 3f1c…"
+        abstract: "Check the hash chain, every index, that every event decodes, and that every projection equals a fresh rebuild.",
+        discussion: """
+            Prints what it checked and the first problem of each kind; exits 0 when all is sound and
+            1 when a problem is found. With --checkpoint (a JSON file {"position": N, "hash": "…"}
+            kept elsewhere, such as the output of `homeward head --format json`), also proves that the
+            log still begins with exactly that prefix.
+            Example: homeward verify --checkpoint head-2027-01-31.json
+            """
     )
 
     @OptionGroup var storeOptions: StoreOptions
-    @Option(help: "A head position kept elsewhere, to prove the log still holds it.") var expectPosition: UInt64?
+    @OptionGroup var rulesOptions: RulesOptions
+    @Option(help: "A head kept elsewhere: a JSON file with position and hash.") var checkpoint: String?
+    @Option(help: "A head position kept elsewhere.") var expectPosition: UInt64?
     @Option(help: "The chain hash at --expect-position, in hexadecimal.") var expectHash: String?
 
     func run() throws {
-        let store = try storeOptions.open(readOnly: true)
+        let store = try storeOptions.open()
         var expected: StoreHead?
-        if let expectPosition {
+        if let checkpoint {
+            guard let data = FileManager.default.contents(atPath: checkpoint),
+                let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
+                case .integer(let position)? = json["position"], let hash = json["hash"]?.stringValue.flatMap(ChainHash.init(hex:))
+            else {
+                printError("\(checkpoint) is not a checkpoint: a JSON object with \"position\" and a 64-digit \"hash\"")
+                throw ExitCode(2)
+            }
+            expected = StoreHead(position: UInt64(position), hash: hash)
+        } else if let expectPosition {
             guard let text = expectHash, let hash = ChainHash(hex: text) else {
                 printError("--expect-position needs --expect-hash with 64 hexadecimal digits")
                 throw ExitCode(2)
             }
-            expected = StoreHead(position: expectPosition, hash: hash, recordedAt: nil)
+            expected = StoreHead(position: expectPosition, hash: hash)
         }
-        let report = try store.verify(expecting: expected)
+        let progress = Progress("verify", total: try store.head().position)
+        let report = try store.verify(expecting: expected) { checked, _ in progress.update(checked) }
+        progress.finish()
         print("checked \(report.eventsChecked) events in \(report.streamsChecked) streams up to position \(report.head.position)")
         print("head hash \(report.head.hash.hex)")
-        if report.isSound {
-            print("sound: the hash chain and every index agree")
-            return
-        }
+        var sound = report.isSound
         for problem in report.problems {
             let more = (report.problemCounts[problem.kind] ?? 1) - 1
             print("problem (\(problem.kind)): \(problem)\(more > 0 ? " (and \(more) more of this kind)" : "")")
         }
-        throw ExitCode(1)
+        if expected != nil, report.problemCounts[.headMismatch] == nil {
+            print("the log still holds the checkpoint at position \(expected!.position)")
+        }
+        // Every event decodes with its registered type (upcast to the current schema).
+        var undecodable = 0
+        var unknown: [String: Int] = [:]
+        var firstUndecodable: String?
+        try store.forEachEvent { event in
+            do {
+                if case .unknown(let kept) = try EventRegistry.standard.decode(event) {
+                    unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
+                }
+            } catch {
+                undecodable += 1
+                if firstUndecodable == nil { firstUndecodable = "\(error)" }
+            }
+        }
+        if let firstUndecodable {
+            sound = false
+            print("problem (payload): \(firstUndecodable)\(undecodable > 1 ? " (and \(undecodable - 1) more)" : "")")
+        } else {
+            print("every event decodes with its registered type")
+        }
+        for (type, count) in unknown.sorted(by: { $0.key < $1.key }) { print("kept \(count) events of a type this version does not know: \(type)") }
+        // Every projection equals a fresh in-memory rebuild.
+        if firstUndecodable == nil, !store.options.readOnly {
+            let projections = try ReliefProjections(store: store, configuration: rulesOptions.load())
+            let differences = try projections.differences(from: ReliefModel(store: store, configuration: rulesOptions.load()))
+            if differences.isEmpty {
+                print("every projection equals a fresh rebuild")
+            } else {
+                sound = false
+                print("problem (projection): \(differences[0])\(differences.count > 1 ? " (and \(differences.count - 1) more)" : "")")
+            }
+        }
+        print(sound ? "sound" : "NOT sound")
+        if !sound { throw ExitCode(1) }
     }
 }
