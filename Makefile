@@ -12,7 +12,7 @@ lmdb:
 	@pkg-config --exists lmdb || { $(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev pkg-config; }
 
 demo: lmdb
-	swift run -c release homeward demo
+	swift run homeward demo
 
 test: lmdb
 	swift test

@@ -1,65 +1,90 @@
 import ArgumentParser
 import Foundation
+import Homeward
 import HomewardStore
 
-struct DemoCommand: AsyncParsableCommand {
+struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Append a sample winter log to a store, replay it and print what it holds.",
-        discussion: "Example: homeward demo --store /tmp/demo.store"
+        abstract: "Seed a winter campaign into a fresh store, replay it, and print the season's figures, overdue deadlines and a few case timelines.",
+        discussion: """
+            Without --store the demo uses a new directory under the system's temporary directory.
+            It also writes the season's HTML report and says where it is.
+            Example: homeward demo --cases 500
+            """
     )
 
-    @OptionGroup var storeOptions: StoreOptions
-    @Option(help: "How many cases to append.") var cases: Int = 200
+    @Option(help: "A fresh (absent or empty) store directory.") var store: String?
+    @Option(help: "How many cases.") var cases: Int = 300
+    @Option(help: "The seed.") var seed: UInt64 = 2026
 
-    func run() async throws {
-        let store = try storeOptions.open(create: true)
-        let before = try store.head().position
-        let officer = EventActor(id: "outreach-07", role: "outreach", org: "HZ-01")
-        let station = EventActor(id: "station-02", role: "station", org: "HZ-01")
-        let start = Timestamp(rfc3339: "2026-12-01T21:00:00+08:00")!
-        let path = ["ReportReceived", "TeamDispatched", "PersonContacted", "PickedUp", "AssistanceRequested", "Admitted"]
-        let clock = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for number in 0..<cases {
-                group.addTask {
-                    let stream = try StreamID(validating: "case-DEMO-\(String(format: "%04d", number + Int(before)))")
-                    var events: [NewEvent] = []
-                    let steps = 1 + number % path.count
-                    for step in 0..<steps {
-                        let json = "{\"case\":\(number),\"step\":\(step),\"region\":\"3301060010\(number % 10)\"}"
-                        events.append(NewEvent(
-                            type: path[step],
-                            occurredAt: start.adding(seconds: Int64(number * 600 + step * 900)),
-                            actor: step < 4 ? officer : station,
-                            correlationId: stream.rawValue,
-                            payload: Payload(json: json)
-                        ))
-                    }
-                    try await store.append(events, to: stream, expectedVersion: .noStream)
+    func run() throws {
+        let path = store ?? NSTemporaryDirectory() + "homeward-demo-\(UUID().uuidString.prefix(8))/store"
+        if let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            printError("the demo needs a fresh store, and \(path) is not empty")
+            throw ExitCode(2)
+        }
+        var storeOptions = StoreOptions()
+        storeOptions.store = path
+        let eventStore = try storeOptions.open(create: true)
+        let configuration = RegionConfiguration.illustrative
+        var campaign = CampaignGenerator.Configuration()
+        campaign.seed = seed
+        campaign.cases = cases
+        let started = ContinuousClock.now
+        let report = try SeedCommand.seed(eventStore, campaign)
+        print("Homeward demo: a winter campaign of \(cases) cases in \(configuration.stations.count) stations of 6 cities")
+        print("store: \(eventStore.path)")
+        print("appended \(report.appended) events in \(seconds(ContinuousClock.now - started)) s")
+
+        let projections = try ReliefProjections(store: eventStore, configuration: configuration)
+        let replay = ContinuousClock.now
+        try projections.catchUp()
+        print("replayed them into case states, statistics and entitlements in \(seconds(ContinuousClock.now - replay)) s")
+
+        let from = campaign.start
+        let to = campaign.start.adding(days: campaign.days)
+        let end = configuration.calendar.start(of: to)
+        let season = try projections.statistics(from: from, to: to)[0].statistics
+        print("\nThe season \(from) to \(to):")
+        var rows: [[String]] = []
+        if case .object(let object) = season.json {
+            for member in object.members {
+                if case .object(let nested) = member.value {
+                    rows.append([member.key, nested.members.filter { $0.value != .integer(0) }.map { "\($0.key) \(plain($0.value))" }.joined(separator: ", ")])
+                } else if case .number(let value) = member.value {
+                    rows.append([member.key, String(format: "%.1f", value)])
+                } else {
+                    rows.append([member.key, plain(member.value)])
                 }
             }
-            try await group.waitForAll()
         }
-        let elapsed = ContinuousClock.now - clock
-        var byType: [String: Int] = [:]
-        var streams = Set<StreamID>()
-        var count = 0
-        for try await event in store.readAll(from: 1) {
-            byType[event.type, default: 0] += 1
-            streams.insert(event.stream)
-            count += 1
+        print(table(headers: ["figure", "value"], rows: rows), terminator: "")
+
+        print("\nDeadlines overdue at the season's end (\(end.rfc3339)):")
+        let alerts = try AlertsCommand.groups(projections, at: end)
+        print(table(headers: ["rule", "station", "cases"], rows: alerts.map { [$0.rule.rawValue, $0.station, $0.caseIds.joined(separator: " ")] }), terminator: "")
+
+        let service = ReliefService(store: eventStore, calendar: configuration.calendar)
+        let shown = try projections.cases(at: end).filter { !$0.overdue.isEmpty || $0.status == .returnedHome }.prefix(3)
+        for summary in shown {
+            let timeline = try service.timeline(of: summary.caseId)
+            let snapshot = timeline.snapshot(at: end)
+            print("\nCase \(summary.caseId): \(snapshot.status?.rawValue ?? "-"), identity \(snapshot.identity.rawValue), overdue [\(snapshot.overdue.map(\.rawValue).joined(separator: ", "))], missed [\(snapshot.missed.map(\.rawValue).joined(separator: ", "))]")
+            for record in timeline.events {
+                print("  \(record.occurredAt.rfc3339)  \(record.event.typeName.padding(toLength: 28, withPad: " ", startingAt: 0)) \(record.actor.id)")
+            }
         }
-        let head = try store.head()
-        print("store: \(store.path)")
-        print("appended \(head.position - before) events for \(cases) cases in \(elapsed.formatted(.units(allowed: [.milliseconds])))")
-        print("replayed \(count) events in \(streams.count) streams:")
-        for type in path where byType[type] != nil {
-            print("  \(type.padding(toLength: 22, withPad: " ", startingAt: 0)) \(byType[type]!)")
-        }
-        let report = try store.verify()
-        print("head: position \(head.position), hash \(head.hash.hex)")
-        print(report.isSound ? "verify: sound (hash chain and every index agree)" : "verify: \(report.problems.count) problems")
-        if !report.isSound { throw ExitCode(1) }
+
+        let reportPath = URL(fileURLWithPath: eventStore.path).deletingLastPathComponent().appendingPathComponent("winter-report.html").path
+        let html = HTMLReport(model: try ReliefModel(store: eventStore, configuration: configuration), from: from, to: to, head: try eventStore.head(), storePath: eventStore.path)
+        try Data(html.render().utf8).write(to: URL(fileURLWithPath: reportPath))
+        let verification = try eventStore.verify()
+        print("\nverify: \(verification.isSound ? "sound" : "\(verification.problems.count) problems") (\(verification.eventsChecked) events, head hash \(verification.head.hash.hex.prefix(16))…)")
+        print("HTML report: \(reportPath)")
+    }
+
+    func seconds(_ duration: Duration) -> String {
+        String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 }
