@@ -88,6 +88,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "HomewardCLITests",
+            dependencies: ["HomewardCLI", "Homeward", "HomewardStore", "HomewardTesting"],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "HomewardStoreTests",
             dependencies: [
                 "HomewardStore", "HomewardLMDB", "HomewardTesting", "HomewardStoreProbe",

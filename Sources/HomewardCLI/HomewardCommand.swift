@@ -1,18 +1,31 @@
 import ArgumentParser
+import Foundation
 
-/// The `homeward` tool: replay and inspect a Homeward event store.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Ends the process with a status.
+private func terminate(_ status: Int32) -> Never {
+    exit(status)
+}
+
+/// The `homeward` tool: replay, inspect and verify a Homeward event store.
 @main
 struct HomewardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "homeward",
         abstract: "Replay, inspect and verify a Homeward event store.",
         discussion: """
-            The store is a directory given by --store (default ./homeward.store, or the
-            HOMEWARD_STORE environment variable).
+            The store is a directory given by --store (default ./homeward.store, or the \
+            HOMEWARD_STORE environment variable). Exit codes: 0 success, 1 a finding or failed \
+            check, 2 bad usage or bad input, 3 the store cannot be opened.
 
             Example:
               homeward demo
-              homeward log --limit 5
+              homeward stats --from 2026-12-01 --to 2027-01-01 --level 4
               homeward verify
             """,
         version: "0.1.0",
@@ -23,4 +36,30 @@ struct HomewardCommand: AsyncParsableCommand {
             ReportCommand.self, HeadCommand.self,
         ]
     )
+
+    /// The exit status for an error: bad usage is 2 (argument parsing's own code is 64).
+    static func exitStatus(for error: any Error) -> Int32 {
+        let code = exitCode(for: error).rawValue
+        return code == ExitCode.validationFailure.rawValue ? 2 : code
+    }
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let status = exitStatus(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                // Help and version (a clean exit) go to standard output, errors to standard error.
+                let handle = exitCode(for: error) == .success ? FileHandle.standardOutput : FileHandle.standardError
+                handle.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+            }
+            terminate(status == 0 && exitCode(for: error) != .success ? 2 : status)
+        }
+    }
 }
