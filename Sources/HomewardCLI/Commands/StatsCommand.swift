@@ -57,8 +57,11 @@ struct StatsCommand: ParsableCommand {
         case .table, .csv:
             let columns = results.map { $0.region ?? "all" }
             let flattened = results.map { flatten($0.statistics.json) }
-            let keys = flattened.first?.map(\.0) ?? []
-            let rows = keys.enumerated().map { index, key in [key] + flattened.map { plain($0[index].1) } }
+            // Regions may list different items: the rows are every key seen, in first-seen order.
+            var keys: [String] = []
+            for entry in flattened { for (key, _) in entry where !keys.contains(key) { keys.append(key) } }
+            let lookups = flattened.map { Dictionary($0, uniquingKeysWith: { first, _ in first }) }
+            let rows = keys.map { key in [key] + lookups.map { $0[key].map(plain) ?? "0" } }
             if output.resolved == .csv {
                 output.write((["figure"] + columns).map(csvField).joined(separator: ",") + "\n" + rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n")
             } else {

@@ -1,0 +1,124 @@
+import Foundation
+import Homeward
+import HomewardStore
+import HomewardTesting
+import Testing
+
+@Suite(.serialized)
+struct EndToEndTests {
+    /// Seed, export, import into a new store: the same statistics, and `verify` passes on both.
+    @Test func seedExportImportGivesTheSameStatistics() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-e2e")
+        let first = directory.appending("first.store")
+        let second = directory.appending("second.store")
+        #expect(try homeward(["seed", "--cases", "150", "--seed", "8", "--store", first]).status == 0)
+        let exported = try homeward(["export", "--store", first])
+        #expect(exported.status == 0)
+        let file = directory.appending("export.jsonl")
+        try Data(exported.output.utf8).write(to: URL(fileURLWithPath: file))
+        let imported = try homeward(["import", file, "--store", second])
+        #expect(imported.status == 0, "\(imported.errors)")
+        #expect(imported.output.hasPrefix("appended "))
+        let arguments = ["stats", "--from", "2026-12-01", "--to", "2027-03-01", "--level", "4", "--format", "json"]
+        let statsFirst = try homeward(arguments + ["--store", first])
+        let statsSecond = try homeward(arguments + ["--store", second])
+        #expect(statsFirst.status == 0)
+        #expect(statsFirst.output == statsSecond.output)
+        #expect(statsFirst.output.contains("\"reports\""))
+        for store in [first, second] {
+            let verify = try homeward(["verify", "--store", store])
+            #expect(verify.status == 0, "\(verify.output)")
+            #expect(verify.output.contains("every projection equals a fresh rebuild"))
+        }
+        let again = try homeward(["import", file, "--store", second])
+        #expect(again.output.contains("appended nothing"))
+        #expect(try homeward(["export", "--store", second]).output == exported.output)
+    }
+
+    /// Every invalid fixture gives its errors on standard error, exit status 2, and the store
+    /// is unchanged.
+    @Test func invalidFilesAreRefusedAndChangeNothing() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-e2e")
+        let store = directory.appending("store")
+        #expect(try homeward(["seed", "--cases", "5", "--store", store]).status == 0)
+        let head = try homeward(["head", "--store", store, "--format", "json"]).output
+        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("invalid")).filter { $0.hasSuffix(".jsonl") }.sorted()
+        #expect(files.count >= 10)
+        for file in files {
+            let result = try homeward(["import", Fixtures.path("invalid/\(file)"), "--store", store])
+            #expect(result.status == 2, "\(file)")
+            let expected = String(decoding: try Fixtures.bytes("invalid/\(file.dropLast(6)).expected"), as: UTF8.self)
+            for line in expected.split(separator: "\n") { #expect(result.errors.contains(line), "\(file): \(result.errors)") }
+            #expect(result.output.isEmpty)
+            #expect(try homeward(["head", "--store", store, "--format", "json"]).output == head, "\(file) changed the store")
+        }
+    }
+
+    @Test func theReportHoldsEveryChart() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-e2e")
+        let out = directory.appending("report.html")
+        let result = try homeward(["report", "--store", FixtureStore.path, "--from", "2026-12-01", "--to", "2027-03-01", "--out", out])
+        #expect(result.status == 0)
+        let html = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)
+        for chart in ["chart-daily", "chart-returns", "chart-tracing", "chart-stranded", "chart-overdue"] {
+            #expect(html.contains("id=\"\(chart)\"><svg"), "\(chart) is missing")
+        }
+        #expect(html.contains("Reports and admissions per day"))
+        #expect(html.contains("<td>bedNights</td><td class=\"n\">2218</td>"))
+        #expect(!html.contains("<script"), "self-contained, no scripts")
+        #expect(html.contains("Findings"))
+    }
+
+    @Test func verifyFindsATamperedRecordAndATruncatedLog() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-e2e")
+        let store = directory.appending("store")
+        #expect(try homeward(["seed", "--cases", "20", "--store", store]).status == 0)
+        let head = try homeward(["head", "--store", store, "--format", "json"])
+        let checkpoint = directory.appending("head.json")
+        try Data(head.output.utf8).write(to: URL(fileURLWithPath: checkpoint))
+        #expect(try homeward(["verify", "--store", store, "--checkpoint", checkpoint]).status == 0)
+        // A flipped byte in every copy of one event's bytes.
+        let file = URL(fileURLWithPath: store + "/data.mdb")
+        var bytes = try Data(contentsOf: file)
+        let marker = Data("walker-".utf8)
+        var from = bytes.startIndex
+        while let range = bytes.range(of: marker, in: from..<bytes.endIndex) {
+            bytes[range.lowerBound] ^= 0x20
+            from = range.upperBound
+        }
+        try bytes.write(to: file)
+        let tampered = try homeward(["verify", "--store", store, "--checkpoint", checkpoint])
+        #expect(tampered.status == 1)
+        #expect(tampered.output.contains("problem (hashMismatch)"))
+        #expect(tampered.output.contains("NOT sound"))
+    }
+
+    @Test func errorsGoToStandardErrorWithTheirExitStatus() throws {
+        let missing = try homeward(["stats", "--from", "2026-12-01", "--to", "2027-01-01", "--store", "/nonexistent/store"])
+        #expect(missing.status == 3)
+        #expect(missing.errors.contains("there is no store at /nonexistent/store"))
+        #expect(missing.output.isEmpty)
+        let noCase = try homeward(["case", "NOPE-1", "--store", FixtureStore.path])
+        #expect(noCase.status == 2)
+        #expect(noCase.errors.contains("there is no case NOPE-1"))
+        let badTime = try homeward(["case", "SX-0014", "--now", "yesterday", "--store", FixtureStore.path])
+        #expect(badTime.status == 2)
+        #expect(badTime.errors.contains("--now 'yesterday'"))
+    }
+
+    @Test func traceAndAlertsAnswer() throws {
+        let log = try homeward(["log", "--store", FixtureStore.path, "--stream", "case-WZ-0292", "--format", "json", "--limit", "1"])
+        guard case .array(let rows)? = try? JSONParser.parse(log.output), let first = rows.first else {
+            Issue.record("no log output")
+            return
+        }
+        #expect(first["type"]?.stringValue == "ReportReceived")
+        let history = try homeward(["history", "WZ-0292", "--store", FixtureStore.path, "--format", "json"])
+        guard case .array(let events)? = try? JSONParser.parse(history.output) else { return }
+        let correction = events.first { $0["type"]?.stringValue == "EventCorrected" }
+        #expect(correction != nil)
+        let alerts = try homeward(["alerts", "--store", FixtureStore.path, "--now", "2027-03-01", "--format", "csv"])
+        #expect(alerts.output.hasPrefix("rule,station,cases,caseIds\n"))
+        #expect(alerts.output.contains("stay10Days,"))
+    }
+}
