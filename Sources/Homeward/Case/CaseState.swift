@@ -157,6 +157,17 @@ public struct CaseState: Sendable, Hashable, Codable {
         hasher.combine(lastEventAt)
     }
 
+    /// The private statuses, for the binary coding of projections.
+    var statusBeforeHospitalForCoding: CaseStatus? {
+        get { statusBeforeHospital }
+        set { statusBeforeHospital = newValue }
+    }
+
+    var statusBeforeCloseForCoding: CaseStatus? {
+        get { statusBeforeClose }
+        set { statusBeforeClose = newValue }
+    }
+
     /// An empty case.
     public init(caseId: String) {
         self.caseId = caseId

@@ -21,10 +21,10 @@ public struct CaseStateProjection: Projection {
         for caseId in ProjectionCoding.touched(events).cases {
             let key = ProjectionCoding.key("case", caseId)
             if let old = try context.get(key) {
-                for indexKey in indexKeys(try ProjectionCoding.decode(CaseState.self, old)) { try context.delete(indexKey) }
+                for indexKey in indexKeys(try CaseState(binary: old)) { try context.delete(indexKey) }
             }
-            let state = try ProjectionCoding.timeline(caseId, in: context, configuration: configuration).latestState
-            try context.put(key, ProjectionCoding.encode(state))
+            let state = try ProjectionCoding.folded(caseId, in: context, configuration: configuration).state
+            try context.put(key, state.binary)
             for indexKey in indexKeys(state) { try context.put(indexKey, []) }
         }
     }

@@ -21,11 +21,11 @@ public struct EntitlementsProjection: Projection {
         if touched.links { try ProjectionCoding.updateLinks(events, in: context) }
         for caseId in touched.cases {
             let key = ProjectionCoding.key("case", caseId)
-            if let old = try context.get(key), let personId = try ProjectionCoding.decode(CaseState.self, old).personId {
+            if let old = try context.get(key), let personId = try CaseState(binary: old).personId {
                 try context.delete(ProjectionCoding.key("person", personId, caseId))
             }
-            let state = try ProjectionCoding.timeline(caseId, in: context, configuration: configuration).latestState
-            try context.put(key, ProjectionCoding.encode(state))
+            let state = try ProjectionCoding.folded(caseId, in: context, configuration: configuration).state
+            try context.put(key, state.binary)
             if let personId = state.personId { try context.put(ProjectionCoding.key("person", personId, caseId), []) }
         }
     }
@@ -41,7 +41,7 @@ public struct EntitlementsProjection: Projection {
             }
             for caseId in caseIds {
                 if let bytes = try context.get(ProjectionCoding.key("case", caseId)) {
-                    states.append(try ProjectionCoding.decode(CaseState.self, bytes))
+                    states.append(try CaseState(binary: bytes))
                 }
             }
         }

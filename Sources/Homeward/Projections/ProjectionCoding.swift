@@ -44,6 +44,15 @@ enum ProjectionCoding {
         return (cases, links)
     }
 
+    /// A case's timeline and latest state, read from the log in the projection's transaction once
+    /// per batch (the projections applying the batch together share it).
+    static func folded(_ caseId: String, in context: ProjectionContext, configuration: RegionConfiguration) throws -> (timeline: CaseTimeline, state: CaseState) {
+        try context.batchCache.value("case/\(caseId)") {
+            let timeline = try timeline(caseId, in: context, configuration: configuration)
+            return (timeline, timeline.latestState)
+        }
+    }
+
     /// A case's timeline, read from the log in the projection's transaction.
     static func timeline(_ caseId: String, in context: ProjectionContext, configuration: RegionConfiguration) throws -> CaseTimeline {
         let registry = EventRegistry.standard

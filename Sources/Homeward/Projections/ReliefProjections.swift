@@ -50,7 +50,7 @@ public final class ReliefProjections: Sendable {
         try catchUp()
         let id = caseId.hasPrefix("case-") ? String(caseId.dropFirst(5)) : caseId
         return try engine.read(caseProjection.name) { context in
-            try context.get(ProjectionCoding.key("case", id)).map { try ProjectionCoding.decode(CaseState.self, $0) }
+            try context.get(ProjectionCoding.key("case", id)).map { try CaseState(binary: $0) }
         }
     }
 
@@ -92,11 +92,11 @@ public final class ReliefProjections: Sendable {
             var states: [CaseState] = []
             if let ids {
                 for id in Set(ids) {
-                    if let bytes = try context.get(ProjectionCoding.key("case", id)) { states.append(try ProjectionCoding.decode(CaseState.self, bytes)) }
+                    if let bytes = try context.get(ProjectionCoding.key("case", id)) { states.append(try CaseState(binary: bytes)) }
                 }
             } else {
                 try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
-                    states.append(try ProjectionCoding.decode(CaseState.self, value))
+                    states.append(try CaseState(binary: value))
                     return true
                 }
             }
@@ -148,7 +148,7 @@ public final class ReliefProjections: Sendable {
             }
             var groups = Set<String>()
             try context.scan(prefix: ProjectionCoding.key("contribution", "")) { _, value in
-                let contribution = try ProjectionCoding.decode(CaseContribution.self, value)
+                let contribution = try CaseContribution(binary: value)
                 if let region = contribution.region, region.hasPrefix(regionPrefix ?? ""), region.count >= level {
                     groups.insert(String(region.prefix(level)))
                 }
@@ -189,7 +189,7 @@ public final class ReliefProjections: Sendable {
             let links = try ProjectionCoding.links(in: context)
             var persons = Set<String>()
             try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
-                let state = try ProjectionCoding.decode(CaseState.self, value)
+                let state = try CaseState(binary: value)
                 if !state.returns.isEmpty, let personId = state.personId { persons.insert(links.canonicalId(of: personId)) }
                 return true
             }
@@ -225,7 +225,7 @@ public final class ReliefProjections: Sendable {
         let storedStates = try engine.read(caseProjection.name) { context -> [String: CaseState] in
             var states: [String: CaseState] = [:]
             try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
-                let state = try ProjectionCoding.decode(CaseState.self, value)
+                let state = try CaseState(binary: value)
                 states[state.caseId] = state
                 return true
             }
@@ -238,7 +238,7 @@ public final class ReliefProjections: Sendable {
         let storedContributions = try engine.read(statisticsProjection.name) { context -> [CaseContribution] in
             var contributions: [CaseContribution] = []
             try context.scan(prefix: ProjectionCoding.key("contribution", "")) { _, value in
-                contributions.append(try ProjectionCoding.decode(CaseContribution.self, value))
+                contributions.append(try CaseContribution(binary: value))
                 return true
             }
             return contributions
@@ -254,7 +254,7 @@ public final class ReliefProjections: Sendable {
         let storedEntitlementStates = try engine.read(entitlementsProjection.name) { context -> Int in
             var count = 0
             try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
-                let state = try ProjectionCoding.decode(CaseState.self, value)
+                let state = try CaseState(binary: value)
                 if model.timeline(state.caseId)?.latestState != state { problems.append("entitlements: case \(state.caseId) differs from a fresh rebuild") }
                 count += 1
                 return true

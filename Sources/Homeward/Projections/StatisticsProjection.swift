@@ -21,14 +21,13 @@ public struct StatisticsProjection: Projection {
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
         let touched = ProjectionCoding.touched(events)
         if touched.links { try ProjectionCoding.updateLinks(events, in: context) }
+        var deltas = Deltas()
         for caseId in touched.cases {
             let key = ProjectionCoding.key("contribution", caseId)
-            if let old = try context.get(key) {
-                try add(try ProjectionCoding.decode(CaseContribution.self, old), sign: -1, in: context)
-            }
-            let contribution = CaseContribution(try ProjectionCoding.timeline(caseId, in: context, configuration: configuration), configuration: configuration)
-            try context.put(key, ProjectionCoding.encode(contribution))
-            try add(contribution, sign: 1, in: context)
+            if let old = try context.get(key) { deltas.add(try CaseContribution(binary: old), sign: -1) }
+            let contribution = CaseContribution(try ProjectionCoding.folded(caseId, in: context, configuration: configuration).timeline, configuration: configuration)
+            try context.put(key, contribution.binary)
+            deltas.add(contribution, sign: 1)
             let staysKey = ProjectionCoding.key("stays", caseId)
             if contribution.stays.isEmpty {
                 try context.delete(staysKey)
@@ -36,6 +35,7 @@ public struct StatisticsProjection: Projection {
                 try context.put(staysKey, ProjectionCoding.encode(StoredStays(region: contribution.region, stays: contribution.stays)))
             }
         }
+        try deltas.write(in: context)
     }
 
     struct StoredStays: Codable {
@@ -43,31 +43,46 @@ public struct StatisticsProjection: Projection {
         var stays: [CaseContribution.Stay]
     }
 
-    private func add(_ contribution: CaseContribution, sign: Int, in context: ProjectionContext) throws {
-        let region = contribution.region ?? "-"
-        var days: [LocalDate: [String: Int]] = [:]
-        for count in contribution.counts { days[count.date, default: [:]][count.key, default: 0] += sign * count.amount }
-        for (date, changes) in days {
-            let key = ProjectionCoding.key("day", date.description, region)
-            var counters = try context.get(key).map { try ProjectionCoding.decode([String: Int].self, $0) } ?? [:]
-            for (counter, amount) in changes { counters[counter, default: 0] += amount }
-            counters = counters.filter { $0.value != 0 }
-            if counters.isEmpty { try context.delete(key) } else { try context.put(key, ProjectionCoding.encode(counters)) }
-        }
-        for admission in contribution.admissions {
-            let key = ProjectionCoding.key("admitted", admission.date.description, region, admission.personId)
-            let count = (try context.get(key).map { try ProjectionCoding.decode(Int.self, $0) } ?? 0) + sign
-            if count == 0 { try context.delete(key) } else { try context.put(key, ProjectionCoding.encode(count)) }
-        }
-        if let delay = contribution.pickupDelay {
-            let key = ProjectionCoding.key("pickup", delay.date.description, region)
-            var minutes = try context.get(key).map { try ProjectionCoding.decode([Double].self, $0) } ?? []
-            if sign > 0 {
-                minutes.append(delay.minutes)
-            } else if let index = minutes.firstIndex(of: delay.minutes) {
-                minutes.remove(at: index)
+    /// The changes of one batch to the buckets, summed before each bucket is read and written once.
+    struct Deltas {
+        var days: [String: [String: Int]] = [:]
+        var admitted: [String: Int] = [:]
+        var pickups: [String: (added: [Double], removed: [Double])] = [:]
+
+        mutating func add(_ contribution: CaseContribution, sign: Int) {
+            let region = contribution.region ?? "-"
+            for count in contribution.counts {
+                days["day/\(count.date)/\(region)", default: [:]][count.key, default: 0] += sign * count.amount
             }
-            if minutes.isEmpty { try context.delete(key) } else { try context.put(key, ProjectionCoding.encode(minutes)) }
+            for admission in contribution.admissions {
+                admitted["admitted/\(admission.date)/\(region)/\(admission.personId)", default: 0] += sign
+            }
+            if let delay = contribution.pickupDelay {
+                let key = "pickup/\(delay.date)/\(region)"
+                if sign > 0 { pickups[key, default: ([], [])].added.append(delay.minutes) } else { pickups[key, default: ([], [])].removed.append(delay.minutes) }
+            }
+        }
+
+        func write(in context: ProjectionContext) throws {
+            for (key, changes) in days where changes.values.contains(where: { $0 != 0 }) {
+                let bytes = Array(key.utf8)
+                var counters = try context.get(bytes).map { try ProjectionCoding.decode([String: Int].self, $0) } ?? [:]
+                for (counter, amount) in changes { counters[counter, default: 0] += amount }
+                counters = counters.filter { $0.value != 0 }
+                if counters.isEmpty { try context.delete(bytes) } else { try context.put(bytes, ProjectionCoding.encode(counters)) }
+            }
+            for (key, change) in admitted where change != 0 {
+                let bytes = Array(key.utf8)
+                let count = (try context.get(bytes).map { try ProjectionCoding.decode(Int.self, $0) } ?? 0) + change
+                if count == 0 { try context.delete(bytes) } else { try context.put(bytes, ProjectionCoding.encode(count)) }
+            }
+            for (key, change) in pickups {
+                let bytes = Array(key.utf8)
+                var minutes = try context.get(bytes).map { try ProjectionCoding.decode([Double].self, $0) } ?? []
+                for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
+                minutes += change.added
+                if minutes.isEmpty { try context.delete(bytes) } else { try context.put(bytes, ProjectionCoding.encode(minutes)) }
+            }
         }
     }
 

@@ -45,21 +45,24 @@ struct ProjectionsCommand: ParsableCommand {
 
         func run() throws {
             let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize)
-            for projection in name.map({ [$0] }) ?? ReliefProjections.names {
-                let started = ContinuousClock.now
-                do {
-                    try projections.engine.rebuild(projection)
-                } catch let error as EventStoreError {
-                    printError(error.message)
-                    throw ExitCode(2)
-                }
-                let status = try projections.engine.status().first { $0.name == projection }
-                print("rebuilt \(projection) to position \(status?.position ?? 0) in \(ContinuousClock.now - started)")
-                if status?.state == .failed {
-                    printError("\(projection) failed: \(status?.failure ?? "")")
-                    throw ExitCode(1)
-                }
+            let names = name.map { [$0] } ?? ReliefProjections.names
+            let started = ContinuousClock.now
+            do {
+                try projections.engine.rebuild(names)
+            } catch let error as EventStoreError {
+                printError(error.message)
+                throw ExitCode(2)
             }
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            var failed = false
+            for status in try projections.engine.status() where names.contains(status.name) {
+                print("rebuilt \(status.name) to position \(status.position)" + (status.state == .failed ? ": FAILED, \(status.failure ?? "")" : ""))
+                failed = failed || status.state == .failed
+            }
+            let head = try projections.store.head().position
+            print(String(format: "%d events in %.2f s (%.0f events/s)", head, seconds, seconds > 0 ? Double(head) / seconds : 0))
+            if failed { throw ExitCode(1) }
         }
     }
 

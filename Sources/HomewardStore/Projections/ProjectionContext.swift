@@ -8,11 +8,15 @@ public final class ProjectionContext {
     let transaction: Transaction
     let database: Database
     let storage: LogStorage
+    /// Values shared by the projections that apply the same batch in the same transaction, so
+    /// work they have in common (such as folding a case) is done once. Empty outside a batch.
+    public let batchCache: BatchCache
 
-    init(transaction: Transaction, database: Database, storage: LogStorage) {
+    init(transaction: Transaction, database: Database, storage: LogStorage, batchCache: BatchCache = BatchCache()) {
         self.transaction = transaction
         self.database = database
         self.storage = storage
+        self.batchCache = batchCache
     }
 
     /// The value stored under a key.
@@ -43,5 +47,20 @@ public final class ProjectionContext {
     /// Every event of a stream, read in this transaction.
     public func events(in stream: StreamID) throws -> [RecordedEvent] {
         try storage.streamEvents(stream, from: 1, limit: .max, in: transaction)
+    }
+}
+
+/// Values that projections applying one batch together may share; see ``ProjectionContext/batchCache``.
+public final class BatchCache {
+    private var values: [String: Any] = [:]
+
+    init() {}
+
+    /// The value stored under `key`, computed by `make` the first time.
+    public func value<T>(_ key: String, _ make: () throws -> T) rethrows -> T {
+        if let found = values[key] as? T { return found }
+        let made = try make()
+        values[key] = made
+        return made
     }
 }

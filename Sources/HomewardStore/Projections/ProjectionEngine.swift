@@ -83,11 +83,14 @@ public final class ProjectionEngine: Sendable {
     // MARK: Catching up
 
     /// Brings every projection up to the log's head (rebuilding those whose version changed).
+    ///
+    /// Projections that stand at the same position apply each batch together, in one write
+    /// transaction, sharing a ``BatchCache``.
     /// - Throws: ``EventStoreError`` for storage failures. A projection's own failure does not
     ///   throw: it is recorded and shown by ``status()``.
     public func catchUp() throws {
         try writerLock.withLock { _ in
-            for name in projections.keys.sorted() { try catchUp(name) }
+            try run(projections.keys.sorted())
         }
     }
 
@@ -95,19 +98,30 @@ public final class ProjectionEngine: Sendable {
     /// - Parameter name: The projection's name.
     /// - Throws: ``EventStoreError`` for an unknown name or storage failures.
     public func rebuild(_ name: String) throws {
-        guard projections[name] != nil else {
+        try rebuild([name])
+    }
+
+    /// Rebuilds several projections together from position 1, each into its shadow copy, then
+    /// swaps each in.
+    /// - Parameter names: The projections' names; all of them when empty.
+    /// - Throws: ``EventStoreError`` for an unknown name or storage failures.
+    public func rebuild(_ names: [String]) throws {
+        let names = names.isEmpty ? projections.keys.sorted() : names
+        for name in names where projections[name] == nil {
             throw EventStoreError(.invalidEvent, "there is no projection named '\(name)' (known: \(projections.keys.sorted().joined(separator: ", ")))")
         }
         try writerLock.withLock { _ in
             try write { transaction in
-                var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projections[name]!.version, activeSlot: 0, position: 0)
-                point.shadowVersion = projections[name]!.version
-                point.shadowPosition = 0
-                point.failure = nil
-                try transaction.removeAll(slots[name]![1 - point.activeSlot])
-                try save(point, name, in: transaction)
+                for name in names {
+                    var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projections[name]!.version, activeSlot: 0, position: 0)
+                    point.shadowVersion = projections[name]!.version
+                    point.shadowPosition = 0
+                    point.failure = nil
+                    try transaction.removeAll(slots[name]![1 - point.activeSlot])
+                    try save(point, name, in: transaction)
+                }
             }
-            try catchUp(name)
+            try run(names)
         }
     }
 
@@ -119,72 +133,100 @@ public final class ProjectionEngine: Sendable {
         }
     }
 
-    private func catchUp(_ name: String) throws {
-        let projection = projections[name]!
-        let databases = slots[name]!
-        // Start a rebuild when the stored version is not this projection's version.
-        var point = try write { transaction -> Checkpoint in
-            var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projection.version, activeSlot: 0, position: 0)
-            if point.failure == nil, point.version != projection.version, point.shadowVersion != projection.version {
-                point.shadowVersion = projection.version
-                point.shadowPosition = 0
-                try transaction.removeAll(databases[1 - point.activeSlot])
-                try save(point, name, in: transaction)
+    /// Brings the named projections to the head, in groups of those at the same position.
+    private func run(_ names: [String]) throws {
+        // Start a rebuild where the stored version is not the projection's version.
+        var points = try write { transaction -> [String: Checkpoint] in
+            var points: [String: Checkpoint] = [:]
+            for name in names {
+                let projection = projections[name]!
+                var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projection.version, activeSlot: 0, position: 0)
+                if point.failure == nil, point.version != projection.version, point.shadowVersion != projection.version {
+                    point.shadowVersion = projection.version
+                    point.shadowPosition = 0
+                    try transaction.removeAll(slots[name]![1 - point.activeSlot])
+                    try save(point, name, in: transaction)
+                }
+                points[name] = point
             }
-            return point
+            return points
         }
-        if point.failure != nil { return }
-        let rebuilding = point.shadowVersion != nil
-        runtime.withLock { $0[name, default: Runtime()].catchingUp = true }
-        defer { runtime.withLock { $0[name, default: Runtime()].catchingUp = false } }
+        while true {
+            let pending = names.filter { points[$0]?.failure == nil }
+            guard !pending.isEmpty else { return }
+            func from(_ point: Checkpoint) -> UInt64 { (point.shadowVersion != nil ? point.shadowPosition ?? 0 : point.position) }
+            let start = pending.map { from(points[$0]!) }.min()!
+            let group = pending.filter { from(points[$0]!) == start }
+            let finished = try catchUp(group, from: start)
+            for name in finished { points[name]?.failure = "done" }
+            let refreshed = try store.read("reading projection checkpoints") { transaction in
+                try group.map { ($0, try checkpoint($0, in: transaction)) }
+            }
+            for (name, point) in refreshed {
+                if let point, point.failure != nil { points[name] = point } else if let point, !finished.contains(name) { points[name] = point }
+            }
+        }
+    }
+
+    /// Applies batches from `start` to a group of projections at that position; returns those
+    /// that reached the head (or failed).
+    private func catchUp(_ group: [String], from start: UInt64) throws -> [String] {
+        for name in group { runtime.withLock { $0[name, default: Runtime()].catchingUp = true } }
+        defer { for name in group { runtime.withLock { $0[name, default: Runtime()].catchingUp = false } } }
         let started = ContinuousClock.now
         var applied: UInt64 = 0
-        while true {
-            let outcome = try write { transaction -> (done: Bool, count: Int, failure: String?) in
-                var current = try checkpoint(name, in: transaction) ?? point
-                let slot = rebuilding ? 1 - current.activeSlot : current.activeSlot
-                let from = (rebuilding ? current.shadowPosition ?? 0 : current.position) + 1
-                let events = try store.storage.events(from: from, through: .max, limit: batchSize, in: transaction)
-                if events.isEmpty {
+        var active = group
+        while !active.isEmpty {
+            let outcome = try write({ transaction -> (done: Bool, count: Int) in
+                let first = try active.compactMap { try checkpoint($0, in: transaction) }
+                let positionBefore = first.map { $0.shadowVersion != nil ? $0.shadowPosition ?? 0 : $0.position }.min() ?? start
+                let events = try store.storage.events(from: positionBefore + 1, through: .max, limit: batchSize, in: transaction)
+                let cache = BatchCache()
+                for name in active {
+                    var current = try checkpoint(name, in: transaction) ?? Checkpoint(version: projections[name]!.version, activeSlot: 0, position: 0)
+                    let rebuilding = current.shadowVersion != nil
+                    let slot = rebuilding ? 1 - current.activeSlot : current.activeSlot
+                    if events.isEmpty {
+                        if rebuilding {
+                            // Swap the finished shadow in, and empty the old copy.
+                            try transaction.removeAll(slots[name]![current.activeSlot])
+                            current = Checkpoint(version: current.shadowVersion ?? projections[name]!.version, activeSlot: slot, position: current.shadowPosition ?? 0)
+                            try save(current, name, in: transaction)
+                            store.logger.info("rebuilt projection", metadata: ["name": "\(name)", "version": "\(current.version)", "position": "\(current.position)"])
+                        }
+                        continue
+                    }
+                    let context = ProjectionContext(transaction: transaction, database: slots[name]![slot], storage: store.storage, batchCache: cache)
+                    do {
+                        try projections[name]!.apply(events, in: context)
+                    } catch {
+                        let failure: String
+                        if let located = error as? ProjectionFailure {
+                            failure = located.description
+                        } else {
+                            failure = "position \(events[0].position) (\(events[0].type)) or later in the batch: \(error)"
+                        }
+                        throw ApplyFailure(name: name, description: failure)
+                    }
                     if rebuilding {
-                        // Swap the finished shadow in, and empty the old copy.
-                        try transaction.removeAll(databases[current.activeSlot])
-                        current = Checkpoint(version: current.shadowVersion ?? projection.version, activeSlot: slot, position: current.shadowPosition ?? 0)
-                        try save(current, name, in: transaction)
-                        store.logger.info("rebuilt projection", metadata: ["name": "\(name)", "version": "\(current.version)", "position": "\(current.position)"])
-                    }
-                    point = current
-                    return (true, 0, nil)
-                }
-                let context = ProjectionContext(transaction: transaction, database: databases[slot], storage: store.storage)
-                do {
-                    try projection.apply(events, in: context)
-                } catch {
-                    let failure: String
-                    if let located = error as? ProjectionFailure {
-                        failure = located.description
+                        current.shadowPosition = events.last!.position
                     } else {
-                        failure = "position \(events[0].position) (\(events[0].type)) or later in the batch: \(error)"
+                        current.position = events.last!.position
                     }
-                    throw ApplyFailure(description: failure)
+                    try save(current, name, in: transaction)
                 }
-                if rebuilding {
-                    current.shadowPosition = events.last!.position
-                } else {
-                    current.position = events.last!.position
-                }
-                try save(current, name, in: transaction)
-                point = current
-                return (false, events.count, nil)
-            } catchingApplyFailure: { failure in
+                return (events.isEmpty, events.count)
+            }, catchingApplyFailure: { failure in
                 try self.write { transaction in
-                    var current = try self.checkpoint(name, in: transaction) ?? point
-                    current.failure = failure.description
-                    try self.save(current, name, in: transaction)
+                    if var current = try self.checkpoint(failure.name, in: transaction) {
+                        current.failure = failure.description
+                        try self.save(current, failure.name, in: transaction)
+                    }
                 }
-                self.store.logger.error("projection failed", metadata: ["name": "\(name)", "failure": "\(failure.description)"])
-            }
-            guard let outcome else { return }
+                self.store.logger.error("projection failed", metadata: ["name": "\(failure.name)", "failure": "\(failure.description)"])
+                active.removeAll { $0 == failure.name }
+            })
+            guard let outcome else { continue }
             applied += UInt64(outcome.count)
             if outcome.done { break }
         }
@@ -192,17 +234,23 @@ public final class ProjectionEngine: Sendable {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if applied > 0, seconds > 0 {
             let rate = Double(applied) / seconds
-            runtime.withLock { $0[name, default: Runtime()].eventsPerSecond = rate }
             try write { transaction in
-                if var current = try checkpoint(name, in: transaction) {
-                    current.eventsPerSecond = rate
-                    try save(current, name, in: transaction)
+                for name in group {
+                    runtime.withLock { $0[name, default: Runtime()].eventsPerSecond = rate }
+                    if var current = try checkpoint(name, in: transaction) {
+                        current.eventsPerSecond = rate
+                        try save(current, name, in: transaction)
+                    }
                 }
             }
         }
+        return group
     }
 
-    private struct ApplyFailure: Error { let description: String }
+    private struct ApplyFailure: Error {
+        let name: String
+        let description: String
+    }
 
     /// Runs a write that may fail in the projection; such a failure is handed to `failed`
     /// (outside the aborted transaction) and gives `nil`.
