@@ -43,6 +43,15 @@ public struct CaseHistory: Sendable {
     ///   - registry: Re-reads corrected data.
     public init(records: [CaseRecord], registry: EventRegistry = .standard) {
         self.records = records
+        // Most streams hold no correction or void: nothing to resolve.
+        if !records.contains(where: \.isMeta) {
+            effective = records
+            voided = []
+            corrections = [:]
+            voidedBy = [:]
+            ignored = []
+            return
+        }
         var positionById: [UUID: UInt64] = [:]
         for record in records { positionById[record.eventId] = record.position }
 

@@ -218,7 +218,6 @@ public struct CaseState: Sendable, Hashable, Codable {
     }
 
     mutating func apply(_ record: CaseRecord) {
-        storedTypes[record.eventId] = record.event.typeName
         let time = record.occurredAt
         lastEventAt = time
         switch record.event {

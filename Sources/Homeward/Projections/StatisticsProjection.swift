@@ -32,15 +32,10 @@ public struct StatisticsProjection: Projection {
             if contribution.stays.isEmpty {
                 try context.delete(staysKey)
             } else {
-                try context.put(staysKey, ProjectionCoding.encode(StoredStays(region: contribution.region, stays: contribution.stays)))
+                try context.put(staysKey, BucketCoding.stays(region: contribution.region, contribution.stays))
             }
         }
         try deltas.write(in: context)
-    }
-
-    struct StoredStays: Codable {
-        var region: String?
-        var stays: [CaseContribution.Stay]
     }
 
     /// The changes of one batch to the buckets, summed before each bucket is read and written once.
@@ -66,22 +61,22 @@ public struct StatisticsProjection: Projection {
         func write(in context: ProjectionContext) throws {
             for (key, changes) in days where changes.values.contains(where: { $0 != 0 }) {
                 let bytes = Array(key.utf8)
-                var counters = try context.get(bytes).map { try ProjectionCoding.decode([String: Int].self, $0) } ?? [:]
+                var counters = try context.get(bytes).map { try BucketCoding.counters($0) } ?? [:]
                 for (counter, amount) in changes { counters[counter, default: 0] += amount }
                 counters = counters.filter { $0.value != 0 }
-                if counters.isEmpty { try context.delete(bytes) } else { try context.put(bytes, ProjectionCoding.encode(counters)) }
+                if counters.isEmpty { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.counters(counters)) }
             }
             for (key, change) in admitted where change != 0 {
                 let bytes = Array(key.utf8)
-                let count = (try context.get(bytes).map { try ProjectionCoding.decode(Int.self, $0) } ?? 0) + change
-                if count == 0 { try context.delete(bytes) } else { try context.put(bytes, ProjectionCoding.encode(count)) }
+                let count = (try context.get(bytes).map { try BucketCoding.number($0) } ?? 0) + change
+                if count == 0 { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.number(count)) }
             }
             for (key, change) in pickups {
                 let bytes = Array(key.utf8)
-                var minutes = try context.get(bytes).map { try ProjectionCoding.decode([Double].self, $0) } ?? []
+                var minutes = try context.get(bytes).map { try BucketCoding.minutes($0) } ?? []
                 for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
                 minutes += change.added
-                if minutes.isEmpty { try context.delete(bytes) } else { try context.put(bytes, ProjectionCoding.encode(minutes)) }
+                if minutes.isEmpty { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.minutes(minutes)) }
             }
         }
     }
@@ -106,7 +101,7 @@ public struct StatisticsProjection: Projection {
             try context.scan(prefix: ProjectionCoding.key("day", day, "")) { key, value in
                 let region = String(decoding: key, as: UTF8.self).split(separator: "/").last.map(String.init) ?? "-"
                 if regionMatches(region) {
-                    for (counter, amount) in try ProjectionCoding.decode([String: Int].self, value) {
+                    for (counter, amount) in try BucketCoding.counters(value) {
                         period.counts.append(CaseContribution.Count(date: date, key: counter, amount: amount))
                     }
                 }
@@ -115,7 +110,7 @@ public struct StatisticsProjection: Projection {
             try context.scan(prefix: ProjectionCoding.key("admitted", day, "")) { key, value in
                 let parts = String(decoding: key, as: UTF8.self).split(separator: "/").map(String.init)
                 if parts.count == 4, regionMatches(parts[2]) {
-                    for _ in 0..<(try ProjectionCoding.decode(Int.self, value)) {
+                    for _ in 0..<(try BucketCoding.number(value)) {
                         period.admissions.append(CaseContribution.AdmissionEntry(date: date, personId: parts[3], minor: false))
                     }
                 }
@@ -124,7 +119,7 @@ public struct StatisticsProjection: Projection {
             try context.scan(prefix: ProjectionCoding.key("pickup", day, "")) { key, value in
                 let region = String(decoding: key, as: UTF8.self).split(separator: "/").last.map(String.init) ?? "-"
                 if regionMatches(region) {
-                    period.delays += try ProjectionCoding.decode([Double].self, value)
+                    period.delays += try BucketCoding.minutes(value)
                 }
                 return true
             }
@@ -132,7 +127,7 @@ public struct StatisticsProjection: Projection {
         }
         var contributions = [period.contribution]
         try context.scan(prefix: ProjectionCoding.key("stays", "")) { _, value in
-            let stored = try ProjectionCoding.decode(StoredStays.self, value)
+            let stored = try BucketCoding.stays(value)
             if regionMatches(stored.region ?? "-") {
                 var stays = CaseContribution.empty
                 stays.stays = stored.stays
