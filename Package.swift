@@ -69,7 +69,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "HomewardBenchmarks",
-            dependencies: ["HomewardStore", "HomewardLMDB", "HomewardCLMDB"],
+            dependencies: ["Homeward", "HomewardStore", "HomewardLMDB", "HomewardCLMDB"],
             swiftSettings: settings
         ),
         .executableTarget(

@@ -5,7 +5,9 @@
 // Raw LMDB runs straight through the C API, with the same value sizes, key encoding and
 // durability as the store, so each ratio says what the store's extra work costs.
 import Foundation
+import Homeward
 import HomewardCLMDB
+import HomewardLMDB
 import HomewardStore
 
 #if canImport(Glibc)
@@ -79,7 +81,7 @@ func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
     let rawText = raw.map { String(format: "%12.0f", $0) } ?? String(repeating: " ", count: 12)
     let ratioText = figure.ratio.map { String(format: "%6.2f", $0) } ?? "      "
     print(
-        pad(name, 40) + " " + rawText + " " + String(format: "%12.0f", store) + " " + ratioText + "  " + pad(unit, 9)
+        pad(name, 40) + " " + rawText + " " + String(format: store < 100 ? "%12.3f" : "%12.0f", store) + " " + ratioText + "  " + pad(unit, 9)
             + String(format: " %6.0f MB %6.0f MB", figure.peakMemoryMB, figure.anonymousMemoryMB) + "  goal: " + goal
     )
 }
@@ -288,6 +290,83 @@ let verifySeconds = try seconds {
 report("verify (hash chain + every index)", raw: nil, store: Double(eventCount) / verifySeconds, goal: "-")
 
 print("record size: \(sample) bytes (raw values are the same size)")
+
+// MARK: Projections on a generated campaign of about `eventCount` events
+
+if option("--skip-projections") == nil {
+    let campaignStore = try EventStore(path: workDirectory + "/campaign", options: storeOptions)
+    // About 13 events per case.
+    var campaign = CampaignGenerator.Configuration()
+    campaign.cases = max(10, eventCount / 13)
+    campaign.seed = 99
+    let records = CampaignGenerator(campaign).records()
+    var parts: [StreamAppend] = []
+    for record in records {
+        let (payload, _) = try EventRegistry.standard.read(typeName: record.type, schemaVersion: record.schemaVersion, data: record.data)
+        let event = record.newEvent(payload: payload)
+        if var last = parts.last, last.stream == record.stream {
+            last.events.append(event)
+            parts[parts.count - 1] = last
+        } else {
+            parts.append(StreamAppend(stream: record.stream, events: [event]))
+        }
+        if parts.count >= 2000 {
+            try campaignStore.append(parts)
+            parts.removeAll()
+        }
+    }
+    if !parts.isEmpty { try campaignStore.append(parts) }
+    let campaignEvents = Int(try campaignStore.head().position)
+    print("\ncampaign: \(campaign.cases) cases, \(campaignEvents) events")
+
+    // Raw LMDB: a cursor over the same log database, touching each value's last byte.
+    let environment = try Environment.open(path: campaignStore.path)
+    let logDatabase = try environment.openDatabase(named: "log")
+    func scanLog() throws -> Int {
+        try environment.read { transaction in
+            let cursor = try transaction.cursor(logDatabase)
+            var count = 0
+            var checksum = 0
+            var entry = try cursor.first()
+            while let current = entry {
+                count += 1
+                checksum &+= Int(current.value[current.value.count - 1])
+                entry = try cursor.next()
+            }
+            return count + (checksum & 0)
+        }
+    }
+    _ = try scanLog()
+    let rawCampaignScan = try seconds {
+        let scanned = try scanLog()
+        precondition(scanned == campaignEvents)
+    }
+
+    let projections = try ReliefProjections(store: campaignStore, configuration: .illustrative)
+    let memoryBefore = anonymousMemoryMB()
+    let rebuildSeconds = try seconds { try projections.engine.rebuild(ReliefProjections.names) }
+    report("rebuild of all three projections vs raw scan", raw: Double(campaignEvents) / rawCampaignScan, store: Double(campaignEvents) / rebuildSeconds, goal: ">= 1,000,000 events/s")
+    print("  heap before \(Int(memoryBefore)) MB, after \(Int(anonymousMemoryMB())) MB")
+
+    // One case's state as of a recorded time (folds its stream only).
+    let service = ReliefService(store: campaignStore)
+    let caseIds = Array(Set(records.compactMap { StreamNames.caseId(of: $0.stream) })).sorted().prefix(200)
+    let cut = records[records.count / 2].recordedAt!
+    var answered = 0
+    let caseSeconds = try seconds {
+        for caseId in caseIds {
+            _ = try service.snapshot(of: caseId, asOfRecorded: cut)
+            answered += 1
+        }
+    }
+    report("case state as of a recorded time", raw: nil, store: caseSeconds / Double(answered) * 1000, unit: "ms/query", goal: "< 1 ms")
+
+    // A month's statistics from the daily buckets.
+    let month = (LocalDate("2026-12-01")!, LocalDate("2027-01-01")!)
+    _ = try projections.statistics(from: month.0, to: month.1)
+    let monthSeconds = try seconds { for _ in 0..<20 { _ = try projections.statistics(from: month.0, to: month.1) } }
+    report("a month's statistics", raw: nil, store: monthSeconds / 20 * 1000, unit: "ms/query", goal: "< 5 ms")
+}
 if let outPath {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
