@@ -18,7 +18,7 @@ public struct CaseStateProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
-        for caseId in ProjectionCoding.touched(events).cases {
+        for caseId in ProjectionCoding.touched(events, in: context).cases {
             let key = ProjectionCoding.key("case", caseId)
             if let old = try context.get(key) {
                 for indexKey in indexKeys(try CaseState(binary: old)) { try context.delete(indexKey) }

@@ -17,7 +17,7 @@ public struct EntitlementsProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
-        let touched = ProjectionCoding.touched(events)
+        let touched = ProjectionCoding.touched(events, in: context)
         if touched.links { try ProjectionCoding.updateLinks(events, in: context) }
         for caseId in touched.cases {
             let key = ProjectionCoding.key("case", caseId)

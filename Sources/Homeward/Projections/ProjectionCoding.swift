@@ -27,6 +27,12 @@ enum ProjectionCoding {
         return Int(hash & 0xfffff)
     }
 
+    /// The case streams touched by a batch, and whether it touched person links; computed once
+    /// per batch for the projections that apply it together.
+    static func touched(_ events: [RecordedEvent], in context: ProjectionContext) -> (cases: [String], links: Bool) {
+        context.batchCache.value("touched") { touched(events) }
+    }
+
     /// The case streams touched by a batch, and whether it touched person links.
     static func touched(_ events: [RecordedEvent]) -> (cases: [String], links: Bool) {
         var cases: [String] = []

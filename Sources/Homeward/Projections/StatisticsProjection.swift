@@ -19,7 +19,7 @@ public struct StatisticsProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
-        let touched = ProjectionCoding.touched(events)
+        let touched = ProjectionCoding.touched(events, in: context)
         if touched.links { try ProjectionCoding.updateLinks(events, in: context) }
         var deltas = Deltas()
         for caseId in touched.cases {
