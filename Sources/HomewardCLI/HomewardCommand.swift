@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Homeward
+import HomewardStore
 
 #if canImport(Glibc)
 import Glibc
@@ -51,6 +53,12 @@ struct HomewardCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as EventStoreError {
+            FileHandle.standardError.write(Data("homeward: \(error)\n".utf8))
+            terminate(error.code == .cannotOpen || error.code == .newerFormat ? 3 : error.code == .invalidEvent ? 2 : 1)
+        } catch let error as EventDecodingError {
+            FileHandle.standardError.write(Data("homeward: \(error)\n".utf8))
+            terminate(1)
         } catch {
             let status = exitStatus(for: error)
             let message = fullMessage(for: error)

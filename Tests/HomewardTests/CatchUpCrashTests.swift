@@ -36,7 +36,7 @@ struct CatchUpCrashTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let store = try EventStore(path: path)
-            let projections = try ReliefProjections(store: store, configuration: .illustrative)
+            let projections = try ReliefProjections(store: store, configuration: .illustrative, catchUp: false)
             positionsSeen.append(try projections.engine.status().map(\.position).reduce(0, +))
         }
         let store = try EventStore(path: path)

@@ -70,8 +70,13 @@ public struct CaseTimeline: Sendable {
     }
 
     /// The case's state as contract section 4 reports it, at a query time.
-    public func snapshot(at time: Timestamp) -> CaseSnapshot {
-        let state = state(at: time)
+    /// - Parameters:
+    ///   - time: The query time.
+    ///   - includingLaterEvents: Fold every event, also those that occurred after `time`
+    ///     (`--now T` alone moves only the clock for deadlines and ages, reading 6); by default
+    ///     events after `time` are left out (as of occurred `time`).
+    public func snapshot(at time: Timestamp, includingLaterEvents: Bool = false) -> CaseSnapshot {
+        let state = includingLaterEvents ? latestState : state(at: time)
         var stayDays: Int?
         if let admission = state.latestAdmission {
             let end = admission.endedAt.map { min($0, time) } ?? time

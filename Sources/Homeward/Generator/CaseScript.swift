@@ -317,7 +317,7 @@ struct CaseScript {
             if add(.caseClosed(CaseClosed(reason: "information recorded")), after: 600...3000, by: stationStaff, &random) != nil { closed = true }
         }
         if random.chance(0.04), let reportId {
-            add(.eventCorrected(EventCorrected(target: reportId, changes: .object(["channel": .string("police110")]), reason: "the report came through 110, not the hotline")),
+            add(.eventCorrected(EventCorrected(target: reportId, changes: .object(["channel": .string("police110")]), reason: "the report came through 110")),
                 after: 10_000...30_000, by: dispatcher, &random)
         }
     }

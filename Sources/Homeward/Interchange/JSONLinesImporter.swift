@@ -61,28 +61,36 @@ public struct JSONLinesImporter: Sendable {
     /// - Returns: What was appended.
     /// - Throws: ``Failure`` listing every bad line (nothing is appended); ``HomewardStore/EventStoreError``.
     @discardableResult
-    public func importFile(_ bytes: [UInt8], recordViolations: Bool = false, transactionSize: Int = 5000) throws -> Report {
+    public func importFile(
+        _ bytes: [UInt8],
+        recordViolations: Bool = false,
+        transactionSize: Int = 5000,
+        progress: ((_ appended: Int, _ total: Int) -> Void)? = nil
+    ) throws -> Report {
         let (lines, syntaxErrors) = JSONLinesReader(registry: service.registry).read(bytes)
         var errors = syntaxErrors
         var findings: [Finding] = []
         var states: [StreamID: (state: CaseState, records: [CaseRecord], version: UInt64)] = [:]
         var toAppend: [JSONLinesReader.Line] = []
         var alreadyStored = 0
-        var lastRecordedAt: Timestamp?
+        var lastRecordedAt = try service.store.head().recordedAt
+        var contentOccurrences: [String: Int] = [:]
         var seenIds = Set<UUID>()
         var unknownTypes: [String: Int] = [:]
         for line in lines {
             if case .unknown(let unknown) = line.event {
                 unknownTypes["\(unknown.typeName) v\(unknown.schemaVersion)", default: 0] += 1
             }
-            let record = line.record
-            if let recordedAt = record.recordedAt {
-                if let last = lastRecordedAt, recordedAt < last {
-                    errors.append(InterchangeError(line: line.number, key: "recordedAt", kind: "outOfRange", problem: "\(recordedAt) is earlier than \(last) on an earlier line: recorded times must not go backwards"))
-                    continue
-                }
-                lastRecordedAt = recordedAt
+            // A line without an event id gets one derived from its content (and how many identical
+            // lines came before it), so that importing the same file again is a no-op.
+            var line = line
+            if line.record.eventId == nil {
+                let content = line.record.json.serialized
+                let occurrence = contentOccurrences[content, default: 0]
+                contentOccurrences[content] = occurrence + 1
+                line.record.eventId = ContentIdentifier.uuid(for: content, occurrence: occurrence)
             }
+            let record = line.record
             if let id = record.eventId {
                 if !seenIds.insert(id).inserted {
                     errors.append(InterchangeError(line: line.number, key: "eventId", kind: "duplicate", problem: "\(id.uuidString.lowercased()) appears on an earlier line"))
@@ -92,6 +100,13 @@ public struct JSONLinesImporter: Sendable {
                     alreadyStored += 1
                     continue
                 }
+            }
+            if let recordedAt = record.recordedAt {
+                if let last = lastRecordedAt, recordedAt < last {
+                    errors.append(InterchangeError(line: line.number, key: "recordedAt", kind: "outOfRange", problem: "\(recordedAt) is earlier than \(last), recorded on an earlier line or already in the store: recorded times must not go backwards"))
+                    continue
+                }
+                lastRecordedAt = recordedAt
             }
             if states[record.stream] == nil {
                 let records = try service.records(of: record.stream)
@@ -147,6 +162,7 @@ public struct JSONLinesImporter: Sendable {
                 count += 1
                 index += 1
             }
+            progress?(index, toAppend.count)
             for result in try service.store.append(parts) where !result.wasAlreadyStored {
                 appended += result.positions.count
                 if let first = result.positions.first, let last = result.positions.last {

@@ -21,18 +21,30 @@ public final class ReliefProjections: Sendable {
     let statisticsProjection: StatisticsProjection
     let entitlementsProjection: EntitlementsProjection
 
-    /// Opens the projections of a store (creating their databases).
+    /// Opens the projections of a store (creating their databases) and, unless the store is
+    /// read-only or `catchUp` is false, catches them up from their checkpoints.
     /// - Parameters:
     ///   - store: The store.
     ///   - configuration: Lines, stations and the calendar; a new one rebuilds the projections.
     ///   - batchSize: Events per write transaction.
-    public init(store: EventStore, configuration: RegionConfiguration, batchSize: Int = 20_000) throws {
+    ///   - catchUp: Whether to catch up now (queries catch up anyway).
+    ///   - progress: Called after each batch with the position reached and the head.
+    public init(
+        store: EventStore,
+        configuration: RegionConfiguration,
+        batchSize: Int = 20_000,
+        catchUp: Bool = true,
+        progress: (@Sendable (_ position: UInt64, _ head: UInt64) -> Void)? = nil
+    ) throws {
         self.store = store
         self.configuration = configuration
         caseProjection = CaseStateProjection(configuration: configuration)
         statisticsProjection = StatisticsProjection(configuration: configuration)
         entitlementsProjection = EntitlementsProjection(configuration: configuration)
-        engine = try ProjectionEngine(store: store, projections: [caseProjection, statisticsProjection, entitlementsProjection], batchSize: batchSize)
+        engine = try ProjectionEngine(
+            store: store, projections: [caseProjection, statisticsProjection, entitlementsProjection], batchSize: batchSize, progress: progress
+        )
+        if catchUp { try self.catchUp() }
     }
 
     /// The projection names.
@@ -76,6 +88,16 @@ public final class ReliefProjections: Sendable {
         at time: Timestamp
     ) throws -> [CaseSummary] {
         try catchUp()
+        // Before the latest event of some case, the lists (kept for the latest states) do not
+        // apply: every case is folded at the time and filtered then.
+        let past = try engine.read(caseProjection.name) { context -> Bool in
+            var past = false
+            try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
+                if (try CaseState(binary: value).lastEventAt ?? time) > time { past = true }
+                return !past
+            }
+            return past
+        }
         let states = try engine.read(caseProjection.name) { context -> [CaseState] in
             var ids: [String]?
             func narrow(_ prefix: [UInt8]) throws {
@@ -86,9 +108,11 @@ public final class ReliefProjections: Sendable {
                 }
                 ids = ids.map { Array(Set($0).intersection(found)) } ?? found
             }
-            if let status { try narrow(ProjectionCoding.key("status", status.rawValue, "")) }
-            if let station { try narrow(ProjectionCoding.key("station", station, "")) }
-            if let regionPrefix { try narrow(ProjectionCoding.key("region", regionPrefix)) }
+            if !past {
+                if let status { try narrow(ProjectionCoding.key("status", status.rawValue, "")) }
+                if let station { try narrow(ProjectionCoding.key("station", station, "")) }
+                if let regionPrefix { try narrow(ProjectionCoding.key("region", regionPrefix)) }
+            }
             var states: [CaseState] = []
             if let ids {
                 for id in Set(ids) {
@@ -109,6 +133,11 @@ public final class ReliefProjections: Sendable {
             let state = (stored.lastEventAt ?? time) > time ? try service.timeline(of: stored.caseId).state(at: time) : stored
             let overdue = state.overdue(at: time, calendar: configuration.calendar)
             if let rule, !overdue.contains(rule) { continue }
+            let caseStation = state.latestAdmission?.station ?? state.firstStation
+            let caseRegion = CaseStateProjection.region(of: state, configuration)
+            if let status, state.status != status { continue }
+            if let station, caseStation != station { continue }
+            if let regionPrefix, !(caseRegion ?? "").hasPrefix(regionPrefix) { continue }
             var stayDays: Int?
             if let admission = state.latestAdmission {
                 let end = admission.endedAt.map { min($0, time) } ?? time
@@ -116,8 +145,7 @@ public final class ReliefProjections: Sendable {
             }
             summaries.append(CaseSummary(
                 caseId: state.caseId, status: state.status, identity: state.identity, stayDays: stayDays, personId: state.personId,
-                station: state.latestAdmission?.station ?? state.firstStation,
-                region: CaseStateProjection.region(of: state, configuration), overdue: overdue
+                station: caseStation, region: caseRegion, overdue: overdue
             ))
         }
         return summaries
@@ -143,7 +171,7 @@ public final class ReliefProjections: Sendable {
     public func statistics(from: LocalDate, to: LocalDate, regionPrefix: String? = nil, level: Int? = nil) throws -> [RegionStatistics] {
         try catchUp()
         return try engine.read(statisticsProjection.name) { context in
-            guard let level else {
+            guard let level, level > (regionPrefix?.count ?? 0) else {
                 return [RegionStatistics(region: regionPrefix, statistics: try statisticsProjection.statistics(in: context, from: from, to: to, regionPrefix: regionPrefix))]
             }
             var groups = Set<String>()

@@ -15,7 +15,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (1 << 20) | ProjectionCoding.digest(configuration)
+        version = (2 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {

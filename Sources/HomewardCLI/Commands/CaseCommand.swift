@@ -20,11 +20,11 @@ struct CaseCommand: ParsableCommand {
         let context = try QueryContext(storeOptions, rulesOptions, readOnly: true)
         var timeline = try context.timeline(caseId, time)
         if let cut = try time.occurredCut { timeline = timeline.occurred(by: cut) }
-        let snapshot = timeline.snapshot(at: try time.queryTime)
-        output.printDocument(snapshot.json) {
-            guard case .object(let object) = snapshot.json else { return "" }
-            return table(headers: ["key", "value"], rows: object.members.map { [$0.key, plain($0.value)] })
-        }
+        // `--now T` alone moves only the clock (reading 6): every event counts.
+        let nowOnly = time.now != nil && time.asOfRecorded == nil && time.asOfOccurred == nil
+        let snapshot = timeline.snapshot(at: try time.queryTime, includingLaterEvents: nowOnly)
+        guard case .object(let object) = snapshot.json else { return }
+        try output.printKeyValues(object)
     }
 }
 

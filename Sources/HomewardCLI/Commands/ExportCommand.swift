@@ -32,7 +32,8 @@ struct ExportCommand: ParsableCommand {
             }
         }
         if let stream {
-            for event in try store.events(in: StreamID(validating: stream)) where event.position >= fromPosition { try emit(event) }
+            let name = stream.hasPrefix("case-") || stream.hasPrefix("person-") ? stream : "case-" + stream
+            for event in try store.events(in: StreamID(validating: name)) where event.position >= fromPosition { try emit(event) }
         } else {
             try store.forEachEvent(from: fromPosition) { try emit($0) }
         }

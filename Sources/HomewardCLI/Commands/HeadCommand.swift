@@ -22,8 +22,7 @@ struct HeadCommand: ParsableCommand {
             "position": .integer(Int(head.position)), "hash": .string(head.hash.hex),
             "recordedAt": head.recordedAt.map { .string($0.rfc3339) } ?? .null,
         ])
-        output.printDocument(json) {
-            "position \(head.position)\nhash \(head.hash.hex)\nrecordedAt \(head.recordedAt?.rfc3339 ?? "-")\n"
-        }
+        guard case .object(let object) = json else { return }
+        try output.printKeyValues(object)
     }
 }

@@ -27,7 +27,12 @@ struct ImportCommand: ParsableCommand {
         let store = try storeOptions.open(create: true)
         let importer = JSONLinesImporter(service: ReliefService(store: store))
         do {
-            let report = try importer.importFile(Array(data), recordViolations: recordViolations)
+            var progress: Progress?
+            let report = try importer.importFile(Array(data), recordViolations: recordViolations) { done, total in
+                if progress == nil { progress = Progress("import", total: UInt64(total)) }
+                progress?.update(UInt64(done))
+            }
+            progress?.finish()
             if let positions = report.positions {
                 print("appended \(report.appended) events at positions \(positions.lowerBound)–\(positions.upperBound)")
             } else {
@@ -41,6 +46,9 @@ struct ImportCommand: ParsableCommand {
             if !report.findings.isEmpty { throw ExitCode(1) }
         } catch let failure as JSONLinesImporter.Failure {
             printError("\(file): \(failure)")
+            throw ExitCode(2)
+        } catch let error as EventStoreError {
+            printError("\(file): nothing was imported: \(error.message)")
             throw ExitCode(2)
         }
     }

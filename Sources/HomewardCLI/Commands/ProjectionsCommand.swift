@@ -22,7 +22,7 @@ struct ProjectionsCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load())
+            let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load(), catchUp: false)
             let statuses = try projections.engine.status()
             try output.print(
                 headers: ["name", "version", "position", "lag", "eventsPerSecond", "state", "failure"],
@@ -44,7 +44,11 @@ struct ProjectionsCommand: ParsableCommand {
         @Argument(help: "The projection: caseState, statistics or entitlements (all when left out).") var name: String?
 
         func run() throws {
-            let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize)
+            let progress = ProgressBox(Progress("rebuild", total: 0))
+            let projections = try ReliefProjections(
+                store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize, catchUp: false,
+                progress: { position, head in progress.update(position, head) }
+            )
             let names = name.map { [$0] } ?? ReliefProjections.names
             let started = ContinuousClock.now
             do {
@@ -53,6 +57,7 @@ struct ProjectionsCommand: ParsableCommand {
                 printError(error.message)
                 throw ExitCode(2)
             }
+            progress.finish()
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             var failed = false
@@ -77,8 +82,12 @@ struct ProjectionsCommand: ParsableCommand {
         @Option(help: "Events per write transaction.") var batchSize = 20_000
 
         func run() throws {
-            let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize)
-            try projections.catchUp()
+            let progress = ProgressBox(Progress("catch-up", total: 0))
+            let projections = try ReliefProjections(
+                store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize,
+                progress: { position, head in progress.update(position, head) }
+            )
+            progress.finish()
             for status in try projections.engine.status() {
                 print("\(status.name): position \(status.position), \(status.state.rawValue)")
             }

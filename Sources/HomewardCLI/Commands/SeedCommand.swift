@@ -30,6 +30,12 @@ struct SeedCommand: ParsableCommand {
 
     static func seed(_ store: EventStore, _ configuration: CampaignGenerator.Configuration) throws -> JSONLinesImporter.Report {
         let bytes = Array(CampaignGenerator(configuration).jsonLines().utf8)
-        return try JSONLinesImporter(service: ReliefService(store: store)).importFile(bytes)
+        var progress: Progress?
+        let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(bytes) { done, total in
+            if progress == nil { progress = Progress("seed", total: UInt64(total)) }
+            progress?.update(UInt64(done))
+        }
+        progress?.finish()
+        return report
     }
 }

@@ -35,7 +35,7 @@ struct StatsCommand: ParsableCommand {
         if let asOfRecorded {
             let model = try ReliefModel(store: context.store, configuration: context.configuration, recordedBy: parseTime(asOfRecorded, option: "--as-of-recorded"))
             let regions: [String?]
-            if let level {
+            if let level, level > (region?.count ?? 0) {
                 regions = Set(model.contributions().compactMap(\.region).filter { $0.hasPrefix(region ?? "") && $0.count >= level }.map { String($0.prefix(level)) }).sorted()
             } else {
                 regions = [region]
@@ -44,11 +44,16 @@ struct StatsCommand: ParsableCommand {
         } else {
             results = try context.projections().statistics(from: start, to: end, regionPrefix: region, level: level)
         }
-        let documents = results.map { result in
+        if results.isEmpty {
+            printError("no case has a region starting with \(region ?? "")")
+            throw ExitCode(1)
+        }
+        let documents = try results.map { result in
             JSONValue.object([
                 "from": .string(start.description), "to": .string(end.description),
                 "region": result.region.map { .string($0) } ?? .null, "level": level.map { .integer($0) } ?? .null,
-                "asOfRecorded": asOfRecorded.map { .string($0) } ?? .null, "statistics": result.statistics.json,
+                "asOfRecorded": try asOfRecorded.map { .string(try parseTime($0, option: "--as-of-recorded").rfc3339) } ?? .null,
+                "statistics": result.statistics.json,
             ])
         }
         switch output.resolved {

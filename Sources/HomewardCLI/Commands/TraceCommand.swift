@@ -31,18 +31,25 @@ struct TraceCommand: ParsableCommand {
             causes.append(found)
             next = found.causationId
         }
-        var effects: [RecordedEvent] = []
+        var caused: [String: [RecordedEvent]] = [:]
         var correlated: [RecordedEvent] = []
-        var frontier: Set<String> = [event.eventId.uuidString.lowercased()]
         try store.forEachEvent { candidate in
-            if let cause = candidate.causationId?.lowercased(), frontier.contains(cause) {
-                effects.append(candidate)
-                frontier.insert(candidate.eventId.uuidString.lowercased())
-            }
+            if let cause = candidate.causationId?.lowercased() { caused[cause, default: []].append(candidate) }
             if let correlation = event.correlationId, candidate.correlationId == correlation, candidate.position != event.position {
                 correlated.append(candidate)
             }
         }
+        // Effects, direct and indirect, whatever order they were recorded in.
+        var effects: [RecordedEvent] = []
+        var seen: Set<UInt64> = [event.position]
+        var frontier = [event.eventId.uuidString.lowercased()]
+        while let next = frontier.popLast() {
+            for effect in caused[next] ?? [] where seen.insert(effect.position).inserted {
+                effects.append(effect)
+                frontier.append(effect.eventId.uuidString.lowercased())
+            }
+        }
+        effects.sort { $0.position < $1.position }
         let rows: [[JSONValue]] = [("event", [event]), ("cause", causes), ("effect", effects), ("correlated", correlated)].flatMap { relation, events in
             events.map { [.string(relation), .integer(Int($0.position)), .string($0.eventId.uuidString.lowercased()), .string($0.stream.rawValue),
                           .string($0.type), .string($0.occurredAt.rfc3339), $0.causationId.map { .string($0) } ?? .null] }

@@ -51,8 +51,8 @@ struct VerifyCommand: ParsableCommand {
             let more = (report.problemCounts[problem.kind] ?? 1) - 1
             print("problem (\(problem.kind)): \(problem)\(more > 0 ? " (and \(more) more of this kind)" : "")")
         }
-        if expected != nil, report.problemCounts[.headMismatch] == nil {
-            print("the log still holds the checkpoint at position \(expected!.position)")
+        if let expected, report.isSound {
+            print("the log still begins with the checkpoint's prefix up to position \(expected.position)")
         }
         // Every event decodes with its registered type (upcast to the current schema).
         var undecodable = 0

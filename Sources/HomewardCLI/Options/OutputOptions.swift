@@ -34,6 +34,15 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
+    /// Prints one object: as it is for JSON, as key and value rows for a table or CSV.
+    func printKeyValues(_ object: JSONObject) throws {
+        switch resolved {
+        case .json: write(JSONValue.object(object).serialized + "\n")
+        case .csv, .table:
+            try print(headers: ["key", "value"], rows: object.members.map { [.string($0.key), $0.value] })
+        }
+    }
+
     /// Prints one JSON value, or lines of text for a table.
     func printDocument(_ json: JSONValue, table text: () -> String) {
         switch resolved {
@@ -68,10 +77,11 @@ func table(headers: [String], rows: [[String]]) -> String {
         for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
     }
     func line(_ cells: [String]) -> String {
-        cells.enumerated().map { index, cell in
-            let pad = String(repeating: " ", count: max(0, widths[index] - cell.count))
-            return cell.first.map { $0.isNumber || $0 == "-" } == true && Double(cell) != nil ? pad + cell : cell + pad
-        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        var text = cells.enumerated().map { index, cell in
+            cell + String(repeating: " ", count: max(0, widths[index] - cell.count))
+        }.joined(separator: "  ")
+        while text.last == " " { text.removeLast() }
+        return text
     }
     return ([line(headers), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n") + "\n"
 }

@@ -7,7 +7,7 @@ import Glibc
 /// A progress line on standard error with events/s and time left, only when standard error is a
 /// terminal.
 final class Progress {
-    private let label: String
+    let label: String
     private let total: UInt64
     private let started = ContinuousClock.now
     private var lastPrint = ContinuousClock.now
@@ -32,4 +32,27 @@ final class Progress {
     func finish() {
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
+}
+
+/// A progress line shared with a `@Sendable` callback (called on the caller's thread).
+final class ProgressBox: @unchecked Sendable {
+    // @unchecked because the callbacks run synchronously on the thread that made the box.
+    private var progress: Progress
+    private var total: UInt64 = 0
+    private let label: String
+
+    init(_ progress: Progress) {
+        self.progress = progress
+        label = progress.label
+    }
+
+    func update(_ position: UInt64, _ head: UInt64) {
+        if head != total {
+            total = head
+            progress = Progress(label, total: head)
+        }
+        progress.update(position)
+    }
+
+    func finish() { progress.finish() }
 }

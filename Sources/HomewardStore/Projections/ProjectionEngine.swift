@@ -41,6 +41,9 @@ public final class ProjectionEngine: Sendable {
     private let slots: [String: [Database]]
     private let runtime = Mutex<[String: Runtime]>([:])
     private let writerLock = Mutex(())
+    /// Called after each batch a catch-up or rebuild applies, with the position reached and the
+    /// log's head (for progress lines).
+    public let progress: (@Sendable (_ position: UInt64, _ head: UInt64) -> Void)?
 
     /// Opens the projections' databases (creating them) in the store's environment.
     /// - Parameters:
@@ -48,8 +51,14 @@ public final class ProjectionEngine: Sendable {
     ///   - projections: The projections; names must be unique.
     ///   - batchSize: Events per write transaction.
     /// - Throws: ``EventStoreError`` when the databases cannot be opened.
-    public init(store: EventStore, projections: [any Projection], batchSize: Int = 20_000) throws {
+    public init(
+        store: EventStore,
+        projections: [any Projection],
+        batchSize: Int = 20_000,
+        progress: (@Sendable (_ position: UInt64, _ head: UInt64) -> Void)? = nil
+    ) throws {
         self.store = store
+        self.progress = progress
         self.batchSize = max(1, batchSize)
         var byName: [String: any Projection] = [:]
         var slots: [String: [Database]] = [:]
@@ -228,6 +237,7 @@ public final class ProjectionEngine: Sendable {
             })
             guard let outcome else { continue }
             applied += UInt64(outcome.count)
+            if let progress, outcome.count > 0 { progress(start + applied, try store.head().position) }
             if outcome.done { break }
         }
         let elapsed = ContinuousClock.now - started
