@@ -114,17 +114,8 @@ struct CaseScript {
     }
 
     static func uuid(_ random: inout SeededRandom) -> UUID {
-        var high = random.next()
-        var low = random.next()
-        high = (high & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000
-        low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<8 {
-            bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(index)))
-            bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(index)))
-        }
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        let high = random.next()
+        return UUID(high: high, low: random.next(), version: 4)
     }
 
     private var region: String {

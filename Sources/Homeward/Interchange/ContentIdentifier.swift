@@ -15,16 +15,6 @@ public enum ContentIdentifier {
             for byte in String(occurrence).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
             return hash
         }
-        var high = fnv(0x9e37_79b9_7f4a_7c15)
-        var low = fnv(0x6a09_e667_f3bc_c909)
-        high = (high & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_8000
-        low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<8 {
-            bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(index)))
-            bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(index)))
-        }
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(high: fnv(0x9e37_79b9_7f4a_7c15), low: fnv(0x6a09_e667_f3bc_c909), version: 8)
     }
 }
