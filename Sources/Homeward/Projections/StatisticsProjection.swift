@@ -6,7 +6,8 @@ public import HomewardStore
 /// correction, a void), its old contribution is taken out of the buckets and the new one put in.
 /// Keys: `day/<date>/<region>` → counters; `admitted/<date>/<region>/<personId>` → admissions of
 /// that person that day; `pickup/<date>/<region>` → minutes from report to first pickup;
-/// `stays/<caseId>` → the case's stays (for bed nights and stranded counts); `links` → person links.
+/// `stays/<caseId>` → the case's open and long stays (for open stays' bed nights and the stranded
+/// counts); `links` → person links.
 public struct StatisticsProjection: Projection {
     public let name = "statistics"
     public let version: Int
@@ -15,7 +16,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (2 << 20) | ProjectionCoding.digest(configuration)
+        version = (3 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {

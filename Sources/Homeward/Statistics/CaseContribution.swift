@@ -1,8 +1,9 @@
 public import HomewardStore
 
-/// What one case adds to the statistics, with a local date on every item: the counted events,
-/// the admissions with their person ids, the first-report-to-pickup time, and the stays with
-/// their hospital nights. Kept per case so that a late correction or void replaces the case's
+/// What one case adds to the statistics, with a local date on every item: the counted events
+/// (the bed nights of ended stays among them, one `bedNights` count per night), the admissions
+/// with their person ids, the first-report-to-pickup time, and the stays that a period's
+/// figures still need whole: open stays and stays longer than ten days. Kept per case so that a late correction or void replaces the case's
 /// whole contribution.
 public struct CaseContribution: Sendable, Hashable, Codable {
     /// A counted event: its local date and what it counts as.
@@ -41,7 +42,12 @@ public struct CaseContribution: Sendable, Hashable, Codable {
     public var admissions: [AdmissionEntry] = []
     /// The local date of the first pickup and the minutes from the first report to it.
     public var pickupDelay: PickupDelay?
+    /// Open stays (their nights depend on the period end) and ended stays longer than 240 hours
+    /// (they may be stranded at some period end); shorter ended stays are counted as `bedNights`.
     public var stays: [Stay] = []
+
+    /// The longest ended stay that can never be stranded over ten days at any period end.
+    static let strandedThresholdHours: Int64 = 240
 
     /// Minutes from the first report to the first pickup, dated by the pickup.
     public struct PickupDelay: Sendable, Hashable, Codable {
@@ -138,11 +144,40 @@ public struct CaseContribution: Sendable, Hashable, Codable {
                 break
             }
         }
+        foldEndedStays(calendar: calendar)
         if let firstPickup, let firstReport {
             pickupDelay = PickupDelay(
                 date: calendar.date(firstPickup),
                 minutes: Double(firstPickup.microsecondsSinceEpoch - firstReport.microsecondsSinceEpoch) / 60_000_000
             )
         }
+    }
+
+    /// Counts the nights of ended stays as dated `bedNights` counts (reading 16) and keeps in
+    /// `stays` only what a period end still changes.
+    private mutating func foldEndedStays(calendar: LocalCalendar) {
+        var kept: [Stay] = []
+        var nightsByDate: [LocalDate: Int] = [:]
+        for stay in stays {
+            guard let endedAt = stay.endedAt else {
+                kept.append(stay)
+                continue
+            }
+            let endDate = calendar.date(endedAt)
+            var date = calendar.date(stay.admittedAt)
+            let hospital = stay.hospital.map { interval in
+                (calendar.date(interval.start), interval.end.map { calendar.date($0) } ?? endDate)
+            }
+            while date < endDate {
+                if !hospital.contains(where: { $0.0 <= date && date < $0.1 }) { nightsByDate[date, default: 0] += 1 }
+                date = date.adding(days: 1)
+            }
+            let hours = (endedAt.microsecondsSinceEpoch - stay.admittedAt.microsecondsSinceEpoch) / 3_600_000_000
+            if hours >= Self.strandedThresholdHours { kept.append(Stay(admittedAt: stay.admittedAt, endedAt: endedAt, hospital: [])) }
+        }
+        for (date, nights) in nightsByDate.sorted(by: { $0.key < $1.key }) {
+            counts.append(Count(date: date, key: "bedNights", amount: nights))
+        }
+        stays = kept
     }
 }

@@ -43,7 +43,8 @@ public struct StatisticsCalculator: Sendable {
                 delays.append(delay.minutes)
             }
             for stay in contribution.stays {
-                figures.bedNights += bedNights(stay, from: from, to: to)
+                // Ended stays' nights arrive as `bedNights` counts; only open stays' nights are counted here.
+                if stay.endedAt == nil { figures.bedNights += bedNights(stay, from: from, to: to) }
                 // Stranded at the period end E: admitted before E and not ended before E.
                 if stay.admittedAt < periodEnd, stay.endedAt.map({ $0 >= periodEnd }) ?? true {
                     let exactHours = Double(periodEnd.microsecondsSinceEpoch - stay.admittedAt.microsecondsSinceEpoch) / 3_600_000_000
@@ -70,6 +71,7 @@ public struct StatisticsCalculator: Sendable {
         case "minorsAdmitted": figures.minorsAdmitted += amount
         case "returnedHome": figures.returnedHome += amount
         case "collectedByRelatives": figures.collectedByRelatives += amount
+        case "bedNights": figures.bedNights += amount
         default:
             if key.hasPrefix("reportsByChannel."), let channel = Channel(rawValue: String(key.dropFirst(17))) {
                 figures.reportsByChannel[channel, default: 0] += amount
