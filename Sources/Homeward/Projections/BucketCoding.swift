@@ -53,6 +53,31 @@ enum BucketCoding {
         return (contribution.region, contribution.stays)
     }
 
+    /// One change of the person links.
+    static func linkChange(_ change: PersonLinks.Change) -> [UInt8] {
+        var writer = PayloadWriter()
+        writer.write(change.linked)
+        writer.write(change.pair.first)
+        writer.write(change.pair.second)
+        writer.write(change.note)
+        writer.write(change.occurredAt)
+        writer.write(Int(change.position))
+        return writer.bytes
+    }
+
+    static func linkChange(_ bytes: [UInt8]) throws(PayloadDecodingError) -> PersonLinks.Change {
+        try read(bytes) { (reader) throws(PayloadDecodingError) in
+            let linked = try reader.readBool()
+            guard let pair = PersonLinks.Pair(try reader.readString(), try reader.readString()) else {
+                throw PayloadDecodingError("a person link joins an id to itself")
+            }
+            return PersonLinks.Change(
+                linked: linked, pair: pair, note: try reader.readString(),
+                occurredAt: try reader.readTimestamp(), position: UInt64(try reader.readInt())
+            )
+        }
+    }
+
     private static func read<T>(_ bytes: [UInt8], _ body: (inout PayloadReader) throws(PayloadDecodingError) -> T) throws(PayloadDecodingError) -> T {
         let result: Result<T, PayloadDecodingError> = bytes.withUnsafeBytes { buffer in
             var reader = PayloadReader(buffer)

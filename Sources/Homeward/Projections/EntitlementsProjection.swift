@@ -4,7 +4,7 @@ public import HomewardStore
 /// case's person id; the person links. Checks are evaluated at query time, for the query time.
 ///
 /// Keys: `case/<caseId>` → the case's ``CaseState``; `person/<personId>/<caseId>` → empty;
-/// `links` → person links.
+/// `link/<position>.<n>` → one person-link change.
 public struct EntitlementsProjection: Projection {
     public let name = "entitlements"
     public let version: Int
@@ -13,7 +13,7 @@ public struct EntitlementsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (2 << 20) | ProjectionCoding.digest(configuration)
+        version = (3 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {

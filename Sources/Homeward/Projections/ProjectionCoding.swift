@@ -75,9 +75,10 @@ enum ProjectionCoding {
         return CaseTimeline(caseId: caseId, history: CaseHistory(records: records, registry: registry), calendar: configuration.calendar)
     }
 
-    /// Applies the batch's link events to the stored links.
+    /// Applies the batch's link events to the stored links: each change is its own entry,
+    /// `link/<position>` (position zero-padded so keys sort in log order), so a batch writes only
+    /// its own changes.
     static func updateLinks(_ events: [RecordedEvent], in context: ProjectionContext) throws {
-        var changes: [PersonLinks.Change] = try context.get(key("links")).map { try decode([PersonLinks.Change].self, $0) } ?? []
         for event in events where event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
             let record: CaseRecord
             do {
@@ -90,14 +91,24 @@ enum ProjectionCoding {
             }
             var links = PersonLinks()
             links.apply(record)
-            changes += links.history
+            for (index, change) in links.history.enumerated() {
+                try context.put(linkKey(position: change.position, index: index), BucketCoding.linkChange(change))
+            }
         }
-        try context.put(key("links"), encode(changes))
+    }
+
+    private static func linkKey(position: UInt64, index: Int) -> [UInt8] {
+        let digits = String(position)
+        return key("link", String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "." + String(index))
     }
 
     /// The stored links.
     static func links(in context: ProjectionContext) throws -> PersonLinks {
-        let changes: [PersonLinks.Change] = try context.get(key("links")).map { try decode([PersonLinks.Change].self, $0) } ?? []
+        var changes: [PersonLinks.Change] = []
+        try context.scan(prefix: key("link", "")) { _, value in
+            changes.append(try BucketCoding.linkChange(value))
+            return true
+        }
         return PersonLinks(replaying: changes)
     }
 }

@@ -4,10 +4,10 @@ public import HomewardStore
 ///
 /// Each case's contribution is stored (`contribution/<caseId>`); when a case changes (a late
 /// correction, a void), its old contribution is taken out of the buckets and the new one put in.
-/// Keys: `day/<date>/<region>` → counters; `admitted/<date>/<region>/<personId>` → admissions of
+/// Keys: `day/<date>/<region>` → counters (region `*` sums every region); `admitted/<date>/<region>/<personId>` → admissions of
 /// that person that day; `pickup/<date>/<region>` → minutes from report to first pickup;
 /// `stays/<caseId>` → the case's open and long stays (for open stays' bed nights and the stranded
-/// counts); `links` → person links.
+/// counts); `link/<position>.<n>` → one person-link change.
 public struct StatisticsProjection: Projection {
     public let name = "statistics"
     public let version: Int
@@ -39,6 +39,9 @@ public struct StatisticsProjection: Projection {
         try deltas.write(in: context)
     }
 
+    /// The region part of the buckets that sum every region, for queries without a region.
+    static let allRegions = "*"
+
     /// The changes of one batch to the buckets, summed before each bucket is read and written once.
     struct Deltas {
         var days: [String: [String: Int]] = [:]
@@ -49,13 +52,15 @@ public struct StatisticsProjection: Projection {
             let region = contribution.region ?? "-"
             for count in contribution.counts {
                 days["day/\(count.date)/\(region)", default: [:]][count.key, default: 0] += sign * count.amount
+                days["day/\(count.date)/\(StatisticsProjection.allRegions)", default: [:]][count.key, default: 0] += sign * count.amount
             }
             for admission in contribution.admissions {
                 admitted["admitted/\(admission.date)/\(region)/\(admission.personId)", default: 0] += sign
             }
             if let delay = contribution.pickupDelay {
-                let key = "pickup/\(delay.date)/\(region)"
-                if sign > 0 { pickups[key, default: ([], [])].added.append(delay.minutes) } else { pickups[key, default: ([], [])].removed.append(delay.minutes) }
+                for key in ["pickup/\(delay.date)/\(region)", "pickup/\(delay.date)/\(StatisticsProjection.allRegions)"] {
+                    if sign > 0 { pickups[key, default: ([], [])].added.append(delay.minutes) } else { pickups[key, default: ([], [])].removed.append(delay.minutes) }
+                }
             }
         }
 
@@ -91,45 +96,59 @@ public struct StatisticsProjection: Projection {
     /// - Returns: The figures.
     func statistics(in context: ProjectionContext, from: LocalDate, to: LocalDate, regionPrefix: String?) throws -> PeriodStatistics {
         let links = try ProjectionCoding.links(in: context)
-        var period = CaseContribution.empty
-        func regionMatches(_ region: String) -> Bool {
-            guard let regionPrefix else { return true }
-            return region != "-" && region.hasPrefix(regionPrefix)
+        let prefixBytes = regionPrefix.map { Array($0.utf8) }
+        // Keys are parsed as bytes: a month touches thousands of them.
+        func regionMatches(_ region: ArraySlice<UInt8>) -> Bool {
+            guard let prefixBytes else { return true }
+            return region.first != UInt8(ascii: "-") && region.first != UInt8(ascii: "*") && region.starts(with: prefixBytes)
         }
+        func lastPart(_ key: [UInt8]) -> ArraySlice<UInt8> {
+            key[((key.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...]
+        }
+        var counters: [String: Int] = [:]
+        var admissions: [ArraySlice<UInt8>: Int] = [:]
+        var delays: [Double] = []
         var date = from
+        func addCounters(_ value: [UInt8]) throws {
+            for (counter, amount) in try BucketCoding.counters(value) { counters[counter, default: 0] += amount }
+        }
         while date < to {
             let day = date.description
-            try context.scan(prefix: ProjectionCoding.key("day", day, "")) { key, value in
-                let region = String(decoding: key, as: UTF8.self).split(separator: "/").last.map(String.init) ?? "-"
-                if regionMatches(region) {
-                    for (counter, amount) in try BucketCoding.counters(value) {
-                        period.counts.append(CaseContribution.Count(date: date, key: counter, amount: amount))
-                    }
+            if regionPrefix == nil {
+                try context.get(ProjectionCoding.key("day", day, Self.allRegions)).map(addCounters)
+                delays += try context.get(ProjectionCoding.key("pickup", day, Self.allRegions)).map { try BucketCoding.minutes($0) } ?? []
+            } else {
+                try context.scan(prefix: ProjectionCoding.key("day", day, "")) { key, value in
+                    if regionMatches(lastPart(key)) { try addCounters(value) }
+                    return true
                 }
-                return true
+                try context.scan(prefix: ProjectionCoding.key("pickup", day, "")) { key, value in
+                    if regionMatches(lastPart(key)) { delays += try BucketCoding.minutes(value) }
+                    return true
+                }
             }
             try context.scan(prefix: ProjectionCoding.key("admitted", day, "")) { key, value in
-                let parts = String(decoding: key, as: UTF8.self).split(separator: "/").map(String.init)
-                if parts.count == 4, regionMatches(parts[2]) {
-                    for _ in 0..<(try BucketCoding.number(value)) {
-                        period.admissions.append(CaseContribution.AdmissionEntry(date: date, personId: parts[3], minor: false))
-                    }
-                }
-                return true
-            }
-            try context.scan(prefix: ProjectionCoding.key("pickup", day, "")) { key, value in
-                let region = String(decoding: key, as: UTF8.self).split(separator: "/").last.map(String.init) ?? "-"
-                if regionMatches(region) {
-                    period.delays += try BucketCoding.minutes(value)
+                // admitted/<date>/<region>/<personId>
+                let person = lastPart(key)
+                let regionEnd = person.startIndex - 1
+                let regionStart = (key[..<regionEnd].lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+                if regionMatches(key[regionStart..<regionEnd]) {
+                    admissions[person, default: 0] += try BucketCoding.number(value)
                 }
                 return true
             }
             date = date.adding(days: 1)
         }
+        var period = CaseContribution.empty
+        period.counts = counters.map { CaseContribution.Count(date: from, key: $0.key, amount: $0.value) }
+        for (person, count) in admissions {
+            let entry = CaseContribution.AdmissionEntry(date: from, personId: String(decoding: person, as: UTF8.self), minor: false)
+            period.admissions += repeatElement(entry, count: count)
+        }
         var contributions = [period.contribution]
         try context.scan(prefix: ProjectionCoding.key("stays", "")) { _, value in
             let stored = try BucketCoding.stays(value)
-            if regionMatches(stored.region ?? "-") {
+            if regionMatches(Array((stored.region ?? "-").utf8)[...]) {
                 var stays = CaseContribution.empty
                 stays.stays = stored.stays
                 contributions.append(stays.contribution)
@@ -137,7 +156,7 @@ public struct StatisticsProjection: Projection {
             return true
         }
         return StatisticsCalculator(calendar: configuration.calendar).statistics(
-            contributions, from: from, to: to, regionPrefix: nil, canonicalId: links.canonicalId(of:), medianSamples: period.delays
+            contributions, from: from, to: to, regionPrefix: nil, canonicalId: links.canonicalId(of:), medianSamples: delays
         )
     }
 }
