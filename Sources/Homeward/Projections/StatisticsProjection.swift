@@ -43,42 +43,52 @@ public struct StatisticsProjection: Projection {
     static let allRegions = "*"
 
     /// The changes of one batch to the buckets, summed before each bucket is read and written once.
+    /// Keys stay structured until the write: formatting them per count was a quarter of a rebuild.
     struct Deltas {
-        var days: [String: [String: Int]] = [:]
-        var admitted: [String: Int] = [:]
-        var pickups: [String: (added: [Double], removed: [Double])] = [:]
+        struct Bucket: Hashable {
+            var date: LocalDate
+            var region: String
+            func key(_ kind: String) -> [UInt8] { ProjectionCoding.key(kind, date.description, region) }
+        }
+        struct Admitted: Hashable {
+            var bucket: Bucket
+            var personId: String
+        }
+        var days: [Bucket: [String: Int]] = [:]
+        var admitted: [Admitted: Int] = [:]
+        var pickups: [Bucket: (added: [Double], removed: [Double])] = [:]
 
         mutating func add(_ contribution: CaseContribution, sign: Int) {
             let region = contribution.region ?? "-"
             for count in contribution.counts {
-                days["day/\(count.date)/\(region)", default: [:]][count.key, default: 0] += sign * count.amount
-                days["day/\(count.date)/\(StatisticsProjection.allRegions)", default: [:]][count.key, default: 0] += sign * count.amount
+                days[Bucket(date: count.date, region: region), default: [:]][count.key, default: 0] += sign * count.amount
+                days[Bucket(date: count.date, region: StatisticsProjection.allRegions), default: [:]][count.key, default: 0] += sign * count.amount
             }
             for admission in contribution.admissions {
-                admitted["admitted/\(admission.date)/\(region)/\(admission.personId)", default: 0] += sign
+                admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
             }
             if let delay = contribution.pickupDelay {
-                for key in ["pickup/\(delay.date)/\(region)", "pickup/\(delay.date)/\(StatisticsProjection.allRegions)"] {
-                    if sign > 0 { pickups[key, default: ([], [])].added.append(delay.minutes) } else { pickups[key, default: ([], [])].removed.append(delay.minutes) }
+                for bucket in [Bucket(date: delay.date, region: region), Bucket(date: delay.date, region: StatisticsProjection.allRegions)] {
+                    if sign > 0 { pickups[bucket, default: ([], [])].added.append(delay.minutes) } else { pickups[bucket, default: ([], [])].removed.append(delay.minutes) }
                 }
             }
         }
 
         func write(in context: ProjectionContext) throws {
-            for (key, changes) in days where changes.values.contains(where: { $0 != 0 }) {
-                let bytes = Array(key.utf8)
+            for (bucket, changes) in days where changes.values.contains(where: { $0 != 0 }) {
+                let bytes = bucket.key("day")
                 var counters = try context.get(bytes).map { try BucketCoding.counters($0) } ?? [:]
                 for (counter, amount) in changes { counters[counter, default: 0] += amount }
                 counters = counters.filter { $0.value != 0 }
                 if counters.isEmpty { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.counters(counters)) }
             }
-            for (key, change) in admitted where change != 0 {
-                let bytes = Array(key.utf8)
+            for (entry, change) in admitted where change != 0 {
+                let bytes = entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8)
                 let count = (try context.get(bytes).map { try BucketCoding.number($0) } ?? 0) + change
                 if count == 0 { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.number(count)) }
             }
-            for (key, change) in pickups {
-                let bytes = Array(key.utf8)
+            for (bucket, change) in pickups {
+                let bytes = bucket.key("pickup")
                 var minutes = try context.get(bytes).map { try BucketCoding.minutes($0) } ?? []
                 for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
                 minutes += change.added
