@@ -96,7 +96,9 @@ struct ProjectionEngineTests {
             let first = try ProjectionEngine(store: store, projections: [CountingProjection()], batchSize: 25)
             try first.catchUp()
             // Version 2 fails half way through its rebuild: readers still see version 1, whole.
-            let broken = try ProjectionEngine(store: store, projections: [CountingProjection(version: 2, failAt: 60, tag: "v2")], batchSize: 25)
+            let broken = try ProjectionEngine(
+                store: store, projections: [CountingProjection(version: 2, failAt: 60, tag: "v2")], batchSize: 25, rebuildBatchSize: 25
+            )
             try broken.catchUp()
             #expect(try CountingProjection.read(broken, "v1/Seen") == 120)
             #expect(try CountingProjection.read(broken, "v2/Seen") == 0, "the half-built shadow is never read")
@@ -109,6 +111,23 @@ struct ProjectionEngineTests {
             #expect(status.version == 2)
             #expect(status.state == .live)
             #expect(status.eventsPerSecond > 0)
+        }
+    }
+
+    @Test func catchUpAndRebuildCommitInTheirOwnBatchSizes() throws {
+        try withTemporaryEventStore { store in
+            try fill(store, 120)
+            let positions = Mutex<[UInt64]>([])
+            let engine = try ProjectionEngine(
+                store: store, projections: [CountingProjection()], batchSize: 25, rebuildBatchSize: 50,
+                progress: { position, _ in positions.withLock { $0.append(position) } }
+            )
+            try engine.catchUp()
+            #expect(positions.withLock { $0 } == [25, 50, 75, 100, 120])
+            positions.withLock { $0.removeAll() }
+            try engine.rebuild("counts")
+            #expect(positions.withLock { $0 } == [50, 100, 120])
+            #expect(try CountingProjection.read(engine, "v1/Seen") == 120)
         }
     }
 

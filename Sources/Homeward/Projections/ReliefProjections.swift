@@ -26,13 +26,16 @@ public final class ReliefProjections: Sendable {
     /// - Parameters:
     ///   - store: The store.
     ///   - configuration: Lines, stations and the calendar; a new one rebuilds the projections.
-    ///   - batchSize: Events per write transaction.
+    ///   - batchSize: Events per write transaction while catching up.
+    ///   - rebuildBatchSize: Events per write transaction while rebuilding (see
+    ///     ``ProjectionEngine/rebuildBatchSize``).
     ///   - catchUp: Whether to catch up now (queries catch up anyway).
     ///   - progress: Called after each batch with the position reached and the head.
     public init(
         store: EventStore,
         configuration: RegionConfiguration,
         batchSize: Int = 20_000,
+        rebuildBatchSize: Int = 250_000,
         catchUp: Bool = true,
         progress: (@Sendable (_ position: UInt64, _ head: UInt64) -> Void)? = nil
     ) throws {
@@ -42,7 +45,8 @@ public final class ReliefProjections: Sendable {
         statisticsProjection = StatisticsProjection(configuration: configuration)
         entitlementsProjection = EntitlementsProjection(configuration: configuration)
         engine = try ProjectionEngine(
-            store: store, projections: [caseProjection, statisticsProjection, entitlementsProjection], batchSize: batchSize, progress: progress
+            store: store, projections: [caseProjection, statisticsProjection, entitlementsProjection], batchSize: batchSize,
+            rebuildBatchSize: rebuildBatchSize, progress: progress
         )
         if catchUp { try self.catchUp() }
     }

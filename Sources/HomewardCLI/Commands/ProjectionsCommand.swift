@@ -40,13 +40,13 @@ struct ProjectionsCommand: ParsableCommand {
         )
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var rulesOptions: RulesOptions
-        @Option(help: "Events per write transaction.") var batchSize = 20_000
+        @Option(help: "Events per write transaction (appends wait for the writer while one commits).") var batchSize = 250_000
         @Argument(help: "The projection: caseState, statistics or entitlements (all when left out).") var name: String?
 
         func run() throws {
             let progress = ProgressBox(Progress("rebuild", total: 0))
             let projections = try ReliefProjections(
-                store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize, catchUp: false,
+                store: storeOptions.open(), configuration: rulesOptions.load(), rebuildBatchSize: batchSize, catchUp: false,
                 progress: { position, head in progress.update(position, head) }
             )
             let names = name.map { [$0] } ?? ReliefProjections.names

@@ -36,8 +36,13 @@ public final class ProjectionEngine: Sendable {
     public let store: EventStore
     /// The projections, by name.
     public let projections: [String: any Projection]
-    /// Events per write transaction.
+    /// Events per write transaction while catching up.
     public let batchSize: Int
+    /// Events per write transaction while rebuilding into a shadow copy. Larger than
+    /// ``batchSize``: a case touched by fewer batches is folded fewer times (on a 300,000-event
+    /// campaign, batches of 20,000 rebuild at 62,000 events/s, batches of 300,000 at 171,000),
+    /// at the cost of holding the environment's single writer (appends wait) for longer per batch.
+    public let rebuildBatchSize: Int
     private let slots: [String: [Database]]
     private let runtime = Mutex<[String: Runtime]>([:])
     private let writerLock = Mutex(())
@@ -49,17 +54,21 @@ public final class ProjectionEngine: Sendable {
     /// - Parameters:
     ///   - store: The store.
     ///   - projections: The projections; names must be unique.
-    ///   - batchSize: Events per write transaction.
+    ///   - batchSize: Events per write transaction while catching up.
+    ///   - rebuildBatchSize: Events per write transaction while rebuilding.
+    ///   - progress: Called after each batch with the position reached and the log's head.
     /// - Throws: ``EventStoreError`` when the databases cannot be opened.
     public init(
         store: EventStore,
         projections: [any Projection],
         batchSize: Int = 20_000,
+        rebuildBatchSize: Int = 250_000,
         progress: (@Sendable (_ position: UInt64, _ head: UInt64) -> Void)? = nil
     ) throws {
         self.store = store
         self.progress = progress
         self.batchSize = max(1, batchSize)
+        self.rebuildBatchSize = max(1, rebuildBatchSize)
         var byName: [String: any Projection] = [:]
         var slots: [String: [Database]] = [:]
         for projection in projections {
@@ -189,7 +198,8 @@ public final class ProjectionEngine: Sendable {
             let outcome = try write({ transaction -> (done: Bool, count: Int) in
                 let first = try active.compactMap { try checkpoint($0, in: transaction) }
                 let positionBefore = first.map { $0.shadowVersion != nil ? $0.shadowPosition ?? 0 : $0.position }.min() ?? start
-                let events = try store.storage.events(from: positionBefore + 1, through: .max, limit: batchSize, in: transaction)
+                let limit = first.contains { $0.shadowVersion != nil } ? rebuildBatchSize : batchSize
+                let events = try store.storage.events(from: positionBefore + 1, through: .max, limit: limit, in: transaction)
                 let cache = BatchCache()
                 for name in active {
                     var current = try checkpoint(name, in: transaction) ?? Checkpoint(version: projections[name]!.version, activeSlot: 0, position: 0)
