@@ -24,7 +24,9 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible,
                 "stream name '\(rawValue.prefix(40))…' is \(length) bytes long; the limit is \(StreamID.maximumLength)"
             )
         }
-        guard !rawValue.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        // Printable ASCII needs no Unicode property lookups; anything else is checked scalar by scalar.
+        let printableASCII = rawValue.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        guard printableASCII || !rawValue.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw EventStoreError(.invalidEvent, "stream name '\(rawValue.debugDescription)' holds a control character")
         }
         self.rawValue = rawValue
