@@ -92,6 +92,20 @@ struct InterchangeTests {
         }
     }
 
+    @Test func identicalLinesWithoutIdsAreKeptApartAndImportOnce() async throws {
+        let file = Array((Self.good + "\n" + Self.good + "\n").utf8)
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let importer = JSONLinesImporter(service: ReliefService(store: store))
+            let first = try importer.importFile(file, recordViolations: true)
+            #expect(first.appended == 2, "the second identical line is a second event, with its own id")
+            let ids = try store.events(in: "case-HZ-1").map(\.eventId)
+            #expect(ids.count == 2 && ids[0] != ids[1])
+            let again = try importer.importFile(file, recordViolations: true)
+            #expect(again.appended == 0)
+            #expect(again.alreadyStored == 2)
+        }
+    }
+
     @Test func anInvalidFileAppendsNothingAndListsEveryBadLine() async throws {
         let bad = Self.good + "\n" + #"{"stream":"case-HZ-1","type":"PickedUp"}"# + "\n" + Self.good.replacingOccurrences(of: "22:10", with: "25:10") + "\n"
         try await withTemporaryEventStore { (store: EventStore) async throws in

@@ -74,7 +74,7 @@ public struct JSONLinesImporter: Sendable {
         var toAppend: [JSONLinesReader.Line] = []
         var alreadyStored = 0
         var lastRecordedAt = try service.store.head().recordedAt
-        var contentOccurrences: [String: Int] = [:]
+        var contentOccurrences: [UUID: Int] = [:]
         var seenIds = Set<UUID>()
         var unknownTypes: [String: Int] = [:]
         for line in lines {
@@ -85,10 +85,13 @@ public struct JSONLinesImporter: Sendable {
             // lines came before it), so that importing the same file again is a no-op.
             var line = line
             if line.record.eventId == nil {
+                // Occurrences are counted by the first occurrence's id, not by the text: a million
+                // lines of text would be held twice.
                 let content = line.record.json.serialized
-                let occurrence = contentOccurrences[content, default: 0]
-                contentOccurrences[content] = occurrence + 1
-                line.record.eventId = ContentIdentifier.uuid(for: content, occurrence: occurrence)
+                let firstId = ContentIdentifier.uuid(for: content, occurrence: 0)
+                let occurrence = contentOccurrences[firstId, default: 0]
+                contentOccurrences[firstId] = occurrence + 1
+                line.record.eventId = occurrence == 0 ? firstId : ContentIdentifier.uuid(for: content, occurrence: occurrence)
             }
             let record = line.record
             if let id = record.eventId {
@@ -113,7 +116,9 @@ public struct JSONLinesImporter: Sendable {
                 let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
                 states[record.stream] = (service.decisionState(caseId: id, records: records), records, UInt64(records.count))
             }
-            var entry = states[record.stream]!
+            // Taken out while it changes, so that its records are not copied for every line.
+            var entry = states.removeValue(forKey: record.stream)!
+            defer { states[record.stream] = entry }
             if let version = record.version, version != entry.version + 1 {
                 errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
                 continue
@@ -137,7 +142,6 @@ public struct JSONLinesImporter: Sendable {
                 }
             }
             entry.version += 1
-            states[record.stream] = entry
             toAppend.append(line)
         }
         if !errors.isEmpty {
