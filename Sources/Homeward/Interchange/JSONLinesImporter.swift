@@ -67,8 +67,8 @@ public struct JSONLinesImporter: Sendable {
         transactionSize: Int = 5000,
         progress: ((_ appended: Int, _ total: Int) -> Void)? = nil
     ) throws -> Report {
-        let (lines, syntaxErrors) = JSONLinesReader(registry: service.registry).read(bytes)
-        var errors = syntaxErrors
+        var errors: [InterchangeError] = []
+        var lineCount = 0
         var findings: [Finding] = []
         var states: [StreamID: (state: CaseState, records: [CaseRecord], version: UInt64)] = [:]
         var toAppend: [JSONLinesReader.Line] = []
@@ -77,7 +77,8 @@ public struct JSONLinesImporter: Sendable {
         var contentOccurrences: [UUID: Int] = [:]
         var seenIds = Set<UUID>()
         var unknownTypes: [String: Int] = [:]
-        for line in lines {
+        // Lines are validated as they are read; only what the append needs is kept of each.
+        func check(_ line: JSONLinesReader.Line) throws {
             if case .unknown(let unknown) = line.event {
                 unknownTypes["\(unknown.typeName) v\(unknown.schemaVersion)", default: 0] += 1
             }
@@ -97,17 +98,17 @@ public struct JSONLinesImporter: Sendable {
             if let id = record.eventId {
                 if !seenIds.insert(id).inserted {
                     errors.append(InterchangeError(line: line.number, key: "eventId", kind: "duplicate", problem: "\(id.uuidString.lowercased()) appears on an earlier line"))
-                    continue
+                    return
                 }
                 if try service.store.event(withId: id) != nil {
                     alreadyStored += 1
-                    continue
+                    return
                 }
             }
             if let recordedAt = record.recordedAt {
                 if let last = lastRecordedAt, recordedAt < last {
                     errors.append(InterchangeError(line: line.number, key: "recordedAt", kind: "outOfRange", problem: "\(recordedAt) is earlier than \(last), recorded on an earlier line or already in the store: recorded times must not go backwards"))
-                    continue
+                    return
                 }
                 lastRecordedAt = recordedAt
             }
@@ -121,7 +122,7 @@ public struct JSONLinesImporter: Sendable {
             defer { states[record.stream] = entry }
             if let version = record.version, version != entry.version + 1 {
                 errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
-                continue
+                return
             }
             let caseRecord = CaseRecord(position: UInt64.max, eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
                                         recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
@@ -142,7 +143,16 @@ public struct JSONLinesImporter: Sendable {
                 }
             }
             entry.version += 1
-            toAppend.append(line)
+            var kept = line
+            kept.record.data = .null
+            toAppend.append(kept)
+        }
+        try JSONLinesReader(registry: service.registry).forEachLine(bytes) { (result) throws in
+            lineCount += 1
+            switch result {
+            case .success(let line): try check(line)
+            case .failure(let error): errors.append(error)
+            }
         }
         if !errors.isEmpty {
             throw Failure(errors: errors.sorted { $0.line < $1.line })
@@ -175,7 +185,7 @@ public struct JSONLinesImporter: Sendable {
             }
         }
         return Report(
-            lines: lines.count + syntaxErrors.count, appended: appended, alreadyStored: alreadyStored,
+            lines: lineCount, appended: appended, alreadyStored: alreadyStored,
             positions: positions, findings: findings, unknownTypes: unknownTypes
         )
     }

@@ -40,7 +40,22 @@ public struct JSONLinesReader: Sendable {
     public func read(_ bytes: [UInt8]) -> (lines: [Line], errors: [InterchangeError]) {
         var lines: [Line] = []
         var errors: [InterchangeError] = []
-        bytes.withUnsafeBufferPointer { buffer in
+        forEachLine(bytes) { result in
+            switch result {
+            case .success(let line): lines.append(line)
+            case .failure(let error): errors.append(error)
+            }
+        }
+        return (lines, errors)
+    }
+
+    /// Reads a file's lines one at a time, skipping blank ones, so that a caller need not hold
+    /// every parsed line at once.
+    /// - Parameters:
+    ///   - bytes: The file.
+    ///   - body: Called with each non-blank line, valid or with its error, in file order.
+    public func forEachLine<E: Error>(_ bytes: [UInt8], _ body: (Result<Line, InterchangeError>) throws(E) -> Void) throws(E) {
+        let result: Result<Void, E> = bytes.withUnsafeBufferPointer { buffer in
             var start = 0
             var number = 0
             while start < buffer.count {
@@ -51,16 +66,23 @@ public struct JSONLinesReader: Sendable {
                 if lineEnd > start, buffer[lineEnd - 1] == 0x0d { lineEnd -= 1 }
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
                 if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    let line: Result<Line, InterchangeError>
                     do throws(InterchangeError) {
-                        lines.append(try readLine(slice, number: number))
+                        line = .success(try readLine(slice, number: number))
                     } catch {
-                        errors.append(error)
+                        line = .failure(error)
+                    }
+                    do throws(E) {
+                        try body(line)
+                    } catch {
+                        return .failure(error)
                     }
                 }
                 start = end + 1
             }
+            return .success(())
         }
-        return (lines, errors)
+        try result.get()
     }
 
     /// Reads one line.
