@@ -95,7 +95,9 @@ public struct PersonLinks: Sendable, Hashable {
 
     /// The canonical id of the human `id` belongs to: the smallest id of its component.
     public func canonicalId(of id: String) -> String {
-        component(of: id).min() ?? id
+        // Most persons are linked to no one: no set to build.
+        guard let neighbours = adjacency[id], !neighbours.isEmpty else { return id }
+        return component(of: id).min() ?? id
     }
 
     /// The changes that involve an id, in order.
