@@ -155,18 +155,15 @@ public struct StatisticsProjection: Projection {
             let entry = CaseContribution.AdmissionEntry(date: from, personId: String(decoding: person, as: UTF8.self), minor: false)
             period.admissions += repeatElement(entry, count: count)
         }
-        var contributions = [period.contribution]
         try context.scan(prefix: ProjectionCoding.key("stays", "")) { _, value in
             let stored = try BucketCoding.stays(value)
-            if regionMatches(Array((stored.region ?? "-").utf8)[...]) {
-                var stays = CaseContribution.empty
-                stays.stays = stored.stays
-                contributions.append(stays.contribution)
+            if regionPrefix == nil || regionMatches(Array((stored.region ?? "-").utf8)[...]) {
+                period.stays += stored.stays
             }
             return true
         }
         return StatisticsCalculator(calendar: configuration.calendar).statistics(
-            contributions, from: from, to: to, regionPrefix: nil, canonicalId: links.canonicalId(of:), medianSamples: delays
+            [period.contribution], from: from, to: to, regionPrefix: nil, canonicalId: links.canonicalId(of:), medianSamples: delays
         )
     }
 }
