@@ -6,6 +6,24 @@ import Testing
 
 @Suite(.serialized)
 struct EndToEndTests {
+    /// A backup answers every query as the store does, and refuses to overwrite.
+    @Test func aBackupAnswersLikeTheStoreAndNeverOverwrites() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-backup")
+        let store = directory.appending("live.store")
+        let backup = directory.appending("backup")
+        #expect(try homeward(["seed", "--cases", "80", "--seed", "3", "--store", store]).status == 0)
+        let copied = try homeward(["backup", backup, "--store", store])
+        #expect(copied.status == 0)
+        #expect(copied.output.contains("verified"))
+        let stats = ["stats", "--from", "2026-12-01", "--to", "2027-03-01", "--format", "json"]
+        #expect(try homeward(stats + ["--store", backup]).output == (try homeward(stats + ["--store", store]).output))
+        #expect(try homeward(["head", "--format", "json", "--store", backup]).output == (try homeward(["head", "--format", "json", "--store", store]).output))
+        #expect(try homeward(["verify", "--store", backup]).status == 0)
+        let again = try homeward(["backup", backup, "--store", store])
+        #expect(again.status == 2)
+        #expect(again.errors.contains("not empty"))
+    }
+
     /// Seed, export, import into a new store: the same statistics, and `verify` passes on both.
     @Test func seedExportImportGivesTheSameStatistics() throws {
         let directory = try TemporaryDirectory(prefix: "homeward-e2e")
