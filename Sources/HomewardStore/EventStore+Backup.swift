@@ -50,6 +50,8 @@ extension EventStore {
         } catch {
             throw EventStore.storageError(error, while: "the backup to \(directory)")
         }
+        // LMDB creates the copy with the process's default mode; the log holds personal data.
+        FilePermissions.restrictToOwner(directory + "/data.mdb")
         var options = Options()
         options.readOnly = true
         let copy = try EventStore(path: directory, options: options)

@@ -78,6 +78,7 @@ public final class EventStore: Sendable {
         self.options = options
         self.storage = try EventStore.openStorage(environment, isNew: isNew, options: options)
         self.writer = GroupCommitWriter(storage: storage, notifier: notifier, clock: options.clock, limit: options.groupCommitLimit)
+        if !isNew { FilePermissions.warnIfWider(store: self.path, logger: logger) }
         let head = try storage.environment.read { try storage.head(in: $0) }
         logger.debug(
             "opened event store",
