@@ -6,6 +6,32 @@ import Testing
 
 @Suite(.serialized)
 struct EndToEndTests {
+    /// A signed checkpoint verifies with its signer's key and is refused with another key or when altered.
+    @Test func aSignedCheckpointProvesThePrefixAndCatchesForgery() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-checkpoint")
+        let store = directory.appending("live.store")
+        let key = directory.appending("signer")
+        let other = directory.appending("other")
+        let checkpoint = directory.appending("checkpoint.json")
+        #expect(try homeward(["seed", "--cases", "40", "--seed", "5", "--store", store]).status == 0)
+        #expect(try homeward(["keygen", "--out", key]).status == 0)
+        #expect(try homeward(["keygen", "--out", other]).status == 0)
+        #expect(try homeward(["keygen", "--out", key]).status == 2, "a key is never overwritten")
+        #expect(try homeward(["checkpoint", "--key", key + ".pem", "--out", checkpoint, "--store", store]).status == 0)
+        let good = try homeward(["verify", "--checkpoint", checkpoint, "--public-key", key + ".pub", "--store", store])
+        #expect(good.status == 0)
+        #expect(good.output.contains("carries a valid signature"))
+        let wrongKey = try homeward(["verify", "--checkpoint", checkpoint, "--public-key", other + ".pub", "--store", store])
+        #expect(wrongKey.status == 1)
+        #expect(wrongKey.output.contains("not by the given public key"))
+        let text = try String(contentsOfFile: checkpoint, encoding: .utf8)
+        let forged = directory.appending("forged.json")
+        try text.replacingOccurrences(of: #""position":"#, with: #""position":1"#).write(toFile: forged, atomically: true, encoding: .utf8)
+        let altered = try homeward(["verify", "--checkpoint", forged, "--public-key", key + ".pub", "--store", store])
+        #expect(altered.status == 1)
+        #expect(altered.output.contains("altered or forged"))
+    }
+
     /// A backup answers every query as the store does, and refuses to overwrite.
     @Test func aBackupAnswersLikeTheStoreAndNeverOverwrites() throws {
         let directory = try TemporaryDirectory(prefix: "homeward-backup")

@@ -18,7 +18,8 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var rulesOptions: RulesOptions
-    @Option(help: "A head kept elsewhere: a JSON file with position and hash.") var checkpoint: String?
+    @Option(help: "A head kept elsewhere: a JSON file with position and hash, signed or not.") var checkpoint: String?
+    @Option(help: "The signer's public key (PEM): --checkpoint must then be signed by it.") var publicKey: String?
     @Option(help: "A head position kept elsewhere.") var expectPosition: UInt64?
     @Option(help: "The chain hash at --expect-position, in hexadecimal.") var expectHash: String?
 
@@ -34,12 +35,19 @@ struct VerifyCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             expected = StoreHead(position: UInt64(position), hash: hash)
+            if let publicKey {
+                try checkSignature(checkpointText: String(decoding: data, as: UTF8.self), publicKeyPath: publicKey)
+            }
         } else if let expectPosition {
             guard let text = expectHash, let hash = ChainHash(hex: text) else {
                 printError("--expect-position needs --expect-hash with 64 hexadecimal digits")
                 throw ExitCode(2)
             }
             expected = StoreHead(position: expectPosition, hash: hash)
+        }
+        if publicKey != nil, checkpoint == nil {
+            printError("--public-key checks the signature of --checkpoint: give both")
+            throw ExitCode(2)
         }
         let progress = Progress("verify", total: try store.head().position)
         let report = try store.verify(expecting: expected) { checked, _ in progress.update(checked) }
@@ -88,5 +96,35 @@ struct VerifyCommand: ParsableCommand {
         }
         print(sound ? "sound" : "NOT sound")
         if !sound { throw ExitCode(1) }
+    }
+
+    /// Checks a signed checkpoint against a public key given separately; exits 1 when it is
+    /// unsigned, altered or signed by another key.
+    private func checkSignature(checkpointText: String, publicKeyPath: String) throws {
+        guard let keyText = try? String(contentsOfFile: publicKeyPath, encoding: .utf8) else {
+            printError("cannot read the public key file \(publicKeyPath)")
+            throw ExitCode(2)
+        }
+        let key: CheckpointPublicKey
+        do {
+            key = try CheckpointPublicKey(pem: keyText)
+        } catch {
+            printError("\(publicKeyPath): \(error)")
+            throw ExitCode(2)
+        }
+        let signed: SignedCheckpoint
+        do {
+            signed = try SignedCheckpoint(json: checkpointText)
+        } catch {
+            print("problem (checkpointSignature): \(error)")
+            print("NOT sound")
+            throw ExitCode(1)
+        }
+        if let problem = signed.signatureProblem(with: key) {
+            print("problem (checkpointSignature): \(problem)")
+            print("NOT sound")
+            throw ExitCode(1)
+        }
+        print("the checkpoint of position \(signed.position), signed \(signed.signedAt), carries a valid signature of \(publicKeyPath)")
     }
 }
