@@ -14,7 +14,8 @@ struct SignedCheckpointTests {
             #expect(read.signatureProblem(with: key.publicKey) == nil)
             #expect(read.head == (try store.head()))
             for index in 40..<45 { try store.append([.sample(index: index)], to: "case-1") }
-            #expect(try store.verify(expecting: try #require(read.head)).isSound, "a longer log still begins with the signed prefix")
+            let signedHead = try #require(read.head)
+            #expect(try store.verify(expecting: signedHead).isSound, "a longer log still begins with the signed prefix")
         }
     }
 
