@@ -64,6 +64,7 @@ public struct CheckpointPublicKey: Sendable, Hashable {
 
 /// A key file that cannot be read.
 public struct CheckpointKeyError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong with the key or checkpoint.
     public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -6,6 +6,23 @@ import Testing
 
 @Suite(.serialized)
 struct EndToEndTests {
+    /// Under a role policy, an import with one refused line names it and stores nothing.
+    @Test func importUnderARolePolicy() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-policy")
+        let store = directory.appending("policy.store")
+        var lines = String(decoding: try Fixtures.bytes("campaigns/small-winter.jsonl"), as: UTF8.self).split(separator: "\n").map(String.init)
+        let index = try #require(lines.firstIndex { $0.contains(#""type":"BenefitDecided""#) })
+        lines[index] = lines[index].replacingOccurrences(of: #""role":"civilAffairs""#, with: #""role":"tracer""#)
+        let file = directory.appending("refused.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let policy = Fixtures.path("policy/sample.policy")
+        let refused = try homeward(["import", file, "--policy", policy, "--store", store])
+        #expect(refused.status == 2)
+        #expect(refused.errors.contains("line \(index + 1), key actor.role: role 'tracer' may not record BenefitDecided"))
+        #expect(refused.errors.contains("line 4 allows only civilAffairs"))
+        #expect(try homeward(["import", Fixtures.path("campaigns/small-winter.jsonl"), "--policy", policy, "--store", store]).status == 0)
+    }
+
     /// A signed checkpoint verifies with its signer's key and is refused with another key or when altered.
     @Test func aSignedCheckpointProvesThePrefixAndCatchesForgery() throws {
         let directory = try TemporaryDirectory(prefix: "homeward-checkpoint")

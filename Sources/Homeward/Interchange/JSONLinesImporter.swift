@@ -95,6 +95,11 @@ public struct JSONLinesImporter: Sendable {
                 line.record.eventId = occurrence == 0 ? firstId : ContentIdentifier.uuid(for: content, occurrence: occurrence)
             }
             let record = line.record
+            // A refused line is still followed through, so that the lines after it are judged as
+            // if it had been allowed: one refusal, not a cascade of version conflicts.
+            if let refusal = service.policy?.refusal(of: record.type, by: record.actor.role) {
+                errors.append(InterchangeError(line: line.number, key: "actor.role", kind: "notAllowed", problem: refusal.description))
+            }
             if let id = record.eventId {
                 if !seenIds.insert(id).inserted {
                     errors.append(InterchangeError(line: line.number, key: "eventId", kind: "duplicate", problem: "\(id.uuidString.lowercased()) appears on an earlier line"))

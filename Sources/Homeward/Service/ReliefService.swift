@@ -23,6 +23,8 @@ public final class ReliefService: Sendable {
     /// How many times a command is decided again after losing a race to another writer.
     public let maxAttempts: Int
     let clock: @Sendable () -> Timestamp
+    /// Which roles may record which event types; `nil` lets every role record every type.
+    public let policy: RolePolicy?
 
     /// Creates a service.
     /// - Parameters:
@@ -31,13 +33,17 @@ public final class ReliefService: Sendable {
     ///   - calendar: Local dates for deadlines and ages.
     ///   - maxAttempts: Attempts per command under concurrent writers.
     ///   - clock: Where "now" comes from.
+    ///   - policy: Which roles may record which event types; a refused event throws
+    ///     ``PolicyRefusal`` and nothing of its command is stored.
     public init(
         store: EventStore,
         registry: EventRegistry = .standard,
         calendar: LocalCalendar = .chinaStandardTime,
         maxAttempts: Int = 16,
-        clock: @escaping @Sendable () -> Timestamp = { .now }
+        clock: @escaping @Sendable () -> Timestamp = { .now },
+        policy: RolePolicy? = nil
     ) {
+        self.policy = policy
         self.store = store
         self.registry = registry
         self.calendar = calendar
@@ -154,6 +160,7 @@ public final class ReliefService: Sendable {
             let records = try records(of: stream)
             let state = decisionState(caseId: id, records: records)
             let decision = try Case.decide(state, command, now: clock(), calendar: calendar).get()
+            for event in decision.events { try checkPolicy(event.typeName, by: actor) }
             let events = decision.events.map { event in
                 NewEvent(
                     type: event.typeName,
@@ -220,7 +227,13 @@ public final class ReliefService: Sendable {
         return try await appendPersonFact(.personsUnlinked(PersonsUnlinked(personIds: [first, second], reason: reason)), to: first, occurredAt: occurredAt, by: actor)
     }
 
+    /// Throws ``PolicyRefusal`` when the policy does not let the actor's role record the type.
+    func checkPolicy(_ eventType: String, by actor: EventActor) throws(PolicyRefusal) {
+        if let refusal = policy?.refusal(of: eventType, by: actor.role) { throw refusal }
+    }
+
     private func appendPersonFact(_ event: DomainEvent, to personId: String, occurredAt: Timestamp?, by actor: EventActor, eventId: UUID = .timeOrdered(), causationId: String? = nil) async throws -> CommandResult {
+        try checkPolicy(event.typeName, by: actor)
         let stream = try StreamNames.personStream(personId)
         let newEvent = NewEvent(
             type: event.typeName,

@@ -10,22 +10,37 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Every bad line is listed (line, key, problem). Guard violations are errors unless
             --record-violations, which stores them and lists them as findings. Re-importing the
-            same file is a no-op (event ids).
-            Example: homeward import Fixtures/campaigns/small-winter.jsonl
+            same file is a no-op (event ids). With --policy, a line whose actor role may not record
+            its event type is an error naming the role, the type and the policy line.
+            Example: homeward import Fixtures/campaigns/small-winter.jsonl --policy Fixtures/policy/sample.policy
             """
     )
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The JSON Lines file.") var file: String
     @Flag(help: "Store events that break a guard and list them as findings.") var recordViolations = false
+    @Option(help: "A role policy file: which roles may record which event types.") var policy: String?
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             printError("cannot read \(file)")
             throw ExitCode(2)
         }
+        var rolePolicy: RolePolicy?
+        if let policy {
+            guard let text = try? String(contentsOfFile: policy, encoding: .utf8) else {
+                printError("cannot read the policy file \(policy)")
+                throw ExitCode(2)
+            }
+            do {
+                rolePolicy = try RolePolicy(text: text, source: policy)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
         let store = try storeOptions.open(create: true)
-        let importer = JSONLinesImporter(service: ReliefService(store: store))
+        let importer = JSONLinesImporter(service: ReliefService(store: store, policy: rolePolicy))
         do {
             var progress: Progress?
             let report = try importer.importFile(Array(data), recordViolations: recordViolations) { done, total in
