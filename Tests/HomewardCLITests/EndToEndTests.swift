@@ -6,6 +6,31 @@ import Testing
 
 @Suite(.serialized)
 struct EndToEndTests {
+    /// A redacted export holds no name or place, and every statistic is computed from it alike.
+    @Test func everyStatisticIsReproducibleFromARedactedExport() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-redacted")
+        let original = directory.appending("original.store")
+        let shared = directory.appending("shared.store")
+        #expect(try homeward(["import", Fixtures.path("campaigns/small-winter.jsonl"), "--store", original]).status == 0)
+        let export = try homeward(["export", "--redact-pii", "--store", original])
+        #expect(export.status == 0)
+        #expect(!export.output.contains("person-108"), "names are gone")
+        #expect(!export.output.contains("武林广场"), "places are gone")
+        let file = directory.appending("redacted.jsonl")
+        try export.output.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try homeward(["import", file, "--store", shared]).status == 0)
+        let periods = [
+            ["--from", "2026-12-01", "--to", "2027-03-01"], ["--from", "2026-12-01", "--to", "2027-03-01", "--level", "4"],
+            ["--from", "2027-01-01", "--to", "2027-02-01", "--region", "3301"], ["--from", "2027-02-01", "--to", "2027-03-01", "--level", "6"],
+        ]
+        for period in periods {
+            let arguments = ["stats"] + period + ["--format", "json"]
+            let fromOriginal = try homeward(arguments + ["--store", original])
+            #expect(fromOriginal.status == 0)
+            #expect(try homeward(arguments + ["--store", shared]).output == fromOriginal.output, "\(period)")
+        }
+    }
+
     /// Under a role policy, an import with one refused line names it and stores nothing.
     @Test func importUnderARolePolicy() throws {
         let directory = try TemporaryDirectory(prefix: "homeward-policy")
