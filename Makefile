@@ -1,4 +1,4 @@
-# Homeward: the two quick-start commands, plus the benchmark.
+# Homeward: the two quick-start commands (swift run homeward demo, swift test) with LMDB installed first, plus the benchmark.
 #   make demo   append a sample log to ./homeward.store, replay it and print what it holds
 #   make test   run the test suite
 #   make bench  raw LMDB beside the store, 1,000,000 events (release build)
