@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which actor roles may record which event types.
 ///
 /// A policy file has one rule per line: an event type, then the roles allowed to record it,
@@ -50,7 +52,7 @@ public struct RolePolicy: Sendable, Hashable {
             if let earlier = rules[eventType] {
                 throw PolicyError("\(source), line \(number): \(eventType) already has a rule on line \(earlier.line)")
             }
-            rules[eventType] = Rule(eventType: eventType, roles: Set(words.dropFirst()), line: number, text: String(rawLine).trimmingWhitespace)
+            rules[eventType] = Rule(eventType: eventType, roles: Set(words.dropFirst()), line: number, text: rawLine.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 
@@ -83,13 +85,4 @@ public struct PolicyError: Error, Sendable, CustomStringConvertible {
     /// What is wrong, with the policy's name and line.
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension String {
-    fileprivate var trimmingWhitespace: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
-    }
 }

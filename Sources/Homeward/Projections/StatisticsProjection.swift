@@ -4,8 +4,8 @@ public import HomewardStore
 ///
 /// Each case's contribution is stored (`contribution/<caseId>`); when a case changes (a late
 /// correction, a void), its old contribution is taken out of the buckets and the new one put in.
-/// Keys: `day/<date>/<region>` → counters (region `*` sums every region); `admitted/<date>/<region>/<personId>` → admissions of
-/// that person that day; `pickup/<date>/<region>` → minutes from report to first pickup;
+/// Keys: `day/<date>/<region>` → counters (region `*` sums every region);
+/// `admitted/<date>/<region>/<personId>` → admissions of that person that day; `pickup/<date>/<region>` → minutes from report to first pickup;
 /// `stays/<caseId>` → the case's open and long stays (for open stays' bed nights and the stranded
 /// counts); `link/<position>.<n>` → one person-link change.
 public struct StatisticsProjection: Projection {

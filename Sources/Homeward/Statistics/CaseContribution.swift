@@ -1,10 +1,10 @@
 public import HomewardStore
 
 /// What one case adds to the statistics, with a local date on every item: the counted events
-/// (the bed nights of ended stays among them, one `bedNights` count per night), the admissions
-/// with their person ids, the first-report-to-pickup time, and the stays that a period's
-/// figures still need whole: open stays and stays longer than ten days. Kept per case so that a late correction or void replaces the case's
-/// whole contribution.
+/// (the bed nights of ended stays among them, as dated `bedNights` counts), the admissions with
+/// their person ids, the first-report-to-pickup time, and the stays that a period's figures still
+/// need whole: open stays and stays longer than ten days. Kept per case so that a late correction
+/// or void replaces the case's whole contribution.
 public struct CaseContribution: Sendable, Hashable, Codable {
     /// A counted event: its local date and what it counts as.
     public struct Count: Sendable, Hashable, Codable {
@@ -156,6 +156,7 @@ public struct CaseContribution: Sendable, Hashable, Codable {
     /// Counts the nights of ended stays as dated `bedNights` counts (reading 16) and keeps in
     /// `stays` only what a period end still changes.
     private mutating func foldEndedStays(calendar: LocalCalendar) {
+        let calculator = StatisticsCalculator(calendar: calendar)
         var kept: [Stay] = []
         var nightsByDate: [LocalDate: Int] = [:]
         for stay in stays {
@@ -163,14 +164,14 @@ public struct CaseContribution: Sendable, Hashable, Codable {
                 kept.append(stay)
                 continue
             }
-            let endDate = calendar.date(endedAt)
+            // Each date's night, counted by the same rule as a period's (hospital nights left out).
             var date = calendar.date(stay.admittedAt)
-            let hospital = stay.hospital.map { interval in
-                (calendar.date(interval.start), interval.end.map { calendar.date($0) } ?? endDate)
-            }
+            let endDate = calendar.date(endedAt)
             while date < endDate {
-                if !hospital.contains(where: { $0.0 <= date && date < $0.1 }) { nightsByDate[date, default: 0] += 1 }
-                date = date.adding(days: 1)
+                let next = date.adding(days: 1)
+                let nights = calculator.bedNights(stay, from: date, to: next)
+                if nights > 0 { nightsByDate[date, default: 0] += nights }
+                date = next
             }
             let hours = (endedAt.microsecondsSinceEpoch - stay.admittedAt.microsecondsSinceEpoch) / 3_600_000_000
             if hours >= Self.strandedThresholdHours { kept.append(Stay(admittedAt: stay.admittedAt, endedAt: endedAt, hospital: [])) }
