@@ -15,11 +15,7 @@ public struct CheckpointSigningKey: Sendable {
     /// Reads a key from its PEM text (`-----BEGIN PRIVATE KEY-----`).
     /// - Throws: ``CheckpointKeyError`` naming what is wrong with the text.
     public init(pem: String) throws(CheckpointKeyError) {
-        let der = try PEM.decode(pem, label: "PRIVATE KEY")
-        guard der.count == PEM.privatePrefix.count + 32, der.starts(with: PEM.privatePrefix) else {
-            throw CheckpointKeyError("the PEM private key is not an Ed25519 key (PKCS #8, 48 bytes)")
-        }
-        raw = [UInt8](der.suffix(32))
+        raw = try PEM.ed25519Key(pem, label: "PRIVATE KEY", prefix: PEM.privatePrefix, form: "PKCS #8")
     }
 
     /// The key as PEM text; keep it where only the signer can read it.
@@ -43,11 +39,7 @@ public struct CheckpointPublicKey: Sendable, Hashable {
     /// Reads a key from its PEM text (`-----BEGIN PUBLIC KEY-----`).
     /// - Throws: ``CheckpointKeyError`` naming what is wrong with the text.
     public init(pem: String) throws(CheckpointKeyError) {
-        let der = try PEM.decode(pem, label: "PUBLIC KEY")
-        guard der.count == PEM.publicPrefix.count + 32, der.starts(with: PEM.publicPrefix) else {
-            throw CheckpointKeyError("the PEM public key is not an Ed25519 key (SubjectPublicKeyInfo, 44 bytes)")
-        }
-        raw = [UInt8](der.suffix(32))
+        raw = try PEM.ed25519Key(pem, label: "PUBLIC KEY", prefix: PEM.publicPrefix, form: "SubjectPublicKeyInfo")
     }
 
     /// The key as PEM text.
@@ -78,6 +70,15 @@ enum PEM {
 
     static func encode(_ der: [UInt8], label: String) -> String {
         "-----BEGIN \(label)-----\n\(Data(der).base64EncodedString())\n-----END \(label)-----\n"
+    }
+
+    /// The 32 key bytes of a PEM block holding an Ed25519 key in the DER form that `prefix` starts.
+    static func ed25519Key(_ text: String, label: String, prefix: [UInt8], form: String) throws(CheckpointKeyError) -> [UInt8] {
+        let der = try decode(text, label: label)
+        guard der.count == prefix.count + 32, der.starts(with: prefix) else {
+            throw CheckpointKeyError("the PEM \(label.lowercased()) is not an Ed25519 key (\(form), \(prefix.count + 32) bytes)")
+        }
+        return [UInt8](der.suffix(32))
     }
 
     static func decode(_ text: String, label: String) throws(CheckpointKeyError) -> [UInt8] {

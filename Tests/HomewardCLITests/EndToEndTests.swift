@@ -72,6 +72,11 @@ struct EndToEndTests {
         let altered = try homeward(["verify", "--checkpoint", forged, "--public-key", key + ".pub", "--store", store])
         #expect(altered.status == 1)
         #expect(altered.output.contains("altered or forged"))
+        let unsigned = directory.appending("unsigned.json")
+        try (try homeward(["head", "--format", "json", "--store", store])).output.write(toFile: unsigned, atomically: true, encoding: .utf8)
+        let plainHead = try homeward(["verify", "--checkpoint", unsigned, "--public-key", key + ".pub", "--store", store])
+        #expect(plainHead.status == 1)
+        #expect(plainHead.output.contains("it is not a signed checkpoint"))
     }
 
     /// A backup answers every query as the store does, and refuses to overwrite.

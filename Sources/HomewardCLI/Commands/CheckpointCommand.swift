@@ -19,17 +19,7 @@ struct CheckpointCommand: ParsableCommand {
     @Option(help: "Where to write the signed checkpoint (JSON); standard output when left out.") var out: String?
 
     func run() throws {
-        guard let text = try? String(contentsOfFile: key, encoding: .utf8) else {
-            printError("cannot read the key file \(key)")
-            throw ExitCode(2)
-        }
-        let signingKey: CheckpointSigningKey
-        do {
-            signingKey = try CheckpointSigningKey(pem: text)
-        } catch {
-            printError("\(key): \(error)")
-            throw ExitCode(2)
-        }
+        let signingKey = try readKeyFile(key) { (text) throws(CheckpointKeyError) in try CheckpointSigningKey(pem: text) }
         let store = try storeOptions.open(readOnly: true)
         let checkpoint = try SignedCheckpoint(head: try store.head(), key: signingKey)
         if let out {

@@ -101,27 +101,18 @@ struct VerifyCommand: ParsableCommand {
     /// Checks a signed checkpoint against a public key given separately; exits 1 when it is
     /// unsigned, altered or signed by another key.
     private func checkSignature(checkpointText: String, publicKeyPath: String) throws {
-        guard let keyText = try? String(contentsOfFile: publicKeyPath, encoding: .utf8) else {
-            printError("cannot read the public key file \(publicKeyPath)")
-            throw ExitCode(2)
-        }
-        let key: CheckpointPublicKey
-        do {
-            key = try CheckpointPublicKey(pem: keyText)
-        } catch {
-            printError("\(publicKeyPath): \(error)")
-            throw ExitCode(2)
-        }
-        let signed: SignedCheckpoint
+        let key = try readKeyFile(publicKeyPath) { (text) throws(CheckpointKeyError) in try CheckpointPublicKey(pem: text) }
+        let signed: SignedCheckpoint?
+        let problem: String?
         do {
             signed = try SignedCheckpoint(json: checkpointText)
+            problem = signed?.signatureProblem(with: key)
         } catch {
-            print("problem (checkpointSignature): \(error)")
-            print("NOT sound")
-            throw ExitCode(1)
+            signed = nil
+            problem = "\(error)"
         }
-        if let problem = signed.signatureProblem(with: key) {
-            print("problem (checkpointSignature): \(problem)")
+        guard let signed, problem == nil else {
+            print("problem (checkpointSignature): \(problem ?? "")")
             print("NOT sound")
             throw ExitCode(1)
         }
