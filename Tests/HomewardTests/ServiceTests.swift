@@ -33,7 +33,8 @@ struct ServiceTests {
     }
 
     @Test func concurrentCommandsOnOneCaseAreAllRecordedInOrder() async throws {
-        try await withService { service in
+        // 24 writers racing on one stream: the last to win may lose 23 races first.
+        try await withService(maxAttempts: 64) { service in
             try await service.requestAssistance("HZ-9", AssistanceRequested(station: "HZ-01", sex: .male, age: 30, conditions: allFour), by: stationWorker)
             try await service.admit("HZ-9", Admitted(station: "HZ-01", personId: "P9", category: .adult), by: stationWorker)
             let attempts = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -47,6 +48,34 @@ struct ServiceTests {
             let versions = try service.store.events(in: "case-HZ-9").map(\.version)
             #expect(versions == Array(1...26))
             #expect(attempts >= 24)
+        }
+    }
+
+    @Test func aLostRaceWithoutRetriesSurfacesAsAConflict() async throws {
+        try await withService(maxAttempts: 1) { service in
+            try await service.requestAssistance("HZ-8", AssistanceRequested(station: "HZ-01", sex: .male, age: 30, conditions: allFour), by: stationWorker)
+            try await service.admit("HZ-8", Admitted(station: "HZ-01", personId: "P8", category: .adult), by: stationWorker)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        do {
+                            _ = try await service.provideService("HZ-8", ServiceProvided(service: .meal), by: stationWorker)
+                            return true
+                        } catch let error as EventStoreError {
+                            #expect(error.code == .wrongExpectedVersion)
+                            return false
+                        } catch {
+                            Issue.record("unexpected error \(error)")
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            let succeeded = outcomes.filter { $0 }.count
+            #expect(succeeded >= 1)
+            let versions = try service.store.events(in: "case-HZ-8").map(\.version)
+            #expect(versions == Array(1...UInt64(2 + succeeded)), "every acknowledged command is stored, and nothing else")
         }
     }
 
