@@ -48,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "Homeward",
-            dependencies: ["HomewardStore"],
+            dependencies: ["HomewardStore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Events/generate-events.py"],
             swiftSettings: settings
         ),

@@ -35,7 +35,7 @@ struct HomewardCommand: AsyncParsableCommand {
             InitCommand.self, SeedCommand.self, DemoCommand.self, GenerateCommand.self, ImportCommand.self, ExportCommand.self,
             LogCommand.self, HistoryCommand.self, CaseCommand.self, CasesCommand.self, StatsCommand.self,
             EntitlementsCommand.self, AlertsCommand.self, VerifyCommand.self, ProjectionsCommand.self, TraceCommand.self,
-            ReportCommand.self, HeadCommand.self, CheckpointCommand.self, KeygenCommand.self, BackupCommand.self,
+            ReportCommand.self, HeadCommand.self, CheckpointCommand.self, KeygenCommand.self, BackupCommand.self, ForgetCommand.self,
         ]
     )
 

@@ -37,6 +37,11 @@ extension EventStore {
         /// logged: hand in the embedding service's logger to see the store at `debug` and `info`.
         public var logger: Logger = Logger(label: "homeward.store", factory: { _ in SwiftLogNoOpLogHandler() })
 
+        /// The key store that seals personal fields for crypto-shredding, kept apart from the log;
+        /// `nil` (the default) stores every field as given. The store only carries it for the
+        /// layers above, which seal and open payloads: it never looks inside a payload itself.
+        public var keys: KeyStore?
+
         /// Creates options with the defaults.
         public init() {}
     }

@@ -86,6 +86,9 @@ public final class EventStore: Sendable {
         )
     }
 
+    /// The key store that seals personal fields, if the store was opened with one.
+    public var keys: KeyStore? { options.keys }
+
     deinit {
         writer.stop()
     }

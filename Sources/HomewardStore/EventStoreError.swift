@@ -24,6 +24,8 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let storage = Code("storage")
         /// The disk is full: nothing of the failed append was stored.
         public static let diskFull = Code("diskFull")
+        /// The key store cannot be used: its master key is missing or does not match, or it is damaged.
+        public static let keyStore = Code("keyStore")
     }
 
     /// What kind of problem it is.

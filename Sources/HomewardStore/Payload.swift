@@ -104,12 +104,15 @@ public struct PayloadCodec: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let json = PayloadCodec(rawValue: 1)
     /// Homeward's compact binary field encoding.
     public static let binary = PayloadCodec(rawValue: 2)
+    /// The binary encoding with the personal fields sealed (AES-GCM) under a key of a ``KeyStore``.
+    public static let sealedBinary = PayloadCodec(rawValue: 3)
 
     public var description: String {
         switch self {
         case .opaque: return "opaque"
         case .json: return "json"
         case .binary: return "binary"
+        case .sealedBinary: return "sealed binary"
         default: return "codec \(rawValue)"
         }
     }

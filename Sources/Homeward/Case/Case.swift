@@ -102,10 +102,10 @@ public enum Case {
          .admittedWithoutFourConditions, .eventAfterCaseClosed].firstIndex(of: rule) ?? 99
     }
 
-    /// The person's age at an instant: from the birth date, else the age stated at the request,
-    /// else the estimated age at contact; `nil` when unknown.
+    /// The person's age at an instant: from the birth date (unless it is forgotten), else the age
+    /// stated at the request, else the estimated age at contact; `nil` when unknown.
     public static func age(in state: CaseState, at time: Timestamp, calendar: LocalCalendar) -> Int? {
-        if let birthDate = state.verification?.birthDate {
+        if let birthDate = state.verification?.birthDate, !birthDate.isForgotten {
             return years(from: birthDate, to: calendar.date(time))
         }
         return state.requestedAge ?? state.estimatedAge

@@ -29,7 +29,7 @@ public struct CaseRecord: Sendable, Hashable {
     /// Whether the event is a meta event (correction, void, link, unlink, consent).
     public var isMeta: Bool {
         switch event {
-        case .eventCorrected, .eventVoided, .personsLinked, .personsUnlinked, .consentRecorded: return true
+        case .eventCorrected, .eventVoided, .personsLinked, .personsUnlinked, .consentRecorded, .personForgotten: return true
         default: return false
         }
     }

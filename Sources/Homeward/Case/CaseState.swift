@@ -325,7 +325,7 @@ public struct CaseState: Sendable, Hashable, Codable {
             setStatus(.closed)
         case .caseReopened:
             if status == .closed { status = statusBeforeClose }
-        case .eventCorrected, .eventVoided, .personsLinked, .personsUnlinked, .consentRecorded, .unknown:
+        case .eventCorrected, .eventVoided, .personsLinked, .personsUnlinked, .consentRecorded, .personForgotten, .unknown:
             break
         }
     }

@@ -91,6 +91,7 @@ public struct JSONFields {
     /// A required local date, `YYYY-MM-DD`.
     public func date(_ key: String) throws(FieldError) -> LocalDate {
         let text = try string(key)
+        if text == PersonalData.forgottenMark { return .forgotten }
         guard let date = LocalDate(text) else {
             throw FieldError(path: at(key), kind: .malformed, message: "malformed date '\(text.prefix(40))', expected YYYY-MM-DD")
         }

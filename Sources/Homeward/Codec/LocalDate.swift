@@ -70,7 +70,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The date a sealed field (a birth date) reads as once its person is forgotten; it prints as
+    /// `[forgotten]` and never counts as a real date.
+    public static let forgotten = LocalDate(daysSinceEpoch: Int(Int32.min))
+
+    /// Whether this is ``forgotten``.
+    public var isForgotten: Bool { daysSinceEpoch == Int(Int32.min) }
+
     public var description: String {
+        if isForgotten { return PersonalData.forgottenMark }
         let (year, month, day) = components
         guard (0...9999).contains(year) else { return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)" }
         // Written digit by digit: dates name every statistics bucket.

@@ -3,18 +3,91 @@ public import HomewardStore
 
 /// Reads fields written by ``PayloadWriter``, straight from borrowed bytes, checking every length
 /// and count against what is left.
+///
+/// Personal fields (see ``PayloadWriter/beginPersonal()``) are read where they were written, from
+/// an opened sealed section, or, when their key is destroyed, given as a placeholder.
 public struct PayloadReader {
-    private let buffer: UnsafeRawBufferPointer
-    private var offset = 0
-
-    /// Creates a reader over bytes that stay valid while it is used.
-    /// - Parameter buffer: The payload's bytes.
-    public init(_ buffer: UnsafeRawBufferPointer) {
-        self.buffer = buffer
+    /// Where a payload's personal fields are.
+    public enum PersonalFields {
+        /// In place, among the other fields (the plain binary codec).
+        case inline
+        /// In a separate section, opened with the person's key; valid while the reader is used.
+        case opened(UnsafeRawBufferPointer)
+        /// Sealed under a key that is destroyed: each reads as its placeholder.
+        case forgotten
     }
 
-    /// Whether every byte has been read.
-    public var isAtEnd: Bool { offset == buffer.count }
+    private var buffer: UnsafeRawBufferPointer
+    private var offset = 0
+    private var personalBuffer = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var personalOffset = 0
+    private let personal: PersonalFields
+
+    /// Creates a reader over bytes that stay valid while it is used.
+    /// - Parameters:
+    ///   - buffer: The payload's bytes (the clear part, for a sealed payload).
+    ///   - personal: Where the personal fields are.
+    public init(_ buffer: UnsafeRawBufferPointer, personal: PersonalFields = .inline) {
+        self.buffer = buffer
+        self.personal = personal
+        if case .opened(let section) = personal { personalBuffer = section }
+    }
+
+    /// The bytes not read yet.
+    public var remaining: Int { buffer.count - offset }
+
+    /// Whether every byte has been read, of the personal section too.
+    public var isAtEnd: Bool { offset == buffer.count && personalOffset == personalBuffer.count }
+
+    /// Whether the personal fields read as placeholders because their key is destroyed.
+    public var personalFieldsForgotten: Bool {
+        if case .forgotten = personal { return true }
+        return false
+    }
+
+    /// Reads a personal field with `read`, from wherever the personal fields are.
+    /// - Parameters:
+    ///   - placeholder: The value of a forgotten field.
+    ///   - read: Reads the field.
+    public mutating func readPersonal<T>(
+        _ placeholder: @autoclosure () -> T,
+        _ read: (inout PayloadReader) throws(PayloadDecodingError) -> T
+    ) throws(PayloadDecodingError) -> T {
+        switch personal {
+        case .inline:
+            return try read(&self)
+        case .forgotten:
+            return placeholder()
+        case .opened:
+            swap(&buffer, &personalBuffer)
+            swap(&offset, &personalOffset)
+            defer {
+                swap(&buffer, &personalBuffer)
+                swap(&offset, &personalOffset)
+            }
+            return try read(&self)
+        }
+    }
+
+    /// Reads a JSON object written by ``PayloadWriter/writeSplit(_:personal:)``; its personal
+    /// members read as `placeholder` when they are forgotten.
+    public mutating func readSplitJSON(personal personalKeys: Set<String>, placeholder: JSONValue) throws(PayloadDecodingError) -> JSONValue {
+        if case .inline = personal { return try readJSON() }
+        let clear = try readJSON()
+        let values = try readPersonal(JSONValue.null) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readJSON() }
+        guard case .object(let object) = clear else { throw PayloadDecodingError("a split object is not an object") }
+        var remaining: [JSONValue] = []
+        if case .array(let elements) = values { remaining = elements.reversed() }
+        var members: [(String, JSONValue)] = []
+        for member in object.members {
+            if personalKeys.contains(member.key) {
+                members.append((member.key, remaining.popLast() ?? placeholder))
+            } else {
+                members.append((member.key, member.value))
+            }
+        }
+        return .object(JSONObject(members))
+    }
 
     @inline(__always)
     private mutating func byte() throws(PayloadDecodingError) -> UInt8 {

@@ -7,13 +7,56 @@ public import HomewardStore
 /// LEB128 varints, integers, dates and times as zigzag varints, numbers as 8-byte little-endian
 /// doubles, text as a varint length and UTF-8, booleans as one byte, optionals as a presence byte
 /// and the value. See `Docs/storage-format.md`.
+///
+/// A sealing writer (``init(sealing:)``) keeps personal fields apart: what is written between
+/// ``beginPersonal()`` and ``endPersonal()`` goes to ``personalBytes``, to be sealed under a
+/// person's key (see ``PersonalSealing``); the rest stays in ``bytes``. A plain writer writes
+/// everything in place, so the binary codec's layout does not depend on sealing.
 public struct PayloadWriter {
-    /// The bytes written so far.
+    /// The bytes written so far (the clear part, for a sealing writer).
     public private(set) var bytes: [UInt8] = []
+    /// The personal fields written so far by a sealing writer.
+    public private(set) var personalBytes: [UInt8] = []
+    /// Whether personal fields are kept apart.
+    public let sealing: Bool
+    private var inPersonal = false
 
     /// Creates an empty writer.
-    public init() {
+    /// - Parameter sealing: Keep personal fields apart, in ``personalBytes``.
+    public init(sealing: Bool = false) {
+        self.sealing = sealing
         bytes.reserveCapacity(128)
+    }
+
+    /// Starts a personal field: until ``endPersonal()``, a sealing writer writes to ``personalBytes``.
+    public mutating func beginPersonal() {
+        precondition(!inPersonal, "personal fields do not nest")
+        inPersonal = true
+        if sealing { swap(&bytes, &personalBytes) }
+    }
+
+    /// Ends a personal field.
+    public mutating func endPersonal() {
+        precondition(inPersonal, "endPersonal() without beginPersonal()")
+        inPersonal = false
+        if sealing { swap(&bytes, &personalBytes) }
+    }
+
+    /// Writes a JSON object whose members named in `personal` are personal fields. A plain writer
+    /// writes the object as it is; a sealing writer writes it in place with those members' values
+    /// as `null`, and their values apart, in order.
+    public mutating func writeSplit(_ value: JSONValue, personal: Set<String>) {
+        guard sealing, case .object(let object) = value else {
+            write(value)
+            return
+        }
+        let isPersonal = object.members.map { personal.contains($0.key) }
+        write(JSONValue.object(JSONObject(object.members.indices.map { index in
+            (object.members[index].key, isPersonal[index] ? .null : object.members[index].value)
+        })))
+        beginPersonal()
+        write(JSONValue.array(object.members.indices.filter { isPersonal[$0] }.map { object.members[$0].value }))
+        endPersonal()
     }
 
     /// The payload of an event, in the binary codec.

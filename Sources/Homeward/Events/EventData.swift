@@ -9,6 +9,8 @@ public protocol EventDataObject: Sendable, Hashable {
     var json: JSONValue { get }
     /// Reads the fields from a JSON object; `path` names the object in errors (such as `data`).
     init(json: JSONValue, path: String) throws(FieldError)
+    /// Whether some fields are personal: sealed under a person's key when the store has a key store.
+    static var hasPersonalFields: Bool { get }
 }
 
 /// An event type of the catalogue: its name and schema version in the log, and its fields.

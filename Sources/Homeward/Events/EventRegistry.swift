@@ -17,18 +17,36 @@ public struct EventRegistry: Sendable {
         /// Reads and checks interchange `data`, returning the payload to store (at this version)
         /// and the event at the current version.
         let fromJSON: @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent)
-        let decodeBinary: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> DomainEvent
-        let binaryToJSON: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> JSONValue
+        let decodeBinary: @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent
+        let binaryToJSON: @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue
+        let splitBinary: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8])
+        /// Whether the type has fields sealed under a person's key.
+        public let hasPersonalFields: Bool
 
         /// Reads a stored binary payload of this version, upcast to the current version.
-        public func decode(_ bytes: UnsafeRawBufferPointer) throws(PayloadDecodingError) -> DomainEvent {
-            try decodeBinary(bytes)
+        /// - Parameters:
+        ///   - bytes: The payload (its clear part, for a sealed one).
+        ///   - personal: Where the personal fields are.
+        public func decode(_ bytes: UnsafeRawBufferPointer, personal: PayloadReader.PersonalFields = .inline) throws(PayloadDecodingError) -> DomainEvent {
+            try decodeBinary(bytes, personal)
         }
 
         /// Reads a stored binary payload of this version as the `data` it was given as.
-        public func storedJSON(_ bytes: UnsafeRawBufferPointer) throws(PayloadDecodingError) -> JSONValue {
-            try binaryToJSON(bytes)
+        public func storedJSON(_ bytes: UnsafeRawBufferPointer, personal: PayloadReader.PersonalFields = .inline) throws(PayloadDecodingError) -> JSONValue {
+            try binaryToJSON(bytes, personal)
         }
+    }
+
+    /// The key store that seals and opens personal fields; `nil` writes them in place and reads
+    /// sealed ones as forgotten.
+    public private(set) var keys: KeyStore?
+
+    /// This registry, sealing and opening personal fields with a key store.
+    /// - Parameter keys: The key store, or `nil` for none.
+    public func withKeys(_ keys: KeyStore?) -> EventRegistry {
+        var registry = self
+        registry.keys = keys
+        return registry
     }
 
     private var schemas: [String: [UInt32: Schema]] = [:]
@@ -57,8 +75,10 @@ public struct EventRegistry: Sendable {
                 let value = try T(json: json, path: path)
                 return (PayloadWriter.payload(of: value), value.domainEvent)
             },
-            decodeBinary: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes).domainEvent },
-            binaryToJSON: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes).json }
+            decodeBinary: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes, personal).domainEvent },
+            binaryToJSON: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes, personal).json },
+            splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(T.self, bytes, .inline)) },
+            hasPersonalFields: T.hasPersonalFields
         )
         schemas[T.typeName, default: [:]][T.schemaVersion] = schema
         currentVersions[T.typeName] = max(currentVersions[T.typeName] ?? 0, T.schemaVersion)
@@ -83,16 +103,24 @@ public struct EventRegistry: Sendable {
                 let value = try Old(json: json, path: path)
                 return (PayloadWriter.payload(of: value), upcast(value).domainEvent)
             },
-            decodeBinary: { (bytes) throws(PayloadDecodingError) in upcast(try EventRegistry.read(Old.self, bytes)).domainEvent },
-            binaryToJSON: { (bytes) throws(PayloadDecodingError) in try EventRegistry.read(Old.self, bytes).json }
+            decodeBinary: { (bytes, personal) throws(PayloadDecodingError) in upcast(try EventRegistry.read(Old.self, bytes, personal)).domainEvent },
+            binaryToJSON: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(Old.self, bytes, personal).json },
+            splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(Old.self, bytes, .inline)) },
+            hasPersonalFields: Old.hasPersonalFields
         )
     }
 
-    private static func read<T: EventDataObject>(_ type: T.Type, _ bytes: UnsafeRawBufferPointer) throws(PayloadDecodingError) -> T {
-        var reader = PayloadReader(bytes)
+    private static func read<T: EventDataObject>(_ type: T.Type, _ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> T {
+        var reader = PayloadReader(bytes, personal: personal)
         let value = try T(from: &reader)
         guard reader.isAtEnd else { throw PayloadDecodingError("bytes left over after the last field") }
         return value
+    }
+
+    private static func split<T: EventDataObject>(_ value: T) -> (clear: [UInt8], personal: [UInt8]) {
+        var writer = PayloadWriter(sealing: true)
+        value.encode(to: &writer)
+        return (writer.bytes, writer.personalBytes)
     }
 
     /// The schema of a type at a version, or `nil` when this registry does not know it.
@@ -145,6 +173,10 @@ public struct EventRegistry: Sendable {
             switch payload.codec {
             case .binary:
                 return try payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.decode(bytes) }
+            case .sealedBinary:
+                return try payload.withUnsafeBytes { bytes in
+                    try withPersonalFields(bytes, schema) { (clear, personal) throws(PayloadDecodingError) in try schema.decode(clear, personal: personal) }
+                }
             case .json:
                 let json = try EventRegistry.parse(payload)
                 return try schema.fromJSON(json, "data").1
@@ -164,15 +196,68 @@ public struct EventRegistry: Sendable {
     /// upcast): what export writes.
     public func storedData(of event: RecordedEvent) throws(EventDecodingError) -> JSONValue {
         let payload = event.payload
-        guard payload.codec == .binary, let schema = schema(event.type, version: event.schemaVersion) else {
+        guard payload.codec == .binary || payload.codec == .sealedBinary, let schema = schema(event.type, version: event.schemaVersion) else {
             return EventRegistry.rawData(payload)
         }
         do {
+            if payload.codec == .sealedBinary {
+                return try payload.withUnsafeBytes { bytes in
+                    try withPersonalFields(bytes, schema) { (clear, personal) throws(PayloadDecodingError) in try schema.storedJSON(clear, personal: personal) }
+                }
+            }
             return try payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.storedJSON(bytes) }
         } catch let error as PayloadDecodingError {
             throw EventDecodingError(position: event.position, typeName: event.type, cause: error.description)
         } catch {
             throw EventDecodingError(position: event.position, typeName: event.type, cause: "\(error)")
+        }
+    }
+
+    /// Whether a stored event's personal fields are sealed under a key that is destroyed (or that
+    /// this registry has no key store to open).
+    public func isForgotten(_ event: RecordedEvent) -> Bool {
+        guard event.payload.codec == .sealedBinary else { return false }
+        return event.payload.withUnsafeBytes { bytes in
+            guard let parts = try? PersonalSealing.parts(of: bytes) else { return false }
+            return (try? keys?.key(parts.keyName)) ?? nil == nil
+        }
+    }
+
+    /// Runs `body` with a sealed payload's clear fields and its personal fields: opened with their
+    /// key, or forgotten when the key is destroyed or there is no key store.
+    private func withPersonalFields<R>(
+        _ bytes: UnsafeRawBufferPointer,
+        _ schema: Schema,
+        _ body: (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> R
+    ) throws -> R {
+        let parts = try PersonalSealing.parts(of: bytes)
+        guard let key = try keys?.key(parts.keyName) else { return try body(parts.clear, .forgotten) }
+        let opened = try PersonalSealing.open(parts, key: key, typeName: schema.typeName, schemaVersion: schema.version)
+        return try opened.withUnsafeBytes { (section) throws(PayloadDecodingError) in try body(parts.clear, .opened(section)) }
+    }
+
+    /// Seals the personal fields of events about to be appended, each under the key its name
+    /// gives, making the keys that do not exist yet in one commit of the key store. Events without
+    /// personal fields, and every event when the registry has no key store, are left as they are.
+    /// - Parameters:
+    ///   - events: The events, with payloads in the plain binary codec.
+    ///   - keyNames: The key name of each event.
+    /// - Throws: ``HomewardStore/EventStoreError`` when the key store fails; ``PayloadDecodingError``.
+    public func seal(_ events: inout [NewEvent], keyNames: [String]) throws {
+        guard let keys else { return }
+        precondition(events.count == keyNames.count, "one key name per event")
+        var schemas: [Int: Schema] = [:]
+        for index in events.indices where events[index].payload.codec == .binary {
+            if let schema = schema(events[index].type, version: events[index].schemaVersion), schema.hasPersonalFields { schemas[index] = schema }
+        }
+        guard !schemas.isEmpty else { return }
+        let made = try keys.keys(creating: schemas.keys.map { keyNames[$0] })
+        for (index, schema) in schemas {
+            let (clear, personal) = try events[index].payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.splitBinary(bytes) }
+            events[index].payload = try PersonalSealing.seal(
+                clear: clear, personal: personal, keyName: keyNames[index], key: made[keyNames[index]]!,
+                typeName: schema.typeName, schemaVersion: schema.version
+            )
         }
     }
 

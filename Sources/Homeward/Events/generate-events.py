@@ -148,6 +148,9 @@ GROUPS = [
             ("personIds", "[string]", "The two ids."), ("reason", "string", "Why.")]),
         ("ConsentRecorded", 1, "any", "station or tracer", "The person gave or refused consent.", [
             ("scope", "enum:ConsentScope", "What for."), ("given", "bool", "Whether consent was given.")]),
+        ("PersonForgotten", 1, "person", "civilAffairs", "A person's keys were destroyed: every personal field sealed under them is unreadable for good (an extension of the contract; it holds no personal data).", [
+            ("personId", "string", "The person id forgotten."), ("reason", "string", "The legal ground, such as a decision's reference."),
+            ("keys", "[string]", "The names of the keys destroyed (`person:<id>`, `case:<id>`).")]),
     ]),
 ]
 
@@ -158,6 +161,15 @@ LEGACY = [
         ("location", "string", "Where, in words."), ("description", "string", "What the reporter saw."),
         ("risks", "[enum:Risk]?", "Risks seen, when recorded.")]),
 ]
+
+# Personal fields: sealed under the person's key when the store has a key store (crypto-shredding).
+PERSONAL = {"name", "birthDate", "claimedName", "codeName", "description", "location", "livingSituation",
+            "reason", "basis", "trigger", "relation"}
+# Types whose fields are never personal, whatever their names.
+NOT_PERSONAL_TYPES = {"PersonForgotten"}
+
+def is_personal(owner, fname, ftype):
+    return owner not in NOT_PERSONAL_TYPES and fname in PERSONAL and ftype.rstrip("?") in ("string", "date")
 
 KEYWORDS = {"public", "none", "default", "private", "internal", "static"}
 
@@ -268,6 +280,28 @@ def imports(field_lists):
         out += "public import HomewardStore\n"
     return out + ("\n" if out else "")
 
+def personal_encode(f, t, indent):
+    pad = " " * indent
+    if t == "json":
+        return f"{pad}writer.writeSplit({f}, personal: PersonalData.sealedFields)\n"
+    if t.endswith("?"):
+        return (f"{pad}if let value = {f} {{\n{pad}    writer.write(true)\n{pad}    writer.beginPersonal()\n"
+                + bin_encode("value", t[:-1], indent + 4) + f"{pad}    writer.endPersonal()\n{pad}}} else {{\n{pad}    writer.write(false)\n{pad}}}\n")
+    return f"{pad}writer.beginPersonal()\n" + bin_encode(f, t, indent) + f"{pad}writer.endPersonal()\n"
+
+def personal_decode(t):
+    if t == "json":
+        return "try reader.readSplitJSON(personal: PersonalData.sealedFields, placeholder: .string(PersonalData.forgottenMark))"
+    base = t.rstrip("?")
+    placeholder = {"string": "PersonalData.forgottenMark", "date": "LocalDate.forgotten"}[base]
+    read = f"try reader.readPersonal({placeholder}) {{ (reader: inout PayloadReader) throws(PayloadDecodingError) in {bin_decode(base)} }}"
+    if t.endswith("?"):
+        return f"try reader.readBool() ? {read} : nil"
+    return read
+
+def sealed(owner, f, t):
+    return is_personal(owner, f, t) or (f == "changes" and t == "json")
+
 def struct(name, doc_text, fields, type_name=None, version=None, stream=None, recorded_by=None, conforms="EventData"):
     out = doc(doc_text)
     if recorded_by:
@@ -286,10 +320,13 @@ def struct(name, doc_text, fields, type_name=None, version=None, stream=None, re
     # binary
     out += "\n    /// Writes the fields in the compact binary payload codec, in declaration order.\n"
     out += "    public func encode(to writer: inout PayloadWriter) {\n"
-    out += "".join(bin_encode(f, t, 8) for f, t, _ in fields) or ""
+    out += "".join(personal_encode(f, t, 8) if sealed(name, f, t) else bin_encode(f, t, 8) for f, t, _ in fields) or ""
     out += "    }\n\n    /// Reads the fields written by ``encode(to:)``.\n"
     out += "    public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {\n"
-    out += "".join(f"        {f} = {bin_decode(t)}\n" for f, t, _ in fields) + "    }\n"
+    out += "".join(f"        {f} = {personal_decode(t) if sealed(name, f, t) else bin_decode(t)}\n" for f, t, _ in fields) + "    }\n"
+    personal = [f for f, t, _ in fields if sealed(name, f, t)]
+    out += "\n    /// Whether the type has fields sealed under a person's key: " + (", ".join(f"`{f}`" for f in personal) if personal else "none") + ".\n"
+    out += f"    public static var hasPersonalFields: Bool {{ {'true' if personal else 'false'} }}\n"
     # json
     out += "\n    /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.\n"
     out += "    public var json: JSONValue {\n" + ("        var object: [(String, JSONValue)] = []\n" if fields else "        let object: [(String, JSONValue)] = []\n")

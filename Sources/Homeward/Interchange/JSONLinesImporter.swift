@@ -129,6 +129,8 @@ public struct JSONLinesImporter: Sendable {
                 errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
                 return
             }
+            var kept = line
+            kept.keyName = PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId)
             let caseRecord = CaseRecord(position: UInt64.max, eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
                                         recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
             if StreamNames.caseId(of: record.stream) != nil {
@@ -148,7 +150,6 @@ public struct JSONLinesImporter: Sendable {
                 }
             }
             entry.version += 1
-            var kept = line
             kept.record.data = .null
             toAppend.append(kept)
         }
@@ -167,10 +168,10 @@ public struct JSONLinesImporter: Sendable {
         var index = 0
         while index < toAppend.count {
             var parts: [StreamAppend] = []
-            var count = 0
-            while index < toAppend.count, count < transactionSize {
-                let line = toAppend[index]
-                let event = line.record.newEvent(payload: line.payload)
+            let batch = toAppend[index..<min(index + transactionSize, toAppend.count)]
+            var events = batch.map { $0.record.newEvent(payload: $0.payload) }
+            try service.registry.seal(&events, keyNames: batch.map { $0.keyName ?? "stream:\($0.record.stream.rawValue)" })
+            for (line, event) in zip(batch, events) {
                 if var last = parts.last, last.stream == line.record.stream {
                     last.events.append(event)
                     parts[parts.count - 1] = last
@@ -178,9 +179,8 @@ public struct JSONLinesImporter: Sendable {
                     let expected: ExpectedVersion = line.record.version.map { .exact($0 - 1) } ?? .any
                     parts.append(StreamAppend(stream: line.record.stream, events: [event], expectedVersion: expected))
                 }
-                count += 1
-                index += 1
             }
+            index += batch.count
             progress?(index, toAppend.count)
             for result in try service.store.append(parts) where !result.wasAlreadyStored {
                 appended += result.positions.count

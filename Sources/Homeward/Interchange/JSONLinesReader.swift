@@ -17,6 +17,8 @@ public struct JSONLinesReader: Sendable {
         public var payload: Payload
         /// The event, at its current schema version.
         public var event: DomainEvent
+        /// The key its personal fields are sealed under, once the importer has chosen it.
+        public var keyName: String?
     }
 
     /// Keys an interchange line may hold.

@@ -61,7 +61,7 @@ enum ProjectionCoding {
 
     /// A case's timeline, read from the log in the projection's transaction.
     static func timeline(_ caseId: String, in context: ProjectionContext, configuration: RegionConfiguration) throws -> CaseTimeline {
-        let registry = EventRegistry.standard
+        let registry = EventRegistry.standard.withKeys(context.keys)
         let records = try context.events(in: StreamNames.caseStream(caseId)).map { event in
             do {
                 return CaseRecord(
@@ -84,7 +84,7 @@ enum ProjectionCoding {
             do {
                 record = CaseRecord(
                     position: event.position, eventId: event.eventId, occurredAt: event.occurredAt,
-                    recordedAt: event.recordedAt, actor: event.actor, event: try EventRegistry.standard.decode(event)
+                    recordedAt: event.recordedAt, actor: event.actor, event: try EventRegistry.standard.withKeys(context.keys).decode(event)
                 )
             } catch {
                 throw ProjectionFailure(position: event.position, type: event.type, cause: "\(error)")

@@ -299,3 +299,11 @@ public final class ReliefProjections: Sendable {
         return problems
     }
 }
+
+extension ReliefProjections {
+    /// Rebuilds every projection from position 1, as after forgetting a person: case states and
+    /// entitlements that used a forgotten birth date must not keep it.
+    public func rebuildAll() throws {
+        try engine.rebuild(ReliefProjections.names)
+    }
+}

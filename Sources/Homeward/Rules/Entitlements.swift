@@ -90,7 +90,7 @@ public enum EntitlementRules {
         let region = inputs.latestReturnRegion ?? inputs.verification?.hukouRegion
         let line = region.flatMap { configuration.dibaoLine(for: $0) }
         let members = visit.flatMap { $0.householdMembers >= 1 ? $0.householdMembers : nil }
-        let age: Int? = inputs.verification.map { Case.years(from: $0.birthDate, to: calendar.date(time)) } ?? inputs.statedAge ?? inputs.estimatedAge
+        let age: Int? = inputs.verification.flatMap { $0.birthDate.isForgotten ? nil : Case.years(from: $0.birthDate, to: calendar.date(time)) } ?? inputs.statedAge ?? inputs.estimatedAge
 
         // Tests, each with its reason codes and the inputs it reads.
         var incomeMissing: [String] = []
@@ -184,7 +184,7 @@ public enum EntitlementRules {
         }
 
         let ageAtReturn: Int? = inputs.latestReturn.flatMap { returned in
-            inputs.verification.map { Case.years(from: $0.birthDate, to: calendar.date(returned.returnedAt)) } ?? inputs.statedAge ?? inputs.estimatedAge
+            inputs.verification.flatMap { $0.birthDate.isForgotten ? nil : Case.years(from: $0.birthDate, to: calendar.date(returned.returnedAt)) } ?? inputs.statedAge ?? inputs.estimatedAge
         }
         let under18: Truth = ageAtReturn.map { $0 < 18 ? .yes : .no } ?? .unknown
         let record: Truth = inputs.latestReturn == nil ? .unknown : inputs.guardianshipInReturningCase ? .yes : .no

@@ -45,7 +45,7 @@ public final class ReliefService: Sendable {
     ) {
         self.policy = policy
         self.store = store
-        self.registry = registry
+        self.registry = registry.keys == nil ? registry.withKeys(store.keys) : registry
         self.calendar = calendar
         self.maxAttempts = max(1, maxAttempts)
         self.clock = clock
@@ -161,7 +161,7 @@ public final class ReliefService: Sendable {
             let state = decisionState(caseId: id, records: records)
             let decision = try Case.decide(state, command, now: clock(), calendar: calendar).get()
             for event in decision.events { try checkPolicy(event.typeName, by: actor) }
-            let events = decision.events.map { event in
+            var events = decision.events.map { event in
                 NewEvent(
                     type: event.typeName,
                     schemaVersion: event.schemaVersion,
@@ -172,6 +172,12 @@ public final class ReliefService: Sendable {
                     payload: event.payload
                 )
             }
+            var personId = state.personId
+            let keyNames = decision.events.map { event in
+                defer { personId = PersonalKeys.personId(in: event) ?? personId }
+                return PersonalKeys.name(for: event, in: stream, knownPersonId: personId)
+            }
+            try registry.seal(&events, keyNames: keyNames)
             do {
                 let result = try await store.append(events, to: stream, expectedVersion: .exact(UInt64(records.count)))
                 return CommandResult(stream: stream, positions: result.positions, eventIds: events.map(\.eventId), streamVersion: result.streamVersion, attempts: attempt)
@@ -243,7 +249,7 @@ public final class ReliefService: Sendable {
     private func appendPersonFact(_ event: DomainEvent, to personId: String, occurredAt: Timestamp?, by actor: EventActor, eventId: UUID = .timeOrdered(), causationId: String? = nil) async throws -> CommandResult {
         try checkPolicy(event.typeName, by: actor)
         let stream = try StreamNames.personStream(personId)
-        let newEvent = NewEvent(
+        var events = [NewEvent(
             type: event.typeName,
             schemaVersion: event.schemaVersion,
             eventId: eventId,
@@ -251,8 +257,10 @@ public final class ReliefService: Sendable {
             actor: actor,
             causationId: causationId,
             payload: event.payload
-        )
-        let result = try await store.append([newEvent], to: stream, expectedVersion: .any)
+        )]
+        try registry.seal(&events, keyNames: [PersonalKeys.person(personId)])
+        let newEvent = events[0]
+        let result = try await store.append(events, to: stream, expectedVersion: .any)
         return CommandResult(stream: stream, positions: result.positions, eventIds: [newEvent.eventId], streamVersion: result.streamVersion, attempts: 1)
     }
 

@@ -36,7 +36,7 @@ public struct ReliefModel: Sendable {
     ///   - recordedBy: Only records recorded at or before this time (what was known then).
     /// - Throws: ``HomewardStore/EventStoreError`` or ``EventDecodingError``.
     public init(store: EventStore, configuration: RegionConfiguration, recordedBy: Timestamp? = nil) throws {
-        let registry = EventRegistry.standard
+        let registry = EventRegistry.standard.withKeys(store.keys)
         var records: [(stream: StreamID, record: CaseRecord)] = []
         let last = try recordedBy.map { try store.lastPosition(recordedAtOrBefore: $0) }
         if last == 0 {

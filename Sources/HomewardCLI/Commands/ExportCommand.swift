@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
-        let registry = EventRegistry.standard
+        let registry = EventRegistry.standard.withKeys(store.keys)
         var buffer = Data()
         let progress = Progress("export", total: try store.head().position)
         func emit(_ event: RecordedEvent) throws {

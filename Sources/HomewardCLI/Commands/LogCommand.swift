@@ -18,7 +18,7 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
-        let registry = EventRegistry.standard
+        let registry = EventRegistry.standard.withKeys(store.keys)
         var rows: [[JSONValue]] = []
         let keep: (RecordedEvent) throws -> Bool = { event in
             if let type, event.type != type { return true }

@@ -68,7 +68,7 @@ struct VerifyCommand: ParsableCommand {
         var firstUndecodable: String?
         try store.forEachEvent { event in
             do {
-                if case .unknown(let kept) = try EventRegistry.standard.decode(event) {
+                if case .unknown(let kept) = try EventRegistry.standard.withKeys(store.keys).decode(event) {
                     unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
                 }
             } catch {

@@ -8,8 +8,30 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The store directory (default: $HOMEWARD_STORE or ./homeward.store).")
     var store: String?
 
+    @Option(name: .long, help: "The key store that seals personal fields (default: $HOMEWARD_KEYS, or STORE.keys beside the store; made with a new store).")
+    var keys: String?
+
+    @Flag(name: .long, help: "Open the store without its key store: personal fields are neither sealed nor read.")
+    var noKeys = false
+
     var path: String {
         store ?? ProcessInfo.processInfo.environment["HOMEWARD_STORE"] ?? "homeward.store"
+    }
+
+    /// The key store's path: given, from the environment, or `STORE.keys`.
+    var keysPath: String {
+        if let keys { return keys }
+        if let keys = ProcessInfo.processInfo.environment["HOMEWARD_KEYS"], !keys.isEmpty { return keys }
+        var store = path
+        while store.count > 1, store.hasSuffix("/") { store.removeLast() }
+        return store + ".keys"
+    }
+
+    /// Whether to use a key store: named, or already beside the store, or the store is new.
+    private func usesKeys(storeIsNew: Bool) -> Bool {
+        if noKeys { return false }
+        if keys != nil || ProcessInfo.processInfo.environment["HOMEWARD_KEYS"].map({ !$0.isEmpty }) == true { return true }
+        return storeIsNew || FileManager.default.fileExists(atPath: keysPath)
     }
 
     /// Opens the store, or prints why not and exits with code 3.
@@ -21,6 +43,8 @@ struct StoreOptions: ParsableArguments {
         logger.logLevel = ProcessInfo.processInfo.environment["HOMEWARD_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         options.logger = logger
         do {
+            let storeIsNew = create && !readOnly && !FileManager.default.fileExists(atPath: path + "/data.mdb")
+            if usesKeys(storeIsNew: storeIsNew) { options.keys = try KeyStore(path: keysPath) }
             return try EventStore(path: path, options: options)
         } catch {
             printError("\(error)")

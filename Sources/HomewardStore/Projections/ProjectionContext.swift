@@ -11,11 +11,14 @@ public final class ProjectionContext {
     /// Values shared by the projections that apply the same batch in the same transaction, so
     /// work they have in common (such as folding a case) is done once. Empty outside a batch.
     public let batchCache: BatchCache
+    /// The key store that opens sealed personal fields, if the store has one.
+    public let keys: KeyStore?
 
-    init(transaction: Transaction, database: Database, storage: LogStorage, batchCache: BatchCache = BatchCache()) {
+    init(transaction: Transaction, database: Database, storage: LogStorage, keys: KeyStore?, batchCache: BatchCache = BatchCache()) {
         self.transaction = transaction
         self.database = database
         self.storage = storage
+        self.keys = keys
         self.batchCache = batchCache
     }
 

@@ -215,7 +215,7 @@ public final class ProjectionEngine: Sendable {
                         }
                         continue
                     }
-                    let context = ProjectionContext(transaction: transaction, database: slots[name]![slot], storage: store.storage, batchCache: cache)
+                    let context = ProjectionContext(transaction: transaction, database: slots[name]![slot], storage: store.storage, keys: store.keys, batchCache: cache)
                     do {
                         try projections[name]!.apply(events, in: context)
                     } catch {
@@ -298,7 +298,7 @@ public final class ProjectionEngine: Sendable {
         }
         return try store.read("reading projection \(name)") { transaction in
             let slot = try checkpoint(name, in: transaction)?.activeSlot ?? 0
-            return try body(ProjectionContext(transaction: transaction, database: databases[slot], storage: store.storage))
+            return try body(ProjectionContext(transaction: transaction, database: databases[slot], storage: store.storage, keys: store.keys))
         }
     }
 

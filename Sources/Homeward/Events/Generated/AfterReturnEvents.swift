@@ -66,6 +66,9 @@ public struct FollowUpVisited: EventData {
         visitedBy = try reader.readString()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -123,6 +126,9 @@ public struct BenefitApplied: EventData {
         program = try Program(ordinal: reader.readCount())
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -177,7 +183,9 @@ public struct BenefitDecided: EventData {
         }
         if let value = reason {
             writer.write(true)
+            writer.beginPersonal()
             writer.write(value)
+            writer.endPersonal()
         } else {
             writer.write(false)
         }
@@ -188,8 +196,11 @@ public struct BenefitDecided: EventData {
         program = try Program(ordinal: reader.readCount())
         granted = try reader.readBool()
         monthlyAmountCny = try reader.readBool() ? try reader.readDouble() : nil
-        reason = try reader.readBool() ? try reader.readString() : nil
+        reason = try reader.readBool() ? try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() } : nil
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -232,13 +243,18 @@ public struct CaseClosed: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -275,13 +291,18 @@ public struct CaseReopened: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {

@@ -36,6 +36,9 @@ public struct SelfDeparted: EventData {
         cashCny = try reader.readDouble()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -76,6 +79,9 @@ public struct Absconded: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         let object: [(String, JSONValue)] = []
@@ -109,13 +115,18 @@ public struct AssistanceTerminated: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -155,15 +166,20 @@ public struct CollectedByRelative: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(relation)
+        writer.endPersonal()
         writer.write(idChecked)
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        relation = try reader.readString()
+        relation = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
         idChecked = try reader.readBool()
     }
+
+    /// Whether the type has fields sealed under a person's key: `relation`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -218,6 +234,9 @@ public struct EscortStarted: EventData {
         mode = try EscortMode(ordinal: reader.readCount())
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -268,6 +287,9 @@ public struct ReturnedHome: EventData {
         region = try reader.readString()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -312,6 +334,9 @@ public struct OriginRefusedReceipt: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         escalatedTo = try reader.readString()
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -360,6 +385,9 @@ public struct PlacedInCare: EventData {
         kind = try PlacementKind(ordinal: reader.readCount())
         provider = try reader.readString()
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {

@@ -39,8 +39,12 @@ public struct ReportReceived: EventData {
     public func encode(to writer: inout PayloadWriter) {
         writer.writeCount(channel.ordinal)
         writer.write(region)
+        writer.beginPersonal()
         writer.write(location)
+        writer.endPersonal()
+        writer.beginPersonal()
         writer.write(description)
+        writer.endPersonal()
         writer.writeCount(risks.count)
         for element in risks {
             writer.writeCount(element.ordinal)
@@ -51,10 +55,13 @@ public struct ReportReceived: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         channel = try Channel(ordinal: reader.readCount())
         region = try reader.readString()
-        location = try reader.readString()
-        description = try reader.readString()
+        location = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
+        description = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
         risks = try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try Risk(ordinal: reader.readCount()) }
     }
+
+    /// Whether the type has fields sealed under a person's key: `location`, `description`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -117,6 +124,9 @@ public struct TeamDispatched: EventData {
         vehicle = try reader.readBool() ? try reader.readString() : nil
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -173,14 +183,18 @@ public struct PersonContacted: EventData {
         } else {
             writer.write(false)
         }
+        writer.beginPersonal()
         writer.write(livingSituation)
+        writer.endPersonal()
         writer.writeCount(risks.count)
         for element in risks {
             writer.writeCount(element.ordinal)
         }
         if let value = codeName {
             writer.write(true)
+            writer.beginPersonal()
             writer.write(value)
+            writer.endPersonal()
         } else {
             writer.write(false)
         }
@@ -190,10 +204,13 @@ public struct PersonContacted: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         sex = try Sex(ordinal: reader.readCount())
         estimatedAge = try reader.readBool() ? try reader.readInt() : nil
-        livingSituation = try reader.readString()
+        livingSituation = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
         risks = try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try Risk(ordinal: reader.readCount()) }
-        codeName = try reader.readBool() ? try reader.readString() : nil
+        codeName = try reader.readBool() ? try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() } : nil
     }
+
+    /// Whether the type has fields sealed under a person's key: `livingSituation`, `codeName`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -249,6 +266,9 @@ public struct OnSiteAidGiven: EventData {
         items = try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try AidItem(from: &reader) }
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -287,7 +307,9 @@ public struct AidDeclined: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
         if let value = revisitAt {
             writer.write(true)
             writer.write(value)
@@ -298,9 +320,12 @@ public struct AidDeclined: EventData {
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
         revisitAt = try reader.readBool() ? try reader.readTimestamp() : nil
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -343,14 +368,19 @@ public struct EmergencyMedicalReferral: EventData {
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
         writer.write(hospital)
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         hospital = try reader.readString()
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -411,6 +441,9 @@ public struct PickedUp: EventData {
         vehicle = try reader.readBool() ? try reader.readString() : nil
         station = try reader.readString()
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {

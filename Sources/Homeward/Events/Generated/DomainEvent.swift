@@ -90,6 +90,8 @@ public enum DomainEvent: Sendable, Hashable {
     case personsUnlinked(PersonsUnlinked)
     /// A ``ConsentRecorded`` event.
     case consentRecorded(ConsentRecorded)
+    /// A ``PersonForgotten`` event.
+    case personForgotten(PersonForgotten)
     /// An event whose type or schema version this version does not know: kept and reported, never dropped.
     case unknown(UnknownEvent)
 
@@ -139,6 +141,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .personsLinked: return PersonsLinked.typeName
         case .personsUnlinked: return PersonsUnlinked.typeName
         case .consentRecorded: return ConsentRecorded.typeName
+        case .personForgotten: return PersonForgotten.typeName
         case .unknown(let event): return event.typeName
         }
     }
@@ -189,6 +192,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .personsLinked: return PersonsLinked.schemaVersion
         case .personsUnlinked: return PersonsUnlinked.schemaVersion
         case .consentRecorded: return ConsentRecorded.schemaVersion
+        case .personForgotten: return PersonForgotten.schemaVersion
         case .unknown(let event): return event.schemaVersion
         }
     }
@@ -239,6 +243,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .personsLinked(let event): return event.json
         case .personsUnlinked(let event): return event.json
         case .consentRecorded(let event): return event.json
+        case .personForgotten(let event): return event.json
         case .unknown(let event): return event.data
         }
     }
@@ -289,6 +294,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .personsLinked(let event): return PayloadWriter.payload(of: event)
         case .personsUnlinked(let event): return PayloadWriter.payload(of: event)
         case .consentRecorded(let event): return PayloadWriter.payload(of: event)
+        case .personForgotten(let event): return PayloadWriter.payload(of: event)
         case .unknown(let event): return Payload(codec: .json, bytes: Array(event.data.serialized.utf8))
         }
     }
@@ -340,5 +346,6 @@ extension EventRegistry {
         PersonsLinked.self,
         PersonsUnlinked.self,
         ConsentRecorded.self,
+        PersonForgotten.self,
     ]
 }

@@ -25,6 +25,9 @@ public struct AidItem: Sendable, Hashable, EventDataObject {
         quantity = try reader.readInt()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -75,6 +78,9 @@ public struct AssistanceConditions: Sendable, Hashable, EventDataObject {
         notOnDibaoOrWubao = try reader.readBool()
         wanderingOrBegging = try reader.readBool()
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {

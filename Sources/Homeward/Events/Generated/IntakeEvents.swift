@@ -49,7 +49,9 @@ public struct AssistanceRequested: EventData {
         conditions.encode(to: &writer)
         if let value = claimedName {
             writer.write(true)
+            writer.beginPersonal()
             writer.write(value)
+            writer.endPersonal()
         } else {
             writer.write(false)
         }
@@ -67,9 +69,12 @@ public struct AssistanceRequested: EventData {
         sex = try Sex(ordinal: reader.readCount())
         age = try reader.readBool() ? try reader.readInt() : nil
         conditions = try AssistanceConditions(from: &reader)
-        claimedName = try reader.readBool() ? try reader.readString() : nil
+        claimedName = try reader.readBool() ? try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() } : nil
         claimedHukouRegion = try reader.readBool() ? try reader.readString() : nil
     }
+
+    /// Whether the type has fields sealed under a person's key: `claimedName`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -128,6 +133,9 @@ public struct AdmissionRefused: EventData {
         reason = try AdmissionRefusalReason(ordinal: reader.readCount())
         noticeRef = try reader.readString()
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -193,6 +201,9 @@ public struct Admitted: EventData {
         category = try AdmissionCategory(ordinal: reader.readCount())
         bed = try reader.readBool() ? try reader.readString() : nil
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {

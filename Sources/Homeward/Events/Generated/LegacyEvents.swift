@@ -27,8 +27,12 @@ public struct ReportReceivedV1: Sendable, Hashable, EventDataObject {
     public func encode(to writer: inout PayloadWriter) {
         writer.writeCount(channel.ordinal)
         writer.write(region)
+        writer.beginPersonal()
         writer.write(location)
+        writer.endPersonal()
+        writer.beginPersonal()
         writer.write(description)
+        writer.endPersonal()
         if let value = risks {
             writer.write(true)
             writer.writeCount(value.count)
@@ -44,10 +48,13 @@ public struct ReportReceivedV1: Sendable, Hashable, EventDataObject {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         channel = try Channel(ordinal: reader.readCount())
         region = try reader.readString()
-        location = try reader.readString()
-        description = try reader.readString()
+        location = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
+        description = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
         risks = try reader.readBool() ? try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try Risk(ordinal: reader.readCount()) } : nil
     }
+
+    /// Whether the type has fields sealed under a person's key: `location`, `description`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {

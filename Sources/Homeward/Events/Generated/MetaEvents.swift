@@ -32,16 +32,21 @@ public struct EventCorrected: EventData {
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
         writer.write(target)
-        writer.write(changes)
+        writer.writeSplit(changes, personal: PersonalData.sealedFields)
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         target = try reader.readUUID()
-        changes = try reader.readJSON()
-        reason = try reader.readString()
+        changes = try reader.readSplitJSON(personal: PersonalData.sealedFields, placeholder: .string(PersonalData.forgottenMark))
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `changes`, `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -86,14 +91,19 @@ public struct EventVoided: EventData {
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
         writer.write(target)
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         target = try reader.readUUID()
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -139,14 +149,19 @@ public struct PersonsLinked: EventData {
         for element in personIds {
             writer.write(element)
         }
+        writer.beginPersonal()
         writer.write(basis)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         personIds = try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
-        basis = try reader.readString()
+        basis = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `basis`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -192,14 +207,19 @@ public struct PersonsUnlinked: EventData {
         for element in personIds {
             writer.write(element)
         }
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         personIds = try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -251,6 +271,9 @@ public struct ConsentRecorded: EventData {
         given = try reader.readBool()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -264,5 +287,69 @@ public struct ConsentRecorded: EventData {
         let fields = try JSONFields(json, path: path, known: ["scope", "given"])
         scope = try fields.enumeration("scope", of: ConsentScope.self)
         given = try fields.bool("given")
+    }
+}
+
+/// A person's keys were destroyed: every personal field sealed under them is unreadable for good (an
+/// extension of the contract; it holds no personal data).
+///
+/// Recorded by: civilAffairs. Stream: `person-<first id>`.
+public struct PersonForgotten: EventData {
+    /// The type name in the log and in interchange files.
+    public static let typeName = "PersonForgotten"
+    /// The schema version this type writes.
+    public static let schemaVersion: UInt32 = 1
+    /// The value wrapped in ``DomainEvent``.
+    public var domainEvent: DomainEvent { .personForgotten(self) }
+
+    /// The person id forgotten.
+    public var personId: String
+    /// The legal ground, such as a decision's reference.
+    public var reason: String
+    /// The names of the keys destroyed (`person:<id>`, `case:<id>`).
+    public var keys: [String]
+
+    /// Creates the value from its fields.
+    public init(personId: String, reason: String, keys: [String]) {
+        self.personId = personId
+        self.reason = reason
+        self.keys = keys
+    }
+
+    /// Writes the fields in the compact binary payload codec, in declaration order.
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(personId)
+        writer.write(reason)
+        writer.writeCount(keys.count)
+        for element in keys {
+            writer.write(element)
+        }
+    }
+
+    /// Reads the fields written by ``encode(to:)``.
+    public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
+        personId = try reader.readString()
+        reason = try reader.readString()
+        keys = try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
+    }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
+    /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
+    public var json: JSONValue {
+        var object: [(String, JSONValue)] = []
+        object.append(("personId", .string(personId)))
+        object.append(("reason", .string(reason)))
+        object.append(("keys", .array(keys.map { .string($0) })))
+        return .object(JSONObject(object))
+    }
+
+    /// Reads the fields from a JSON object, naming the key at fault in the error.
+    public init(json: JSONValue, path: String) throws(FieldError) {
+        let fields = try JSONFields(json, path: path, known: ["personId", "reason", "keys"])
+        personId = try fields.string("personId")
+        reason = try fields.string("reason")
+        keys = try fields.stringArray("keys")
     }
 }

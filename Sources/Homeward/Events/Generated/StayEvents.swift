@@ -27,14 +27,19 @@ public struct HospitalAdmitted: EventData {
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
         writer.write(hospital)
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         hospital = try reader.readString()
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -76,6 +81,9 @@ public struct HospitalDischarged: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         let object: [(String, JSONValue)] = []
@@ -115,17 +123,22 @@ public struct StayExtensionFiled: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(reason)
+        writer.endPersonal()
         writer.write(newDueDate)
         writer.write(filedWith)
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        reason = try reader.readString()
+        reason = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
         newDueDate = try reader.readDate()
         filedWith = try reader.readString()
     }
+
+    /// Whether the type has fields sealed under a person's key: `reason`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -166,13 +179,18 @@ public struct TemporaryGuardianshipStarted: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(trigger)
+        writer.endPersonal()
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        trigger = try reader.readString()
+        trigger = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
     }
+
+    /// Whether the type has fields sealed under a person's key: `trigger`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -217,6 +235,9 @@ public struct TransferredToMinorsCentre: EventData {
         centre = try reader.readString()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -259,6 +280,9 @@ public struct ServiceProvided: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         service = try StationService(ordinal: reader.readCount())
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {

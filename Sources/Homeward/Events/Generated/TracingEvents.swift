@@ -31,6 +31,9 @@ public struct IdentityQueryRequested: EventData {
         system = try IdentitySystem(ordinal: reader.readCount())
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -84,6 +87,9 @@ public struct IdentityQueryAnswered: EventData {
         matched = try reader.readBool()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -134,6 +140,9 @@ public struct TracingNoticePublished: EventData {
         channels = try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in try NoticeChannel(ordinal: reader.readCount()) }
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -172,6 +181,9 @@ public struct DnaSampleRequested: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         let object: [(String, JSONValue)] = []
@@ -207,6 +219,9 @@ public struct DnaSampleCollected: EventData {
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -249,6 +264,9 @@ public struct DnaMatchReported: EventData {
         matched = try reader.readBool()
     }
 
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
+
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
         var object: [(String, JSONValue)] = []
@@ -287,15 +305,20 @@ public struct FamilyContacted: EventData {
 
     /// Writes the fields in the compact binary payload codec, in declaration order.
     public func encode(to writer: inout PayloadWriter) {
+        writer.beginPersonal()
         writer.write(relation)
+        writer.endPersonal()
         writer.writeCount(response.ordinal)
     }
 
     /// Reads the fields written by ``encode(to:)``.
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
-        relation = try reader.readString()
+        relation = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
         response = try FamilyResponse(ordinal: reader.readCount())
     }
+
+    /// Whether the type has fields sealed under a person's key: `relation`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -348,8 +371,12 @@ public struct IdentityVerified: EventData {
     public func encode(to writer: inout PayloadWriter) {
         writer.write(personId)
         writer.writeCount(method.ordinal)
+        writer.beginPersonal()
         writer.write(name)
+        writer.endPersonal()
+        writer.beginPersonal()
         writer.write(birthDate)
+        writer.endPersonal()
         writer.write(hukouRegion)
     }
 
@@ -357,10 +384,13 @@ public struct IdentityVerified: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         personId = try reader.readString()
         method = try VerificationMethod(ordinal: reader.readCount())
-        name = try reader.readString()
-        birthDate = try reader.readDate()
+        name = try reader.readPersonal(PersonalData.forgottenMark) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readString() }
+        birthDate = try reader.readPersonal(LocalDate.forgotten) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readDate() }
         hukouRegion = try reader.readString()
     }
+
+    /// Whether the type has fields sealed under a person's key: `name`, `birthDate`.
+    public static var hasPersonalFields: Bool { true }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
@@ -412,6 +442,9 @@ public struct TracingSucceeded: EventData {
     public init(from reader: inout PayloadReader) throws(PayloadDecodingError) {
         channel = try TracingChannel(ordinal: reader.readCount())
     }
+
+    /// Whether the type has fields sealed under a person's key: none.
+    public static var hasPersonalFields: Bool { false }
 
     /// The fields as a JSON object (the `data` of an interchange record); absent optionals are left out.
     public var json: JSONValue {
