@@ -123,7 +123,24 @@ struct EndToEndTests {
         }
         let again = try homeward(["import", file, "--store", second])
         #expect(again.output.contains("appended nothing"))
-        #expect(try homeward(["export", "--store", second]).output == exported.output)
+        // Each store seals personal fields under its own keys with fresh nonces, so the chains
+        // differ; everything else is the same, line for line.
+        let reexported = try homeward(["export", "--store", second]).output
+        #expect(withoutHashes(reexported) == withoutHashes(exported.output))
+        #expect(reexported != exported.output, "sealed bytes differ between stores")
+        // Without key stores the payloads are deterministic and so are the chains.
+        let plainFirst = directory.appending("plain-first.store")
+        let plainSecond = directory.appending("plain-second.store")
+        #expect(try homeward(["import", file, "--store", plainFirst, "--no-keys"]).status == 0)
+        #expect(try homeward(["import", file, "--store", plainSecond, "--no-keys"]).status == 0)
+        #expect(try homeward(["export", "--store", plainFirst, "--no-keys"]).output == homeward(["export", "--store", plainSecond, "--no-keys"]).output)
+    }
+
+    private func withoutHashes(_ export: String) -> [String] {
+        export.split(separator: "\n").map { line in
+            guard let range = line.range(of: ",\"hash\":\"") else { return String(line) }
+            return String(line[..<range.lowerBound])
+        }
     }
 
     /// Every invalid fixture gives its errors on standard error, exit status 2, and the store
@@ -169,10 +186,10 @@ struct EndToEndTests {
         let checkpoint = directory.appending("head.json")
         try Data(head.output.utf8).write(to: URL(fileURLWithPath: checkpoint))
         #expect(try homeward(["verify", "--store", store, "--checkpoint", checkpoint]).status == 0)
-        // A flipped byte in every copy of one event's bytes.
+        // A flipped byte in every copy of one event's bytes (an actor id: stored in the clear).
         let file = URL(fileURLWithPath: store + "/data.mdb")
         var bytes = try Data(contentsOf: file)
-        let marker = Data("walker-".utf8)
+        let marker = Data("trc-HZ-".utf8)
         var from = bytes.startIndex
         while let range = bytes.range(of: marker, in: from..<bytes.endIndex) {
             bytes[range.lowerBound] ^= 0x20
@@ -183,6 +200,44 @@ struct EndToEndTests {
         #expect(tampered.status == 1)
         #expect(tampered.output.contains("problem (hashMismatch)"))
         #expect(tampered.output.contains("NOT sound"))
+    }
+
+    /// `homeward forget`: the person's fields are forgotten in every output; verify passes and the
+    /// statistics are the same.
+    @Test func forgetMakesAPersonUnreadableEverywhereAndChangesNothingElse() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-e2e")
+        let store = directory.appending("store")
+        #expect(try homeward(["seed", "--cases", "40", "--seed", "3", "--store", store]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: store + ".keys/master.key"), "a new store gets a key store beside it")
+        let export = try homeward(["export", "--store", store]).output
+        let identity = try #require(export.split(separator: "\n").first { $0.contains("\"type\":\"IdentityVerified\"") })
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(identity.utf8)) as? [String: Any])
+        let fields = try #require(data["data"] as? [String: Any])
+        let person = try #require(fields["personId"] as? String)
+        let name = try #require(fields["name"] as? String)
+        let caseId = String(try #require(data["stream"] as? String).dropFirst(5))
+        let raw = try Data(contentsOf: URL(fileURLWithPath: store + "/data.mdb"))
+        #expect(raw.range(of: Data("\"\(name)\"".utf8)) == nil && raw.range(of: Data(name.utf8)) == nil, "the name is sealed in the log file")
+        #expect(try homeward(["history", caseId, "--store", store]).output.contains(name))
+        let stats = ["stats", "--from", "2026-12-01", "--to", "2027-03-01", "--format", "json", "--store", store]
+        let statsBefore = try homeward(stats).output
+
+        let forget = try homeward(["forget", person, "--reason", "erasure order 2027-031", "--store", store])
+        #expect(forget.status == 0, "\(forget.errors)")
+        #expect(forget.output.contains("forgot person \(person)"))
+        for command in [["export"], ["log", "--stream", "case-\(caseId)"], ["history", caseId]] {
+            let output = try homeward(command + ["--store", store]).output
+            #expect(!output.contains("\"\(name)\""), "\(command[0]) still shows the name")
+            #expect(output.contains("[forgotten]"), "\(command[0])")
+        }
+        let verify = try homeward(["verify", "--store", store])
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(try homeward(stats).output == statsBefore)
+        #expect(try homeward(["log", "--stream", "person-\(person)", "--store", store]).output.contains("PersonForgotten"))
+        // Without its key store a store cannot forget anyone.
+        let refused = try homeward(["forget", person, "--reason", "again", "--store", store, "--no-keys"])
+        #expect(refused.status == 2)
+        #expect(refused.errors.contains("without a key store"))
     }
 
     @Test func errorsGoToStandardErrorWithTheirExitStatus() throws {

@@ -1,0 +1,87 @@
+import Crypto
+import Foundation
+import HomewardStore
+import HomewardTesting
+import Testing
+
+struct KeyStoreTests {
+    private func bytes(_ key: SymmetricKey?) -> [UInt8]? { key?.withUnsafeBytes { Array($0) } }
+
+    @Test func keysAreMadeOnceKeptAcrossOpensAndNeverStoredInTheClear() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        let made = try KeyStore(path: path).keys(creating: ["person:P1", "case:HZ-1"])
+        #expect(made.count == 2)
+        #expect(bytes(made["person:P1"]) != bytes(made["case:HZ-1"]))
+        let again = try KeyStore(path: path)
+        #expect(bytes(try again.key("person:P1")) == bytes(made["person:P1"]))
+        #expect(bytes(try again.keys(creating: ["person:P1"])["person:P1"]) == bytes(made["person:P1"]), "an existing key is not replaced")
+        #expect(try again.key("person:unknown") == nil)
+        #expect(try again.count() == 2)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path + "/data.mdb"))
+        #expect(data.range(of: Data(bytes(made["person:P1"])!)) == nil, "keys are stored wrapped")
+        for file in ["data.mdb", "lock.mdb", "master.key"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: path + "/" + file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test func aDestroyedKeyIsGoneAndTheMasterKeyThatWrappedItToo() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        let keys = try KeyStore(path: path)
+        _ = try keys.keys(creating: (0..<50).map { "person:P\($0)" })
+        let kept = bytes(try keys.key("person:P7"))
+        let oldMaster = try Data(contentsOf: URL(fileURLWithPath: path + "/master.key"))
+        #expect(try keys.destroy(["person:P3", "person:never"]) == ["person:P3"])
+        #expect(try keys.key("person:P3") == nil)
+        #expect(bytes(try keys.key("person:P7")) == kept, "other keys survive the rotation")
+        #expect(try KeyStore(path: path).key("person:P3") == nil)
+        // The old master key, which could unwrap stale copies of P3's key, is nowhere on disk.
+        for file in try FileManager.default.contentsOfDirectory(atPath: path) {
+            let contents = try Data(contentsOf: URL(fileURLWithPath: path + "/" + file))
+            #expect(contents.range(of: oldMaster) == nil, "\(file) still holds the old master key")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "/master.key.next"))
+        // Made again, it is a new key: what the old one sealed stays unreadable.
+        #expect(try keys.keys(creating: ["person:P3"])["person:P3"] != nil)
+    }
+
+    @Test func aRotationInterruptedByACrashIsFinishedAtTheNextOpen() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        let keys = try KeyStore(path: path)
+        _ = try keys.keys(creating: ["person:A", "person:B"])
+        let a = bytes(try keys.key("person:A"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: path + "/master.key"))
+        try keys.destroy(["person:B"])
+        let after = try Data(contentsOf: URL(fileURLWithPath: path + "/master.key"))
+        // As if the process died after the commit and before the new master key took the old
+        // one's place: the new one is still master.key.next.
+        try after.write(to: URL(fileURLWithPath: path + "/master.key.next"))
+        try before.write(to: URL(fileURLWithPath: path + "/master.key"))
+        let reopened = try KeyStore(path: path)
+        #expect(bytes(try reopened.key("person:A")) == a)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path + "/master.key")) == after)
+        #expect(!FileManager.default.fileExists(atPath: path + "/master.key.next"))
+        // A rotation that never committed leaves a stray next key: it is thrown away.
+        try Data((0..<32).map { UInt8($0) }).write(to: URL(fileURLWithPath: path + "/master.key.next"))
+        #expect(bytes(try KeyStore(path: path).key("person:A")) == a)
+        #expect(!FileManager.default.fileExists(atPath: path + "/master.key.next"))
+    }
+
+    @Test func aWrongOrMissingMasterKeyIsAClearError() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        _ = try KeyStore(path: path).keys(creating: ["person:A"])
+        try Data(repeating: 7, count: 32).write(to: URL(fileURLWithPath: path + "/master.key"))
+        #expect {
+            _ = try KeyStore(path: path).key("person:A")
+        } throws: { error in
+            guard let error = error as? EventStoreError else { return false }
+            return error.code == .keyStore && error.message.contains("master key") && error.message.contains("master.key")
+        }
+    }
+}
