@@ -374,6 +374,33 @@ if option("--skip-projections") == nil {
     _ = try projections.statistics(from: month.0, to: month.1)
     let monthSeconds = try seconds { for _ in 0..<20 { _ = try projections.statistics(from: month.0, to: month.1) } }
     report("a month's statistics", raw: nil, store: monthSeconds / 20 * 1000, unit: "ms/query", goal: "< 5 ms")
+
+    // The same campaign with personal fields sealed under per-person keys (crypto-shredding).
+    // Here the first column is the unsealed figure above, not raw LMDB.
+    if option("--skip-sealed") == nil {
+        print("\nsealed personal fields (first column: the same figure unsealed)")
+        var sealedOptions = storeOptions
+        sealedOptions.keys = try KeyStore(path: workDirectory + "/campaign-keys")
+        let sealedStore = try EventStore(path: workDirectory + "/campaign-sealed", options: sealedOptions)
+        var sealedImported = 0
+        let sealedImportSeconds = try seconds {
+            sealedImported = try JSONLinesImporter(service: ReliefService(store: sealedStore)).importFile(jsonLines).appended
+        }
+        precondition(sealedImported == records.count)
+        report("JSONL import, sealed", raw: Double(imported) / importSeconds, store: Double(sealedImported) / sealedImportSeconds, goal: "cost of sealing")
+        let keyedRegistry = EventRegistry.standard.withKeys(sealedStore.keys)
+        var sealedDecoded = 0
+        let sealedDecodeSeconds = try seconds {
+            try sealedStore.forEachEvent(from: 1, pageSize: 4096) { event in
+                _ = try keyedRegistry.decode(event)
+                sealedDecoded += 1
+            }
+        }
+        report("decode every payload, sealed", raw: Double(decoded) / decodeSeconds, store: Double(sealedDecoded) / sealedDecodeSeconds, goal: "cost of opening")
+        let sealedProjections = try ReliefProjections(store: sealedStore, configuration: .illustrative, catchUp: false)
+        let sealedRebuildSeconds = try seconds { try sealedProjections.engine.rebuild(ReliefProjections.names) }
+        report("rebuild of all three projections, sealed", raw: Double(campaignEvents) / rebuildSeconds, store: Double(campaignEvents) / sealedRebuildSeconds, goal: "cost of opening")
+    }
 }
 if let outPath {
     let encoder = JSONEncoder()
