@@ -48,6 +48,10 @@ public struct JSONLinesImporter: Sendable {
 
     private let service: ReliefService
 
+    /// Room kept in the store's payload limit for sealing personal fields (key name, lengths,
+    /// nonce and tag).
+    static let sealingAllowance = 512
+
     /// Creates an importer writing through a service's store, registry and calendar.
     public init(service: ReliefService) {
         self.service = service
@@ -99,6 +103,12 @@ public struct JSONLinesImporter: Sendable {
             // if it had been allowed: one refusal, not a cascade of version conflicts.
             if let refusal = service.policy?.refusal(of: record.type, by: record.actor.role) {
                 errors.append(InterchangeError(line: line.number, key: "actor.role", kind: "notAllowed", problem: refusal.description))
+            }
+            // Checked here, not at the append, so that a file is still imported all or nothing.
+            let largest = service.store.options.maxPayloadBytes - JSONLinesImporter.sealingAllowance
+            if line.payload.count > largest {
+                errors.append(InterchangeError(line: line.number, key: "data", kind: "tooLarge", problem: "the event's data takes \(line.payload.count) bytes stored; the store accepts at most \(largest)"))
+                return
             }
             if let id = record.eventId {
                 if !seenIds.insert(id).inserted {
