@@ -20,6 +20,11 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The JSON Lines file.") var file: String
     @Flag(help: "Store events that break a guard and list them as findings.") var recordViolations = false
     @Option(help: "A role policy file: which roles may record which event types.") var policy: String?
+    @Option(help: "Events per write transaction while appending (each transaction is durable on its own).") var batchSize: Int = 5000
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("Please give --batch-size of at least 1.") }
+    }
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -43,7 +48,7 @@ struct ImportCommand: ParsableCommand {
         let importer = JSONLinesImporter(service: ReliefService(store: store, policy: rolePolicy))
         do {
             var progress: Progress?
-            let report = try importer.importFile(Array(data), recordViolations: recordViolations) { done, total in
+            let report = try importer.importFile(Array(data), recordViolations: recordViolations, transactionSize: batchSize) { done, total in
                 if progress == nil { progress = Progress("import", total: UInt64(total)) }
                 progress?.update(UInt64(done))
             }
@@ -63,7 +68,7 @@ struct ImportCommand: ParsableCommand {
             printError("\(file): \(failure)")
             throw ExitCode(2)
         } catch let error as EventStoreError {
-            printError("\(file): nothing was imported: \(error.message)")
+            printError("\(file): the import stopped: \(error.message); importing the same file again finishes it (events already stored are skipped)")
             throw ExitCode(2)
         }
     }
