@@ -74,7 +74,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "HomewardStoreProbe",
-            dependencies: ["HomewardStore"],
+            dependencies: ["HomewardStore", "Homeward"],
             swiftSettings: settings
         ),
         .testTarget(
@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HomewardTests",
-            dependencies: ["Homeward", "HomewardStore", "HomewardTesting", "HomewardCLI"],
+            dependencies: ["Homeward", "HomewardStore", "HomewardTesting", "HomewardCLI", "HomewardStoreProbe"],
             swiftSettings: settings
         ),
         .testTarget(

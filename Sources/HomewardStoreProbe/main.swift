@@ -3,10 +3,16 @@
 //   HomewardStoreProbe append-loop STORE PREFIX COUNT [STREAMS] [--async TASKS]
 //       Appends COUNT events (0 = forever), one per append, to streams PREFIX-0 … PREFIX-(STREAMS-1),
 //       printing "ack POSITION EVENT-ID STREAM VERSION" after each acknowledged (durable) append.
+//   HomewardStoreProbe service-loop STORE CASES TASKS COUNT
+//       Records COUNT ServiceProvided commands per task, TASKS tasks at once, through the relief
+//       service on cases PROBE-0 … PROBE-(CASES-1) (admitted beforehand), each with the case's
+//       version as the expected version, retried after every conflict; prints
+//       "ack POSITION EVENT-ID STREAM VERSION ATTEMPTS" after each.
 //   HomewardStoreProbe open STORE [--as-nobody]
 //       Opens the store (after dropping root privileges with --as-nobody) and prints "opened" or
 //       the error; exits 3 when it cannot be opened.
 import Foundation
+import Homeward
 import HomewardStore
 
 #if canImport(Glibc)
@@ -65,6 +71,28 @@ func appendSynchronously(_ store: EventStore, prefix: String, count: Int, stream
         }
 }
 
+func serviceLoop(_ arguments: [String]) async throws {
+    guard arguments.count == 4, let cases = Int(arguments[1]), let tasks = Int(arguments[2]), let count = Int(arguments[3]) else {
+        throw ProbeError("service-loop STORE CASES TASKS COUNT")
+    }
+    let service = ReliefService(store: try EventStore(path: arguments[0]), maxAttempts: 10_000)
+    let actor = EventActor(id: "probe-\(getpid())", role: "station", org: "probe")
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for task in 0..<tasks {
+            group.addTask {
+                for index in 0..<count {
+                    let caseId = "PROBE-\((task + index) % cases)"
+                    let result = try await service.provideService(caseId, ServiceProvided(service: .meal), by: actor)
+                    FileHandle.standardOutput.write(Data(
+                        "ack \(result.positions[0]) \(result.eventIds[0].uuidString.lowercased()) \(result.stream) \(result.streamVersion) \(result.attempts)\n".utf8
+                    ))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+}
+
 func open(_ arguments: [String]) -> Int32 {
     guard let path = arguments.first else { return 2 }
     if arguments.contains("--as-nobody"), geteuid() == 0 {
@@ -97,9 +125,16 @@ case "append-loop":
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         exit(1)
     }
+case "service-loop":
+    do {
+        try await serviceLoop(Array(arguments.dropFirst()))
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(1)
+    }
 case "open":
     exit(open(Array(arguments.dropFirst())))
 default:
-    FileHandle.standardError.write(Data("usage: HomewardStoreProbe append-loop|open …\n".utf8))
+    FileHandle.standardError.write(Data("usage: HomewardStoreProbe append-loop|service-loop|open …\n".utf8))
     exit(2)
 }
