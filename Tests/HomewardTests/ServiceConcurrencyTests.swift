@@ -19,9 +19,13 @@ struct ServiceConcurrencyTests {
     }
 
     /// Runs a probe to its end and returns its "ack" lines.
+    final class Buffer: Sendable {
+        let data = Mutex(Data())
+    }
+
     final class Probe: Sendable {
         let process = Process()
-        let output = Mutex(Data())
+        let output = Buffer()
 
         init(_ arguments: [String]) throws {
             process.executableURL = URL(fileURLWithPath: try BuiltExecutable.path(named: "HomewardStoreProbe"))
@@ -30,7 +34,7 @@ struct ServiceConcurrencyTests {
             process.standardOutput = pipe
             pipe.fileHandleForReading.readabilityHandler = { [output] handle in
                 let data = handle.availableData
-                output.withLock { $0.append(data) }
+                output.data.withLock { $0.append(data) }
             }
             try process.run()
         }
@@ -38,7 +42,7 @@ struct ServiceConcurrencyTests {
         func finish() -> (status: Int32, acknowledgements: [Acknowledgement]) {
             process.waitUntilExit()
             Thread.sleep(forTimeInterval: 0.2)  // the last lines are still in the pipe
-            let text = output.withLock { String(decoding: $0, as: UTF8.self) }
+            let text = output.data.withLock { String(decoding: $0, as: UTF8.self) }
             let acks = text.split(separator: "\n").compactMap { line -> Acknowledgement? in
                 let fields = line.split(separator: " ")
                 guard fields.count == 6, fields[0] == "ack", let position = UInt64(fields[1]), let id = UUID(uuidString: String(fields[2])),
