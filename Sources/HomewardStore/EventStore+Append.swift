@@ -33,7 +33,7 @@ extension EventStore {
                 return try storage.apply(request, head: &head, now: options.clock(), in: transaction)
             }
         } catch {
-            throw EventStore.storageError(error, while: "the append to '\(stream)'")
+            throw EventStore.storageError(error, while: "the append to '\(stream)'", at: path)
         }
         let result = try outcome.get()
         if !result.wasAlreadyStored { notifier.notify() }

@@ -209,12 +209,22 @@ public final class EventStore: Sendable {
     }
 
     /// Maps a storage failure to the store's error.
-    static func storageError(_ error: any Error, while doing: String) -> EventStoreError {
+    /// - Parameters:
+    ///   - error: The failure.
+    ///   - doing: What failed, for the message.
+    ///   - path: The store's directory, to tell a full disk from another input/output error:
+    ///     LMDB reports a write cut short by a full disk as `EIO`, not `ENOSPC`.
+    static func storageError(_ error: any Error, while doing: String, at path: String? = nil) -> EventStoreError {
         if let error = error as? EventStoreError { return error }
         if let error = error as? LMDBError {
             switch error.code {
             case .diskFull:
                 return EventStoreError(.diskFull, "the disk is full: \(doing) was not stored", underlying: "\(error)")
+            case .ioError:
+                if let path, let free = FreeSpace.bytesAvailable(at: path), free < FreeSpace.nearlyFull {
+                    return EventStoreError(.diskFull, "the disk is full (\(free) bytes free): \(doing) was not stored", underlying: "\(error)")
+                }
+                return EventStoreError(.storage, "an input/output error: \(doing) was not stored", underlying: "\(error)")
             case .permissionDenied, .readOnlyFileSystem:
                 return EventStoreError(.readOnly, "the store cannot be written: \(doing) was not stored", underlying: "\(error)")
             case .readersFull:

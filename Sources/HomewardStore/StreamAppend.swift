@@ -49,7 +49,7 @@ extension EventStore {
                 }
             }
         } catch {
-            throw EventStore.storageError(error, while: "the append to \(parts.count) streams")
+            throw EventStore.storageError(error, while: "the append to \(parts.count) streams", at: path)
         }
         if results.contains(where: { !$0.wasAlreadyStored }) { notifier.notify() }
         return results

@@ -93,7 +93,7 @@ final class GroupCommitWriter: Sendable {
                 return try batch.map { try storage.apply($0.request, head: &head, now: now, in: transaction) }
             }
         } catch {
-            let failure = EventStore.storageError(error, while: "the append")
+            let failure = EventStore.storageError(error, while: "the append", at: storage.environment.path)
             for pending in batch { pending.continuation.resume(throwing: failure) }
             return
         }

@@ -147,7 +147,7 @@ public final class ProjectionEngine: Sendable {
         do {
             return try store.storage.environment.write(body)
         } catch {
-            throw EventStore.storageError(error, while: "updating projections")
+            throw EventStore.storageError(error, while: "updating projections", at: store.path)
         }
     }
 
@@ -281,7 +281,7 @@ public final class ProjectionEngine: Sendable {
             try failed(failure)
             return nil
         } catch {
-            throw EventStore.storageError(error, while: "updating projections")
+            throw EventStore.storageError(error, while: "updating projections", at: store.path)
         }
     }
 
