@@ -54,17 +54,36 @@ final class GroupCommitWriter: Sendable {
         wakeUp.signal()
     }
 
+    /// The longest the writer waits for the callers of its last group to come back before it
+    /// commits a smaller group.
+    static let linger = DispatchTimeInterval.microseconds(250)
+
     private func run() {
+        var lastGroup = 0
         while true {
             wakeUp.wait()
             while true {
+                // The callers just answered need a moment to append again; committing at once
+                // would spend one fsync on the first of them. Waiting (briefly) for as many as
+                // the last group keeps groups large under steady concurrency; a lone caller
+                // (a group of one) never waits.
+                if lastGroup > 1 { waitForQueue(atLeast: lastGroup) }
                 let (batch, shouldEnd) = takeBatch()
                 if batch.isEmpty {
                     if shouldEnd { return }
+                    lastGroup = 0
                     break
                 }
+                lastGroup = batch.count
                 commit(batch)
             }
+        }
+    }
+
+    private func waitForQueue(atLeast count: Int) {
+        let deadline = DispatchTime.now() + GroupCommitWriter.linger
+        while state.withLock({ $0.queue.count < count && !$0.isStopping }) {
+            if wakeUp.wait(timeout: deadline) == .timedOut { return }
         }
     }
 
