@@ -72,6 +72,23 @@ struct KeyStoreTests {
         #expect(!FileManager.default.fileExists(atPath: path + "/master.key.next"))
     }
 
+    /// Two openers of one key store (as two processes would be): a key one destroys stops
+    /// opening in the other at once, and keys the other makes after the rotation are wrapped
+    /// under the new master key.
+    @Test func aKeyDestroyedByAnotherOpenerStopsOpeningAtOnce() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        let first = try KeyStore(path: path)
+        let second = try KeyStore(path: path)
+        _ = try first.keys(creating: ["person:A", "person:B"])
+        #expect(try second.key("person:A") != nil, "the second opener reads (and caches) the key")
+        try first.destroy(["person:A"])
+        #expect(try second.key("person:A") == nil, "a cached key is dropped when another opener destroys keys")
+        let made = try second.keys(creating: ["person:C"])
+        #expect(bytes(try first.key("person:C")) == bytes(made["person:C"]))
+        #expect(bytes(try KeyStore(path: path).key("person:B")) == bytes(try first.key("person:B")))
+    }
+
     @Test func aWrongOrMissingMasterKeyIsAClearError() throws {
         let directory = try TemporaryDirectory()
         let path = directory.appending("keys")
