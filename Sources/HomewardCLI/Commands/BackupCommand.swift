@@ -29,5 +29,8 @@ struct BackupCommand: ParsableCommand {
         }
         print("copied the store to \(report.path): \(report.verification.eventsChecked) events in \(report.verification.streamsChecked) streams, verified")
         print("head before copying: position \(report.headBefore.position), hash \(report.headBefore.hash.hex)")
+        if let keys = store.keys {
+            print("the key store \(keys.path) is not in this copy: back it up apart (the sealed personal fields cannot be read without it)")
+        }
     }
 }
