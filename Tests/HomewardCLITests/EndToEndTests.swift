@@ -240,6 +240,19 @@ struct EndToEndTests {
         #expect(refused.errors.contains("without a key store"))
     }
 
+    /// The README's main job runs end to end on a fresh store, with its key store beside it.
+    @Test func theDemoRunsOnAFreshStore() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-e2e")
+        let store = directory.appending("demo.store")
+        let demo = try homeward(["demo", "--cases", "30", "--store", store])
+        #expect(demo.status == 0, "\(demo.errors)")
+        #expect(demo.output.contains("Homeward demo: a winter campaign of 30 cases"))
+        #expect(demo.output.contains("The season 2026-12-01 to 2027-03-01"))
+        #expect(demo.output.contains(".html"), "it says where the HTML report is")
+        #expect(FileManager.default.fileExists(atPath: store + ".keys/master.key"))
+        #expect(try homeward(["verify", "--store", store]).status == 0)
+    }
+
     @Test func errorsGoToStandardErrorWithTheirExitStatus() throws {
         let missing = try homeward(["stats", "--from", "2026-12-01", "--to", "2027-01-01", "--store", "/nonexistent/store"])
         #expect(missing.status == 3)

@@ -24,8 +24,7 @@ struct DemoCommand: ParsableCommand {
             printError("the demo needs a fresh store, and \(path) is not empty")
             throw ExitCode(2)
         }
-        var storeOptions = StoreOptions()
-        storeOptions.store = path
+        let storeOptions = try StoreOptions.parse(["--store", path])
         let eventStore = try storeOptions.open(create: true)
         let configuration = RegionConfiguration.illustrative
         var campaign = CampaignGenerator.Configuration()
