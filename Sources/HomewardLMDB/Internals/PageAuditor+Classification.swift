@@ -1,0 +1,137 @@
+extension PageAuditor {
+    typealias Kind = ByteClassification.Kind
+
+    /// Records that `length` bytes from `offset` are of `kind`.
+    @inline(__always)
+    func emit(_ offset: Int, _ length: Int, _ kind: Kind) {
+        if length > 0 { segments.append(ByteClassification.Segment(range: offset..<(offset + length), kind: kind)) }
+    }
+
+    private func markClassified(_ offset: Int) -> Bool {
+        let index = offset / pageSize
+        guard index < pageCount, state[index] & Self.classified == 0 else { return false }
+        state[index] |= Self.classified
+        return true
+    }
+
+    /// A meta page: the fields LMDB reads or the audit checks hold data; the rest does not.
+    func classifyMetaPage(_ meta: MetaPage) {
+        let offset = meta.index * pageSize
+        guard markClassified(offset) else { return }
+        emit(offset, 8, .metaField)  // mp_pgno, checked
+        emit(offset + 8, 2, .unusedMetaField)  // mp_pad
+        emit(offset + 10, 2, .metaField)  // mp_flags: LMDB requires P_META
+        emit(offset + 12, 4, .unusedMetaField)  // mp_lower, mp_upper
+        emit(offset + 16, 8, .metaField)  // magic, version
+        // mm_address is read only by environments opened with MDB_FIXEDMAP.
+        emit(offset + 24, 8, meta.free.flags & LMDBLayout.fixedMap != 0 ? .metaField : .unusedMetaField)
+        emit(offset + 32, 8, .unusedMetaField)  // mm_mapsize: a hint, the map size is always given
+        emit(offset + 40, 48, .metaField)  // the free list's record, with the page size
+        emit(offset + 88, 4, .unusedMetaField)  // the main database's md_pad
+        emit(offset + 92, 44, .metaField)  // the rest of the main database's record
+        emit(offset + 136, 16, .metaField)  // mm_last_pg, mm_txnid
+        emit(offset + LMDBLayout.metaEnd, pageSize - LMDBLayout.metaEnd, .unusedMetaField)
+    }
+
+    /// A page whose structure could not be trusted: everything counts as data.
+    func classifyWholePage(_ offset: Int, as kind: Kind) {
+        guard markClassified(offset) else { return }
+        emit(offset, pageSize, kind)
+    }
+
+    /// A branch or leaf page: header, node pointers, the unused gap, then every node with its
+    /// padding byte.
+    func classifyTreePage(
+        _ offset: Int, _ bytes: PageBytes, count: Int, lowerEdge: Int, upperEdge: Int, isLeaf: Bool, packed: Bool,
+        freeListUsed: [Int: Int]
+    ) {
+        guard markClassified(offset) else { return }
+        emit(offset, 8, .pageHeader)
+        emit(offset + 8, 2, .unusedHeaderField)
+        emit(offset + 10, 6, .pageHeader)
+        emit(offset + LMDBLayout.pageHeaderSize, lowerEdge - LMDBLayout.pageHeaderSize, .nodePointers)
+        emit(offset + lowerEdge, upperEdge - lowerEdge, .unusedGap)
+        guard packed else {
+            emit(offset + upperEdge, pageSize - upperEdge, .node)
+            return
+        }
+        for index in 0..<count {
+            let node = Int(bytes.u16(LMDBLayout.pageHeaderSize + 2 * index))
+            let size = nodeSize(bytes, at: node, isLeaf: isLeaf)
+            if !isLeaf && index == 0 {
+                emit(offset + node, LMDBLayout.nodeHeaderSize, .node)
+                emit(offset + node + LMDBLayout.nodeHeaderSize, size - LMDBLayout.nodeHeaderSize, .ignoredKey)
+            } else if let used = freeListUsed[index] {
+                let dataStart = node + LMDBLayout.nodeHeaderSize + Int(bytes.u16(node + 6))
+                emit(offset + node, dataStart - node + used, .node)
+                emit(offset + dataStart + used, node + size - dataStart - used, .unusedFreeListSlots)
+            } else {
+                emit(offset + node, size, .node)
+            }
+            emit(offset + node + size, LMDBLayout.even(size) - size, .nodePadding)
+        }
+    }
+
+    /// An overflow run: its header, the value (of which a free-list record may use only `used`
+    /// bytes), and the unused end of its last page.
+    func classifyOverflowRun(_ first: UInt64, pages: Int, valueSize: Int, used: Int? = nil) {
+        let offset = Int(first) * pageSize
+        guard markClassified(offset) else { return }
+        for next in 1..<max(1, pages) { _ = markClassified(offset + next * pageSize) }
+        emit(offset, 8, .pageHeader)
+        emit(offset + 8, 2, .unusedHeaderField)
+        emit(offset + 10, 6, .pageHeader)
+        let start = offset + LMDBLayout.pageHeaderSize
+        let end = offset + pages * pageSize
+        let valueEnd = min(end, start + valueSize)
+        if let used, used <= valueSize {
+            emit(start, min(used, valueEnd - start), .overflowData)
+            emit(start + used, valueEnd - start - used, .unusedFreeListSlots)
+        } else {
+            emit(start, valueEnd - start, .overflowData)
+        }
+        emit(valueEnd, end - valueEnd, .unusedOverflowSpace)
+    }
+
+    /// Completes the classification: pages no walk classified are free, leaked or after the last
+    /// page; the segments are sorted and merged.
+    func makeClassification() -> ByteClassification? {
+        guard classifies, pageSize > 0, pageCount >= LMDBLayout.metaPageCount, let current else { return nil }
+        for index in 0..<pageCount where state[index] & Self.classified == 0 {
+            let bits = state[index]
+            let kind: Kind
+            if bits & (Self.reachedInCurrent | Self.reachedInPrevious) != 0 {
+                kind = .node  // reached, but too damaged to parse: counted as data
+            } else if UInt64(index) > current.lastPage {
+                kind = .beyondLastPage
+            } else if bits & Self.freeInCurrent != 0 {
+                kind = .freePage
+            } else {
+                kind = .leakedPage
+            }
+            emit(index * pageSize, pageSize, kind)
+        }
+        emit(pageCount * pageSize, file.size - pageCount * pageSize, .beyondLastPage)
+        segments.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var merged: [ByteClassification.Segment] = []
+        merged.reserveCapacity(segments.count)
+        var position = 0
+        for segment in segments {
+            // Segments never overlap when the audit is right; a damaged page could make one do so,
+            // and then the bytes already classified keep their kind.
+            let lower = max(segment.range.lowerBound, position)
+            guard lower < segment.range.upperBound else { continue }
+            if lower > position {
+                merged.append(ByteClassification.Segment(range: position..<lower, kind: .node))
+            }
+            if let last = merged.last, last.kind == segment.kind, last.range.upperBound == lower {
+                merged[merged.count - 1].range = last.range.lowerBound..<segment.range.upperBound
+            } else {
+                merged.append(ByteClassification.Segment(range: lower..<segment.range.upperBound, kind: segment.kind))
+            }
+            position = segment.range.upperBound
+        }
+        segments = []
+        return ByteClassification(segments: merged, fileSize: file.size)
+    }
+}
