@@ -39,7 +39,12 @@ extension PageAuditor {
             problem(record.root, "\(tree.name) claims a depth of \(record.depth), outside 1…\(Self.maximumDepth)")
             return []
         }
-        if let reason = Self.databaseFlagsProblem(record.flags), tree.role != .free {
+        if tree.role == .duplicates {
+            // mdb_xcursor_init1: a duplicates sub-tree has MDB_DUPFIXED and MDB_INTEGERKEY at most.
+            if record.flags & ~(LMDBLayout.duplicateFixed | LMDBLayout.integerKey | LMDBLayout.reverseKey) != 0 {
+                problem(record.root, "\(tree.name) has flags 0x\(hex(record.flags)), not those of a duplicates sub-tree")
+            }
+        } else if let reason = Self.databaseFlagsProblem(record.flags), tree.role != .free {
             problem(record.root, "\(tree.name) has flags 0x\(hex(record.flags)): \(reason)")
         }
         visit(record.root, level: 1, &tree, lower: nil, upper: nil, parent: nil)

@@ -39,6 +39,7 @@ final class PageAuditor {
     /// be compared with the current one.
     private var consecutive = false
     private var metaBytes: [[UInt8]] = []
+    private var reported: Set<String> = []
 
     var state = PageStates<UInt8>(count: 0, dense: false)
     var owner = PageStates<UInt16>(count: 0, dense: false)
@@ -72,6 +73,13 @@ final class PageAuditor {
     // MARK: Problems
 
     func problem(_ page: UInt64?, _ message: String) {
+        // A page both snapshots share is checked twice: report what it has wrong once.
+        let key = "\(page.map(String.init) ?? "-") \(message)"
+        if snapshot == .current {
+            reported.insert(key)
+        } else if reported.contains(key) {
+            return
+        }
         problemCount += 1
         guard problems.count < max(0, options.maximumProblems) else { return }
         var text = message
@@ -299,17 +307,16 @@ final class PageAuditor {
             }
         }
         for range in leaked {
-            problem(
-                range.lowerBound,
-                range.count == 1
-                    ? "no tree uses this page and the free list does not list it (a leaked page, or a damaged reference to it)"
-                    : "pages \(range.lowerBound)–\(range.upperBound): no tree uses them and the free list does not list them (leaked pages, or damaged references to them)"
-            )
+            if range.count == 1 {
+                problem(range.lowerBound, "no tree uses this page and the free list does not list it (a leaked page, or a damaged reference to it)")
+            } else {
+                problem(nil, "pages \(range.lowerBound)–\(range.upperBound): no tree uses them and the free list does not list them (leaked pages, or damaged references to them)")
+            }
         }
         if !leakedInPrevious.isEmpty {
             snapshot = .previous
             let first = leakedInPrevious[0]
-            problem(first.lowerBound, "\(leakedInPrevious.reduce(0) { $0 + $1.count }) pages from here on are neither used nor listed free")
+            problem(nil, "\(leakedInPrevious.reduce(0) { $0 + $1.count }) pages from page \(first.lowerBound) on are neither used nor listed free")
             snapshot = .current
         }
         if lostCount > 0 {
