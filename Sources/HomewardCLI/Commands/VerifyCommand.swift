@@ -6,10 +6,12 @@ import HomewardStore
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the hash chain, every index, that every event decodes, and that every projection equals a fresh rebuild.",
+        abstract: "Check the data file's pages, the hash chain, every index, that every event decodes, and that every projection equals a fresh rebuild.",
         discussion: """
-            Prints what it checked and the first problem of each kind; exits 0 when all is sound and
-            1 when a problem is found. With --checkpoint (a JSON file {"position": N, "hash": "…"}
+            First audits the page structure of data.mdb without LMDB; when a page is damaged it lists
+            every problem and reads nothing through LMDB. Prints what it checked and the first problem
+            of each kind; exits 0 when all is sound, 1 when a problem is found, 3 when the store
+            cannot be opened. With --checkpoint (a JSON file {"position": N, "hash": "…"}
             kept elsewhere, such as the output of `homeward head --format json`), also proves that the
             log still begins with exactly that prefix.
             Example: homeward verify --checkpoint head-2027-01-31.json
@@ -24,6 +26,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The chain hash at --expect-position, in hexadecimal.") var expectHash: String?
 
     func run() throws {
+        // The page audit reads data.mdb without LMDB, before LMDB opens it: LMDB keeps no
+        // checksums, and a damaged page could crash it or make it read wrong data.
+        let pages = EventStore.verifyPages(ofStoreAt: storeOptions.path)
+        if let pages, !pages.isSound {
+            printPageProblems(pages)
+            throw ExitCode(1)
+        }
         let store = try storeOptions.open()
         var expected: StoreHead?
         if let checkpoint {
@@ -50,8 +59,13 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let progress = Progress("verify", total: try store.head().position)
-        let report = try store.verify(expecting: expected) { checked, _ in progress.update(checked) }
+        let report = try store.verify(expecting: expected, checkingPages: pages == nil) { checked, _ in progress.update(checked) }
         progress.finish()
+        if report.problemCounts[.pageStructure] != nil {
+            printPageProblems(report)
+            throw ExitCode(1)
+        }
+        print("the page structure of \((pages ?? report).pagesChecked) pages is sound")
         print("checked \(report.eventsChecked) events in \(report.streamsChecked) streams up to position \(report.head.position)")
         print("head hash \(report.head.hash.hex)")
         var sound = report.isSound
@@ -96,6 +110,15 @@ struct VerifyCommand: ParsableCommand {
         }
         print(sound ? "sound" : "NOT sound")
         if !sound { throw ExitCode(1) }
+    }
+
+    /// Prints one line per page problem, then `NOT sound`.
+    private func printPageProblems(_ report: VerificationReport) {
+        print("checked the page structure of \(report.pagesChecked) pages: the data file is damaged, so nothing was read through LMDB")
+        for problem in report.problems where problem.kind == .pageStructure {
+            print("problem (\(problem.kind)): \(problem)")
+        }
+        print("NOT sound")
     }
 
     /// Checks a signed checkpoint against a public key given separately; exits 1 when it is
