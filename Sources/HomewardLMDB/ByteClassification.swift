@@ -44,6 +44,19 @@ public struct ByteClassification: Sendable {
         public static let nodePadding = Kind("nodePadding", holdsData: false)
         /// The key of the first node of a branch page, which LMDB never compares.
         public static let ignoredKey = Kind("ignoredKey", holdsData: false)
+        /// The key of a branch node but the first: a separator LMDB compares to route lookups. A
+        /// separator only has to lie above every key on its left and at or below every key on its
+        /// right: a change that leaves it there routes every stored key the same and changes no
+        /// entry; any other change is found by the audit.
+        public static let separatorKey = Kind("separatorKey", holdsData: true)
+        /// The transaction id under which a free-list record lists pages. LMDB reads it to decide
+        /// when the pages may be reused; a change that keeps the records in order and below the
+        /// current transaction changes no entry of any database, only that timing. A change to
+        /// the current transaction's record, or out of order, is found by the audit.
+        public static let freeListKey = Kind("freeListKey", holdsData: true)
+        /// The `md_pad` field of a named database's record, which only sub-trees of fixed-size
+        /// duplicates use.
+        public static let unusedRecordField = Kind("unusedRecordField", holdsData: false)
         /// Reserved room at the end of a free-list record, after the page numbers its count covers.
         public static let unusedFreeListSlots = Kind("unusedFreeListSlots", holdsData: false)
         /// The value bytes of an overflow run.

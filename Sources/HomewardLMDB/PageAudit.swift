@@ -64,12 +64,14 @@ public struct PageAudit: Sendable {
         public var entries: UInt64
         /// The tree's depth (0 when empty).
         public var depth: Int
-        /// The branch, leaf and overflow pages the database record claims.
+        /// The branch pages the database record claims.
         public var branchPages: UInt64
         /// The leaf pages the database record claims.
         public var leafPages: UInt64
         /// The overflow pages the database record claims.
         public var overflowPages: UInt64
+        /// The root page, or `nil` when the database is empty.
+        public var root: UInt64?
     }
 
     /// How the file's pages are used, counted over whole pages of the file.

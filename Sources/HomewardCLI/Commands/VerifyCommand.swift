@@ -80,15 +80,21 @@ struct VerifyCommand: ParsableCommand {
         var undecodable = 0
         var unknown: [String: Int] = [:]
         var firstUndecodable: String?
-        try store.forEachEvent { event in
-            do {
-                if case .unknown(let kept) = try EventRegistry.standard.withKeys(store.keys).decode(event) {
-                    unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
+        do {
+            try store.forEachEvent { event in
+                do {
+                    if case .unknown(let kept) = try EventRegistry.standard.withKeys(store.keys).decode(event) {
+                        unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
+                    }
+                } catch {
+                    undecodable += 1
+                    if firstUndecodable == nil { firstUndecodable = "\(error)" }
                 }
-            } catch {
-                undecodable += 1
-                if firstUndecodable == nil { firstUndecodable = "\(error)" }
             }
+        } catch {
+            // A record too damaged to read as an event at all (the log walk above names it).
+            undecodable += 1
+            if firstUndecodable == nil { firstUndecodable = "\(error)" }
         }
         if let firstUndecodable {
             sound = false
@@ -97,15 +103,24 @@ struct VerifyCommand: ParsableCommand {
             print("every event decodes with its registered type")
         }
         for (type, count) in unknown.sorted(by: { $0.key < $1.key }) { print("kept \(count) events of a type this version does not know: \(type)") }
-        // Every projection equals a fresh in-memory rebuild.
-        if firstUndecodable == nil, !store.options.readOnly {
-            let projections = try ReliefProjections(store: store, configuration: rulesOptions.load())
-            let differences = try projections.differences(from: ReliefModel(store: store, configuration: rulesOptions.load()))
-            if differences.isEmpty {
-                print("every projection equals a fresh rebuild")
-            } else {
+        // Every projection equals a fresh in-memory rebuild; not rebuilt from a log already found
+        // damaged, whose altered records could hold anything (a stay thousands of years long).
+        if !report.isSound {
+            print("the projections were not compared with a rebuild: the log has problems")
+        } else if firstUndecodable == nil, !store.options.readOnly {
+            let configuration = try rulesOptions.load()
+            do {
+                let projections = try ReliefProjections(store: store, configuration: configuration)
+                let differences = try projections.differences(from: ReliefModel(store: store, configuration: configuration))
+                if differences.isEmpty {
+                    print("every projection equals a fresh rebuild")
+                } else {
+                    sound = false
+                    print("problem (projection): \(differences[0])\(differences.count > 1 ? " (and \(differences.count - 1) more)" : "")")
+                }
+            } catch {
                 sound = false
-                print("problem (projection): \(differences[0])\(differences.count > 1 ? " (and \(differences.count - 1) more)" : "")")
+                print("problem (projection): the projections cannot be rebuilt and compared: \(error)")
             }
         }
         print(sound ? "sound" : "NOT sound")

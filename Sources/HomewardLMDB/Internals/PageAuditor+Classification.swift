@@ -43,7 +43,7 @@ extension PageAuditor {
     /// padding byte.
     func classifyTreePage(
         _ offset: Int, _ bytes: PageBytes, count: Int, lowerEdge: Int, upperEdge: Int, isLeaf: Bool, packed: Bool,
-        freeListUsed: [Int: Int]
+        role: TreeWalk.Role, freeListUsed: [Int: Int]
     ) {
         guard markClassified(offset) else { return }
         emit(offset, 8, .pageHeader)
@@ -58,13 +58,22 @@ extension PageAuditor {
         for index in 0..<count {
             let node = Int(bytes.u16(LMDBLayout.pageHeaderSize + 2 * index))
             let size = nodeSize(bytes, at: node, isLeaf: isLeaf)
-            if !isLeaf && index == 0 {
+            let keySize = Int(bytes.u16(node + 6))
+            let keyStart = node + LMDBLayout.nodeHeaderSize
+            let dataStart = keyStart + keySize
+            if !isLeaf {
                 emit(offset + node, LMDBLayout.nodeHeaderSize, .node)
-                emit(offset + node + LMDBLayout.nodeHeaderSize, size - LMDBLayout.nodeHeaderSize, .ignoredKey)
-            } else if let used = freeListUsed[index] {
-                let dataStart = node + LMDBLayout.nodeHeaderSize + Int(bytes.u16(node + 6))
-                emit(offset + node, dataStart - node + used, .node)
+                emit(offset + keyStart, keySize, index == 0 ? .ignoredKey : .separatorKey)
+            } else if role == .free {
+                emit(offset + node, LMDBLayout.nodeHeaderSize, .node)
+                emit(offset + keyStart, keySize, .freeListKey)
+                let used = freeListUsed[index] ?? (node + size - dataStart)
+                emit(offset + dataStart, used, .node)
                 emit(offset + dataStart + used, node + size - dataStart - used, .unusedFreeListSlots)
+            } else if role == .main && bytes.u16(node + 4) == LMDBLayout.subData && size - (dataStart - node) == LMDBLayout.databaseRecordSize {
+                emit(offset + node, dataStart - node, .node)
+                emit(offset + dataStart, 4, .unusedRecordField)  // md_pad of a named database
+                emit(offset + dataStart + 4, LMDBLayout.databaseRecordSize - 4, .node)
             } else {
                 emit(offset + node, size, .node)
             }

@@ -18,7 +18,8 @@ extension PageAuditor {
     private func summary(_ name: String?, _ record: DatabaseRecord) -> PageAudit.Database {
         PageAudit.Database(
             name: name, entries: record.entries, depth: Int(record.depth),
-            branchPages: record.branchPages, leafPages: record.leafPages, overflowPages: record.overflowPages
+            branchPages: record.branchPages, leafPages: record.leafPages, overflowPages: record.overflowPages,
+            root: record.isEmpty ? nil : record.root
         )
     }
 
@@ -176,7 +177,10 @@ extension PageAuditor {
             }
         }
         if classifies {
-            classifyTreePage(offset, bytes, count: count, lowerEdge: lowerEdge, upperEdge: upperEdge, isLeaf: isLeaf, packed: packed, freeListUsed: freeListCounts)
+            classifyTreePage(
+                offset, bytes, count: count, lowerEdge: lowerEdge, upperEdge: upperEdge, isLeaf: isLeaf, packed: packed,
+                role: tree.role, freeListUsed: freeListCounts
+            )
         }
         if !isLeaf && tree.descends {
             for index in 0..<count {

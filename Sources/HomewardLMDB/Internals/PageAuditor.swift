@@ -193,6 +193,18 @@ final class PageAuditor {
             problem(nil, "meta page 0 gives a page size of \(metas[0].pageSize) bytes and meta page 1 one of \(metas[1].pageSize)")
         }
         guard previous.isUsable else { return }
+        // Every commit copies the free list's record, whose md_flags hold the environment's
+        // persistent flags, from the meta page before: both pages hold the same flags.
+        if metas[0].free.flags != metas[1].free.flags {
+            problem(nil, "meta page 0 gives the environment flags 0x\(hex(metas[0].free.flags)) and meta page 1 0x\(hex(metas[1].free.flags)); LMDB copies them unchanged")
+        }
+        // mdb_dbi_open only ever adds flags to the main database.
+        if previous.main.flags & ~current.main.flags != 0 {
+            problem(
+                UInt64(previous.index),
+                "the main database had flags 0x\(hex(previous.main.flags)) in the previous transaction and has 0x\(hex(current.main.flags)) now; LMDB only ever adds flags to it"
+            )
+        }
         let bothNew = current.transaction == 0 && previous.transaction == 0
         consecutive = bothNew || (previous.transaction < current.transaction && current.transaction - previous.transaction == 1)
         if !consecutive {
