@@ -59,6 +59,10 @@ public struct ByteClassification: Sendable {
         public static let unusedRecordField = Kind("unusedRecordField", holdsData: false)
         /// Reserved room at the end of a free-list record, after the page numbers its count covers.
         public static let unusedFreeListSlots = Kind("unusedFreeListSlots", holdsData: false)
+        /// A key or value in a page only the previous snapshot uses (the last transaction replaced
+        /// it). LMDB reads it only if it opens that snapshot, which it does only when the meta
+        /// pages make it: a change to them the audit finds. The page's structure holds data.
+        public static let previousSnapshotEntry = Kind("previousSnapshotEntry", holdsData: false)
         /// The value bytes of an overflow run.
         public static let overflowData = Kind("overflowData", holdsData: true)
         /// The end of an overflow run's last page, after its value.

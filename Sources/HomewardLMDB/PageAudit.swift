@@ -72,6 +72,10 @@ public struct PageAudit: Sendable {
         public var overflowPages: UInt64
         /// The root page, or `nil` when the database is empty.
         public var root: UInt64?
+        /// The database's persistent flags (`md_flags`), with the values `mdb_dbi_open` takes:
+        /// 0x02 reversed keys, 0x04 sorted duplicates, 0x08 integer keys, 0x10 fixed-size
+        /// duplicates, 0x20 integer duplicates, 0x40 reversed duplicates. 0 for plain byte keys.
+        public var flags: UInt16
     }
 
     /// How the file's pages are used, counted over whole pages of the file.

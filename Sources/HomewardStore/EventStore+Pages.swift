@@ -47,6 +47,14 @@ extension EventStore {
         if unlisted > 0 {
             report.record(.pageStructure, at: nil, "\(unlisted) more page problems are not listed")
         }
+        // Homeward creates every database of a store without flags (byte-ordered keys, one value
+        // each): other flags would change how LMDB orders and writes them.
+        for database in audit.databases where database.flags != 0 {
+            report.record(
+                .pageStructure, at: nil,
+                "\(database.name.map { "database '\($0)'" } ?? "the main database") has flags 0x\(String(database.flags, radix: 16)), but Homeward creates its databases without flags"
+            )
+        }
         return report
     }
 

@@ -165,7 +165,8 @@ struct PageAuditTests {
     }
 
     /// Every flip of one bit in a byte of the structure (meta fields, page headers, node pointers)
-    /// is found by the audit alone; flips in bytes that hold no data change nothing it checks.
+    /// is found by the audit alone; flips in bytes that hold no data are not reported (but for the
+    /// previous snapshot's keys, whose order the audit checks although LMDB does not read them).
     @Test func everyFlippedStructureBitIsFound() throws {
         let directory = try TemporaryDirectory(prefix: "homeward-audit")
         let path = try makeEnvironment(in: directory)
@@ -178,7 +179,7 @@ struct PageAuditTests {
             let offset = Int(random.next() % UInt64(original.count))
             let bit = UInt8(1) << UInt8(random.next() % 8)
             let kind = try #require(classification.kind(atOffset: offset))
-            guard [.metaField, .pageHeader, .nodePointers].contains(kind) || !kind.holdsData else { continue }
+            guard [.metaField, .pageHeader, .nodePointers].contains(kind) || (!kind.holdsData && kind != .previousSnapshotEntry) else { continue }
             let audit = try PageAudit(dataFile: try damagedCopy(of: original, in: directory) { $0[offset] ^= bit })
             let sound = audit.isSound
             if kind.holdsData {

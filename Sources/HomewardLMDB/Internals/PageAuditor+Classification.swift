@@ -46,6 +46,10 @@ extension PageAuditor {
         role: TreeWalk.Role, freeListUsed: [Int: Int]
     ) {
         guard markClassified(offset) else { return }
+        // Keys and values LMDB would read only in the previous snapshot (the audit checks records
+        // of databases and free lists, so those stay data).
+        let previousOnly = isPreviousSnapshotOnly(offset)
+        let entry: Kind = previousOnly ? .previousSnapshotEntry : .node
         emit(offset, 8, .pageHeader)
         emit(offset + 8, 2, .unusedHeaderField)
         emit(offset + 10, 6, .pageHeader)
@@ -71,9 +75,17 @@ extension PageAuditor {
                 emit(offset + dataStart, used, .node)
                 emit(offset + dataStart + used, node + size - dataStart - used, .unusedFreeListSlots)
             } else if role == .main && bytes.u16(node + 4) == LMDBLayout.subData && size - (dataStart - node) == LMDBLayout.databaseRecordSize {
-                emit(offset + node, dataStart - node, .node)
+                emit(offset + node, LMDBLayout.nodeHeaderSize, .node)
+                emit(offset + keyStart, keySize, entry)  // the database's name
                 emit(offset + dataStart, 4, .unusedRecordField)  // md_pad of a named database
                 emit(offset + dataStart + 4, LMDBLayout.databaseRecordSize - 4, .node)
+            } else if previousOnly && role != .duplicates && bytes.u16(node + 4) & LMDBLayout.duplicateData == 0 {
+                emit(offset + node, LMDBLayout.nodeHeaderSize, .node)
+                let flags = bytes.u16(node + 4)
+                // An overflow value keeps its page number as data: the audit follows it.
+                let valueEnd = flags & LMDBLayout.bigData != 0 ? dataStart : node + size
+                emit(offset + keyStart, valueEnd - keyStart, entry)
+                emit(offset + valueEnd, node + size - valueEnd, .node)
             } else {
                 emit(offset + node, size, .node)
             }
@@ -81,10 +93,17 @@ extension PageAuditor {
         }
     }
 
+    /// Whether the page at `offset` is reached only by the walk of the previous snapshot, which
+    /// runs after the current snapshot's walk is complete.
+    private func isPreviousSnapshotOnly(_ offset: Int) -> Bool {
+        snapshot == .previous && state[offset / pageSize] & Self.reachedInCurrent == 0
+    }
+
     /// An overflow run: its header, the value (of which a free-list record may use only `used`
     /// bytes), and the unused end of its last page.
     func classifyOverflowRun(_ first: UInt64, pages: Int, valueSize: Int, used: Int? = nil) {
         let offset = Int(first) * pageSize
+        let value: Kind = used == nil && isPreviousSnapshotOnly(offset) ? .previousSnapshotEntry : .overflowData
         guard markClassified(offset) else { return }
         for next in 1..<max(1, pages) { _ = markClassified(offset + next * pageSize) }
         emit(offset, 8, .pageHeader)
@@ -97,7 +116,7 @@ extension PageAuditor {
             emit(start, min(used, valueEnd - start), .overflowData)
             emit(start + used, valueEnd - start - used, .unusedFreeListSlots)
         } else {
-            emit(start, valueEnd - start, .overflowData)
+            emit(start, valueEnd - start, value)
         }
         emit(valueEnd, end - valueEnd, .unusedOverflowSpace)
     }

@@ -12,6 +12,17 @@ extension PageAuditor {
         let named = walkTree(&main, namedDescend: everyPage)
         if snapshot == .current {
             databases = [summary(nil, meta.main)] + named.map { summary($0.name, $0.record) }
+        } else {
+            // LMDB sets a named database's flags when it creates it and never changes them.
+            for (name, record) in named {
+                if let database = databases.first(where: { $0.name == name }), database.flags != record.flags {
+                    problem(nil, "database '\(name)' has flags 0x\(hex(record.flags)), but 0x\(hex(database.flags)) in the current snapshot; LMDB never changes them")
+                }
+            }
+            // mdb_dbi_open refuses to make a database of a key that holds a plain value.
+            for name in plainMainKeys where databases.contains(where: { $0.name == name }) {
+                problem(nil, "the main database holds '\(name)' as a plain value, but as a database in the current snapshot; LMDB never turns one into the other")
+            }
         }
     }
 
@@ -19,7 +30,7 @@ extension PageAuditor {
         PageAudit.Database(
             name: name, entries: record.entries, depth: Int(record.depth),
             branchPages: record.branchPages, leafPages: record.leafPages, overflowPages: record.overflowPages,
-            root: record.isEmpty ? nil : record.root
+            root: record.isEmpty ? nil : record.root, flags: record.flags
         )
     }
 
@@ -30,6 +41,14 @@ extension PageAuditor {
         tree.treeIndex = UInt16(truncatingIfNeeded: treeNames.count)
         treeNames.append(tree.name)
         let record = tree.record
+        if tree.role == .duplicates {
+            // mdb_xcursor_init1: a duplicates sub-tree has MDB_DUPFIXED and MDB_INTEGERKEY at most.
+            if record.flags & ~(LMDBLayout.duplicateFixed | LMDBLayout.integerKey | LMDBLayout.reverseKey) != 0 {
+                problem(record.isEmpty ? nil : record.root, "\(tree.name) has flags 0x\(hex(record.flags)), not those of a duplicates sub-tree")
+            }
+        } else if let reason = Self.databaseFlagsProblem(record.flags), tree.role != .free {
+            problem(record.isEmpty ? nil : record.root, "\(tree.name) has flags 0x\(hex(record.flags)): \(reason)")
+        }
         if record.isEmpty {
             if record.depth != 0 || record.entries != 0 || record.branchPages != 0 || record.leafPages != 0 || record.overflowPages != 0 {
                 problem(nil, "\(tree.name) has no root page but its record claims depth \(record.depth), \(record.entries) entries and \(record.branchPages + record.leafPages + record.overflowPages) pages")
@@ -39,14 +58,6 @@ extension PageAuditor {
         guard record.depth >= 1, Int(record.depth) <= Self.maximumDepth else {
             problem(record.root, "\(tree.name) claims a depth of \(record.depth), outside 1…\(Self.maximumDepth)")
             return []
-        }
-        if tree.role == .duplicates {
-            // mdb_xcursor_init1: a duplicates sub-tree has MDB_DUPFIXED and MDB_INTEGERKEY at most.
-            if record.flags & ~(LMDBLayout.duplicateFixed | LMDBLayout.integerKey | LMDBLayout.reverseKey) != 0 {
-                problem(record.root, "\(tree.name) has flags 0x\(hex(record.flags)), not those of a duplicates sub-tree")
-            }
-        } else if let reason = Self.databaseFlagsProblem(record.flags), tree.role != .free {
-            problem(record.root, "\(tree.name) has flags 0x\(hex(record.flags)): \(reason)")
         }
         visit(record.root, level: 1, &tree, lower: nil, upper: nil, parent: nil)
         if tree.complete && tree.descends && tree.pageBudget >= 0 {
@@ -333,6 +344,9 @@ extension PageAuditor {
             guard flags & ~LMDBLayout.bigData == 0 else {
                 problem(page, "\(name) has flags 0x\(hex(flags)); a value of \(tree.name) can only have 0x01 (overflow)")
                 return nil
+            }
+            if tree.role == .main && snapshot == .previous {
+                plainMainKeys.append(String(decoding: key, as: UTF8.self))
             }
             if flags & LMDBLayout.bigData != 0 {
                 _ = followOverflow(page, bytes.u64(dataStart), size: dataSize, &tree, readValue: false)

@@ -46,6 +46,8 @@ final class PageAuditor {
     var treeNames: [String] = []
     var freeBeyondFile: [Snapshot: Set<UInt64>] = [:]
     var snapshot: Snapshot = .current
+    /// Keys of plain values in the previous snapshot's main database.
+    var plainMainKeys: [String] = []
     var segments: [ByteClassification.Segment] = []
     var nodeScratch: [(offset: Int, size: Int)] = []
     private var buffers: [UnsafeMutableRawBufferPointer] = []
