@@ -52,7 +52,7 @@ extension EventStore {
         for database in audit.databases where database.flags != 0 {
             report.record(
                 .pageStructure, at: nil,
-                "\(database.name.map { "database '\($0)'" } ?? "the main database") has flags 0x\(String(database.flags, radix: 16)), but Homeward creates its databases without flags"
+                "\(database.name.map { "database \($0.debugDescription)" } ?? "the main database") has flags 0x\(String(database.flags, radix: 16)), but Homeward creates its databases without flags"
             )
         }
         return report

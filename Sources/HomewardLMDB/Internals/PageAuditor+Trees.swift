@@ -16,12 +16,12 @@ extension PageAuditor {
             // LMDB sets a named database's flags when it creates it and never changes them.
             for (name, record) in named {
                 if let database = databases.first(where: { $0.name == name }), database.flags != record.flags {
-                    problem(nil, "database '\(name)' has flags 0x\(hex(record.flags)), but 0x\(hex(database.flags)) in the current snapshot; LMDB never changes them")
+                    problem(nil, "database '\(printable(name))' has flags 0x\(hex(record.flags)), but 0x\(hex(database.flags)) in the current snapshot; LMDB never changes them")
                 }
             }
             // mdb_dbi_open refuses to make a database of a key that holds a plain value.
             for name in plainMainKeys where databases.contains(where: { $0.name == name }) {
-                problem(nil, "the main database holds '\(name)' as a plain value, but as a database in the current snapshot; LMDB never turns one into the other")
+                problem(nil, "the main database holds '\(printable(name))' as a plain value, but as a database in the current snapshot; LMDB never turns one into the other")
             }
         }
     }
@@ -71,7 +71,7 @@ extension PageAuditor {
                 named.append((child.name, child.record))
                 child.descends = namedDescend
             }
-            child.name = child.role == .named ? "database '\(child.name)'" : child.name
+            child.name = child.role == .named ? "database '\(printable(child.name))'" : child.name
             walkTree(&child)
         }
         return named

@@ -363,3 +363,10 @@ final class PageAuditor {
 func hex<T: BinaryInteger>(_ value: T) -> String {
     String(value, radix: 16)
 }
+
+/// A name read from the file, fit for a one-line message: control characters are escaped.
+func printable(_ name: String) -> String {
+    name.unicodeScalars.map { scalar in
+        scalar.properties.generalCategory == .control ? "\\u{\(hex(scalar.value))}" : String(scalar)
+    }.joined()
+}
