@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HomewardCLITests",
-            dependencies: ["HomewardCLI", "Homeward", "HomewardStore", "HomewardTesting"],
+            dependencies: ["HomewardCLI", "Homeward", "HomewardStore", "HomewardLMDB", "HomewardTesting"],
             swiftSettings: settings
         ),
         .testTarget(

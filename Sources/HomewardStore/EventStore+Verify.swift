@@ -1,10 +1,19 @@
+import Crypto
 import Foundation
 import HomewardLMDB
 
 extension EventStore {
     /// Walks the whole log, recomputes every chain hash and checks every index against it.
     ///
-    /// Checks, for each record: its key follows the previous one without a gap; it decodes; it
+    /// First, with `checkingPages`, audits the page structure of the data file without LMDB (see
+    /// ``verifyPages(ofStoreAt:)``), inside a read transaction that keeps the pages in place. When
+    /// that finds damage, the report holds a ``VerificationReport/Kind/pageStructure`` problem for
+    /// each thing wrong and nothing is read through LMDB, which could crash or read wrong data.
+    /// Then checks the store's own records: the format version, and the creation time against
+    /// its SHA-256 (for stores that keep it), and that `meta` holds nothing else but projection
+    /// checkpoints.
+    ///
+    /// Then checks, for each record: its key follows the previous one without a gap; it decodes; it
     /// names its own position; it was not recorded earlier than the record before; its hash is
     /// SHA-256 of the previous hash and its canonical bytes; the stream index, the event-id index
     /// and the recorded-time index point back at it. Then that stream versions are gapless and the
@@ -15,14 +24,22 @@ extension EventStore {
     /// after the walk started are not checked.
     /// - Parameters:
     ///   - expected: A head kept elsewhere, to prove the log's prefix.
+    ///   - checkingPages: Whether to audit the page structure first (default). Pass `false` only
+    ///     when ``verifyPages(ofStoreAt:)`` just found it sound.
     ///   - progress: Called after each page with the positions checked and the head being walked to.
     /// - Returns: What was checked and the first problem of each kind.
     /// - Throws: ``EventStoreError`` only when the store cannot be read at all.
     public func verify(
         expecting expected: StoreHead? = nil,
+        checkingPages: Bool = true,
         progress: ((_ checked: UInt64, _ total: UInt64) -> Void)? = nil
     ) throws -> VerificationReport {
         var report = VerificationReport()
+        if checkingPages {
+            report = try verifyPages()
+            if !report.isSound { return report }
+        }
+        try checkStoreRecords(&report)
         let end = try read("reading the head") { try storage.head(in: $0).position }
         var previousHash = ChainHash.zero
         var previousRecordedAt: Timestamp?
@@ -64,6 +81,47 @@ extension EventStore {
         try checkIndexTotals(&report, end: end, streamVersions: streamVersions, timeRuns: lastPositionAtTime)
         if let expected { try checkExpectedHead(expected, report: &report) }
         return report
+    }
+
+    /// Checks the `meta` database: the format version, the creation time (and its digest, when
+    /// the store keeps one), and that nothing else but projection checkpoints is there.
+    private func checkStoreRecords(_ report: inout VerificationReport) throws {
+        try read("checking the store's records") { transaction in
+            let cursor = try transaction.cursor(storage.meta)
+            var entry = try cursor.first()
+            var created: [UInt8]?
+            var digest: [UInt8]?
+            var sawFormat = false
+            while let current = entry {
+                let key = Array(current.key)
+                if key == StorageLayout.formatKey {
+                    sawFormat = true
+                    let version = current.value.count == 4 ? UInt32(littleEndian: current.value.loadUnaligned(as: UInt32.self)) : 0
+                    if version != StorageLayout.formatVersion {
+                        report.record(.storeMeta, at: nil, "the format record holds \(current.value.count) bytes \(Array(current.value)), not format \(StorageLayout.formatVersion)")
+                    }
+                } else if key == StorageLayout.createdKey {
+                    created = Array(current.value)
+                } else if key == StorageLayout.createdDigestKey {
+                    digest = Array(current.value)
+                } else if !key.starts(with: StorageLayout.projectionKeyPrefix) {
+                    report.record(.storeMeta, at: nil, "the store's records hold an unknown key '\(String(decoding: key, as: UTF8.self))'")
+                }
+                entry = try cursor.next()
+            }
+            if !sawFormat { report.record(.storeMeta, at: nil, "the format record is missing") }
+            guard let created else {
+                report.record(.storeMeta, at: nil, "the creation time is missing")
+                return
+            }
+            let text = String(decoding: created, as: UTF8.self)
+            if Timestamp(rfc3339: text)?.rfc3339 != text {
+                report.record(.storeMeta, at: nil, "the creation time '\(text)' is not a time as Homeward writes it")
+            }
+            if let digest, digest != Array(SHA256.hash(data: created)) {
+                report.record(.storeMeta, at: nil, "the creation time '\(text)' does not match its SHA-256: it was changed")
+            }
+        }
     }
 
     private func checkRecord(

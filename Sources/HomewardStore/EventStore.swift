@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HomewardLMDB
 import Logging
@@ -41,7 +42,8 @@ import Darwin
 /// - ``readStream(_:from:pageSize:)``
 /// - ``subscribe(from:)``
 /// - ``head()``
-/// - ``verify(progress:)``
+/// - ``verify(expecting:checkingPages:progress:)``
+/// - ``verifyPages(ofStoreAt:)``
 public final class EventStore: Sendable {
     /// The canonical path of the store's directory.
     public let path: String
@@ -59,9 +61,12 @@ public final class EventStore: Sendable {
     ///   - options: How to open it.
     /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/cannotOpen`` when the path is
     ///   not a directory, cannot be read or written, or holds something that is not a Homeward
-    ///   store, and ``EventStoreError/Code/newerFormat`` when a newer Homeward wrote it.
+    ///   store, ``EventStoreError/Code/newerFormat`` when a newer Homeward wrote it, and
+    ///   ``EventStoreError/Code/corrupted`` when a meta page or root page of the data file is
+    ///   damaged (checked without LMDB, reading a few pages) or the format record is.
     public init(path: String, options: Options = Options()) throws {
         let isNew = try EventStore.prepareDirectory(path, options: options)
+        if !isNew { try EventStore.checkPagesBeforeOpening(path) }
         var configuration = Environment.Configuration()
         configuration.mapSize = options.initialMapSize
         configuration.maxReaders = options.maxReaders
@@ -181,7 +186,9 @@ public final class EventStore: Sendable {
                 try environment.write { transaction in
                     if try transaction.get(storage.meta, key: StorageLayout.formatKey) == nil {
                         try transaction.put(storage.meta, key: StorageLayout.formatKey, value: withUnsafeBytes(of: StorageLayout.formatVersion.littleEndian) { Array($0) })
-                        try transaction.put(storage.meta, key: StorageLayout.createdKey, value: Array(options.clock().rfc3339.utf8))
+                        let created = Array(options.clock().rfc3339.utf8)
+                        try transaction.put(storage.meta, key: StorageLayout.createdKey, value: created)
+                        try transaction.put(storage.meta, key: StorageLayout.createdDigestKey, value: Array(SHA256.hash(data: created)))
                     }
                 }
             }
@@ -192,6 +199,9 @@ public final class EventStore: Sendable {
                 throw EventStoreError(.corrupted, "the format version of the store at \(path) is \(format.count) bytes long, not 4")
             }
             let version = format.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
+            if version == 0 {
+                throw EventStoreError(.corrupted, "the store at \(path) says it has format 0, which no Homeward writes: its format record is damaged")
+            }
             if version > StorageLayout.formatVersion {
                 throw EventStoreError(
                     .newerFormat,

@@ -1,4 +1,4 @@
-/// What ``EventStore/verify(expecting:progress:)`` checked and the first problem of each kind.
+/// What ``EventStore/verify(expecting:checkingPages:progress:)`` checked and the first problem of each kind.
 public struct VerificationReport: Sendable, Hashable {
     /// A kind of problem verification can find.
     public struct Kind: Hashable, Sendable, CustomStringConvertible, Comparable {
@@ -25,6 +25,12 @@ public struct VerificationReport: Sendable, Hashable {
         public static let recordedAtIndex = Kind("recordedAtIndex")
         /// The log does not match the head kept elsewhere: rewritten or truncated.
         public static let headMismatch = Kind("headMismatch")
+        /// The data file's page structure is damaged (found by a page audit, without LMDB): the
+        /// log was not read, because LMDB could crash or read wrong data. Every such problem is
+        /// kept, not only the first.
+        public static let pageStructure = Kind("pageStructure")
+        /// The store's own records (its format version and creation time) are damaged.
+        public static let storeMeta = Kind("storeMeta")
     }
 
     /// One problem: what, where, and a sentence about it.
@@ -43,11 +49,13 @@ public struct VerificationReport: Sendable, Hashable {
 
     /// How many records were checked.
     public var eventsChecked: UInt64 = 0
+    /// How many pages of the data file the page audit checked (0 when it did not run).
+    public var pagesChecked: Int = 0
     /// How many streams were checked.
     public var streamsChecked: Int = 0
     /// The head verification reached.
     public var head = StoreHead(position: 0, hash: .zero, recordedAt: nil)
-    /// The first problem of each kind, in the order found.
+    /// The first problem of each kind, in the order found; every ``Kind/pageStructure`` problem.
     public var problems: [Problem] = []
     /// How many problems of each kind were found.
     public var problemCounts: [Kind: Int] = [:]
@@ -59,7 +67,7 @@ public struct VerificationReport: Sendable, Hashable {
     public var firstProblem: Problem? { problems.first }
 
     mutating func record(_ kind: Kind, at position: UInt64?, _ message: String) {
-        if problemCounts[kind, default: 0] == 0 {
+        if problemCounts[kind, default: 0] == 0 || kind == .pageStructure {
             problems.append(Problem(kind: kind, position: position, message: message))
         }
         problemCounts[kind, default: 0] += 1

@@ -6,10 +6,12 @@ import HomewardStore
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the hash chain, every index, that every event decodes, and that every projection equals a fresh rebuild.",
+        abstract: "Check the data file's pages, the hash chain, every index, that every event decodes, and that every projection equals a fresh rebuild.",
         discussion: """
-            Prints what it checked and the first problem of each kind; exits 0 when all is sound and
-            1 when a problem is found. With --checkpoint (a JSON file {"position": N, "hash": "…"}
+            First audits the page structure of data.mdb without LMDB; when a page is damaged it lists
+            every problem and reads nothing through LMDB. Prints what it checked and the first problem
+            of each kind; exits 0 when all is sound, 1 when a problem is found, 3 when the store
+            cannot be opened. With --checkpoint (a JSON file {"position": N, "hash": "…"}
             kept elsewhere, such as the output of `homeward head --format json`), also proves that the
             log still begins with exactly that prefix.
             Example: homeward verify --checkpoint head-2027-01-31.json
@@ -24,6 +26,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The chain hash at --expect-position, in hexadecimal.") var expectHash: String?
 
     func run() throws {
+        // The page audit reads data.mdb without LMDB, before LMDB opens it: LMDB keeps no
+        // checksums, and a damaged page could crash it or make it read wrong data.
+        let pages = EventStore.verifyPages(ofStoreAt: storeOptions.path)
+        if let pages, !pages.isSound {
+            printPageProblems(pages)
+            throw ExitCode(1)
+        }
         let store = try storeOptions.open()
         var expected: StoreHead?
         if let checkpoint {
@@ -50,8 +59,13 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let progress = Progress("verify", total: try store.head().position)
-        let report = try store.verify(expecting: expected) { checked, _ in progress.update(checked) }
+        let report = try store.verify(expecting: expected, checkingPages: pages == nil) { checked, _ in progress.update(checked) }
         progress.finish()
+        if report.problemCounts[.pageStructure] != nil {
+            printPageProblems(report)
+            throw ExitCode(1)
+        }
+        print("the page structure of \((pages ?? report).pagesChecked) pages is sound")
         print("checked \(report.eventsChecked) events in \(report.streamsChecked) streams up to position \(report.head.position)")
         print("head hash \(report.head.hash.hex)")
         var sound = report.isSound
@@ -66,15 +80,21 @@ struct VerifyCommand: ParsableCommand {
         var undecodable = 0
         var unknown: [String: Int] = [:]
         var firstUndecodable: String?
-        try store.forEachEvent { event in
-            do {
-                if case .unknown(let kept) = try EventRegistry.standard.withKeys(store.keys).decode(event) {
-                    unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
+        do {
+            try store.forEachEvent { event in
+                do {
+                    if case .unknown(let kept) = try EventRegistry.standard.withKeys(store.keys).decode(event) {
+                        unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
+                    }
+                } catch {
+                    undecodable += 1
+                    if firstUndecodable == nil { firstUndecodable = "\(error)" }
                 }
-            } catch {
-                undecodable += 1
-                if firstUndecodable == nil { firstUndecodable = "\(error)" }
             }
+        } catch {
+            // A record too damaged to read as an event at all (the log walk above names it).
+            undecodable += 1
+            if firstUndecodable == nil { firstUndecodable = "\(error)" }
         }
         if let firstUndecodable {
             sound = false
@@ -83,19 +103,37 @@ struct VerifyCommand: ParsableCommand {
             print("every event decodes with its registered type")
         }
         for (type, count) in unknown.sorted(by: { $0.key < $1.key }) { print("kept \(count) events of a type this version does not know: \(type)") }
-        // Every projection equals a fresh in-memory rebuild.
-        if firstUndecodable == nil, !store.options.readOnly {
-            let projections = try ReliefProjections(store: store, configuration: rulesOptions.load())
-            let differences = try projections.differences(from: ReliefModel(store: store, configuration: rulesOptions.load()))
-            if differences.isEmpty {
-                print("every projection equals a fresh rebuild")
-            } else {
+        // Every projection equals a fresh in-memory rebuild; not rebuilt from a log already found
+        // damaged, whose altered records could hold anything (a stay thousands of years long).
+        if !report.isSound {
+            print("the projections were not compared with a rebuild: the log has problems")
+        } else if firstUndecodable == nil, !store.options.readOnly {
+            let configuration = try rulesOptions.load()
+            do {
+                let projections = try ReliefProjections(store: store, configuration: configuration)
+                let differences = try projections.differences(from: ReliefModel(store: store, configuration: configuration))
+                if differences.isEmpty {
+                    print("every projection equals a fresh rebuild")
+                } else {
+                    sound = false
+                    print("problem (projection): \(differences[0])\(differences.count > 1 ? " (and \(differences.count - 1) more)" : "")")
+                }
+            } catch {
                 sound = false
-                print("problem (projection): \(differences[0])\(differences.count > 1 ? " (and \(differences.count - 1) more)" : "")")
+                print("problem (projection): the projections cannot be rebuilt and compared: \(error)")
             }
         }
         print(sound ? "sound" : "NOT sound")
         if !sound { throw ExitCode(1) }
+    }
+
+    /// Prints one line per page problem, then `NOT sound`.
+    private func printPageProblems(_ report: VerificationReport) {
+        print("checked the page structure of \(report.pagesChecked) pages: the data file is damaged, so nothing was read through LMDB")
+        for problem in report.problems where problem.kind == .pageStructure {
+            print("problem (\(problem.kind)): \(problem)")
+        }
+        print("NOT sound")
     }
 
     /// Checks a signed checkpoint against a public key given separately; exits 1 when it is

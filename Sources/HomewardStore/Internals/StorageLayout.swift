@@ -12,6 +12,11 @@ enum StorageLayout {
 
     static let formatKey = Array("format".utf8)
     static let createdKey = Array("created".utf8)
+    /// SHA-256 of the `created` value, so that `verify` can prove it unchanged (stores created
+    /// before it was written lack it).
+    static let createdDigestKey = Array("created-sha256".utf8)
+    /// Projection checkpoints in `meta` are keyed `projection/<name>`.
+    static let projectionKeyPrefix = Array("projection/".utf8)
 
     /// Size of the chain hash at the end of every log value.
     static let hashSize = 32
