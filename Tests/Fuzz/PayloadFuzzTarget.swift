@@ -2,11 +2,36 @@
 // catalogue, the second the codec (plain or sealed binary); the rest is the payload. Decoding
 // must succeed or throw PayloadDecodingError: never crash, never read out of bounds.
 // Built and run by Tests/Fuzz/run-fuzzer.sh; not part of the package's targets.
+import Foundation
 import Homeward
 import HomewardStore
 
 let registry = EventRegistry.standard
 let types = registry.typeNames
+
+/// Before fuzzing: with HOMEWARD_FUZZ_SEEDS=FILE.jsonl and HOMEWARD_FUZZ_CORPUS=DIR, writes the
+/// payload of every line of the file into DIR as a seed, once plain and once sealed under a key of
+/// a throwaway key store, each behind its type and codec bytes.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializeFuzzer(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    let environment = ProcessInfo.processInfo.environment
+    guard let file = environment["HOMEWARD_FUZZ_SEEDS"], let corpus = environment["HOMEWARD_FUZZ_CORPUS"],
+        let bytes = FileManager.default.contents(atPath: file)
+    else { return 0 }
+    let keyDirectory = NSTemporaryDirectory() + "homeward-fuzz-keys-\(ProcessInfo.processInfo.processIdentifier)"
+    defer { try? FileManager.default.removeItem(atPath: keyDirectory) }
+    let sealing = (try? KeyStore(path: keyDirectory)).map { registry.withKeys($0) }
+    for (number, line) in JSONLinesReader().read(Array(bytes)).lines.enumerated() {
+        guard let typeIndex = types.firstIndex(of: line.record.type), line.payload.codec == .binary else { continue }
+        let prefix = [UInt8(typeIndex)]
+        try? Data(prefix + [0] + line.payload.bytes).write(to: URL(fileURLWithPath: "\(corpus)/fixture-\(number)"))
+        var events = [line.record.newEvent(payload: line.payload)]
+        if let sealing, (try? sealing.seal(&events, keyNames: ["case:fuzz"])) != nil, events[0].payload.codec == .sealedBinary {
+            try? Data(prefix + [1] + events[0].payload.bytes).write(to: URL(fileURLWithPath: "\(corpus)/fixture-sealed-\(number)"))
+        }
+    }
+    return 0
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPayload(_ start: UnsafeRawPointer, _ count: Int) -> CInt {

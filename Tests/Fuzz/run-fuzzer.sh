@@ -6,7 +6,7 @@
 # The library targets are built by SwiftPM into .build-fuzz with coverage instrumentation
 # (-sanitize=fuzzer,address); the target file is compiled and linked with swiftc directly, since
 # SwiftPM cannot link an executable whose main is libFuzzer's. The seed corpus is every line of
-# the fixture files (jsonl) or the payloads of the fixture campaign (payload). Crashes are written
+# the fixture files (jsonl), or the payloads of the fixture campaign, plain and sealed (payload). Crashes are written
 # to .build-fuzz/artifacts; the script exits non-zero when the fuzzer finds one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,8 +43,8 @@ if [ "$target" = jsonl ]; then
     done < "$file"
   done
 else
-  # Type byte, codec byte (0: plain), then a payload made of recognisable field bytes.
-  for n in $(seq 0 60); do printf "\\x$(printf %02x $n)\\x00\\x01\\x05hello\\x02\\x00" > "$corpus/seed-$n"; done
+  # The fuzz target writes the payloads of the fixture campaign, plain and sealed, as seeds.
+  export HOMEWARD_FUZZ_SEEDS=Fixtures/campaigns/small-winter.jsonl HOMEWARD_FUZZ_CORPUS="$corpus"
 fi
 SWIFT_BACKTRACE=enable=no "$binary" "$corpus" -max_total_time="$seconds" -max_len=65536 \
   -artifact_prefix="$build/artifacts/" -print_final_stats=1
