@@ -112,7 +112,15 @@ struct CampaignWorld {
     }
 
     let configuration: CampaignGenerator.Configuration
-    var humans: [Human] = []
+    private(set) var humans: [Human] = []
+    /// Whether each human is an adult (18 to 59) in the campaign's first year.
+    private(set) var isAdult: [Bool] = []
+    /// The indices of the adult humans, in order: kept as humans are added, so that picking an
+    /// earlier adult does not scan every human (a large campaign would take hours).
+    private(set) var adultIndices: [Int] = []
+    /// Humans before this index can never be claimed under another id again (already claimed
+    /// once, or not adults).
+    private var firstPossibleClaimant = 0
     var nextPerson = 1
     var nextOrder = 0
     var personEntries: [ScriptEntry] = []
@@ -122,6 +130,31 @@ struct CampaignWorld {
     }
 
     var end: Timestamp { configuration.calendar.start(of: configuration.start.adding(days: configuration.days)) }
+
+    /// Adds a human.
+    mutating func add(_ human: Human) {
+        let adult = (18...59).contains(configuration.start.components.year - human.birthDate.components.year)
+        if adult { adultIndices.append(humans.count) }
+        isAdult.append(adult)
+        humans.append(human)
+    }
+
+    /// Records that an earlier human was admitted again under another id, in another city.
+    mutating func claim(_ index: Int, newId: String, city: Int) {
+        humans[index].personIds.append(newId)
+        humans[index].lastCity = city
+    }
+
+    /// The first adult known by one id only whose last city is not `city`: the same answer as
+    /// scanning every human from the first, without rescanning those that can never qualify.
+    mutating func firstClaimant(notIn city: Int) -> Int? {
+        while firstPossibleClaimant < humans.count,
+            humans[firstPossibleClaimant].personIds.count != 1 || !isAdult[firstPossibleClaimant]
+        {
+            firstPossibleClaimant += 1
+        }
+        return (firstPossibleClaimant..<humans.count).first { humans[$0].lastCity != city && humans[$0].personIds.count == 1 && isAdult[$0] }
+    }
 
     mutating func newPersonId() -> String {
         defer { nextPerson += 1 }

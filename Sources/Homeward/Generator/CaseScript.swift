@@ -203,7 +203,7 @@ struct CaseScript {
             let hukou = random.pick(ProvinceGeography.homeRegions)
             let birthYear = world.configuration.start.components.year - age - (random.chance(0.5) ? 1 : 0)
             let birth = LocalDate(year: birthYear, month: random.int(1...12), day: random.int(1...28))!
-            world.humans.append(CampaignWorld.Human(personIds: [world.newPersonId()], name: "person-\(index)", birthDate: birth, hukouRegion: hukou, sex: sex, lastCity: cityIndex))
+            world.add(CampaignWorld.Human(personIds: [world.newPersonId()], name: "person-\(index)", birthDate: birth, hukouRegion: hukou, sex: sex, lastCity: cityIndex))
             humanIndex = world.humans.count - 1
         }
         personId = personId ?? world.humans[humanIndex!].personIds.last
@@ -345,12 +345,11 @@ struct CaseScript {
     }
 
     private mutating func adultReturnStory(_ random: inout SeededRandom, reuseHuman: Bool) {
-        let startYear = world.configuration.start.components.year
-        let adults = world.humans.indices.filter { (18...59).contains(startYear - world.humans[$0].birthDate.components.year) }
+        let adults = world.adultIndices
         if reuseHuman, !adults.isEmpty {
             // The same person again, known by the same id: a repeat admission (of an adult).
             var earlier = random.int(0...(world.humans.count - 1))
-            if !adults.contains(earlier) { earlier = adults[earlier % adults.count] }
+            if !world.isAdult[earlier] { earlier = adults[earlier % adults.count] }
             humanIndex = earlier
             sex = world.humans[earlier].sex
             age = max(18, world.configuration.start.components.year - world.humans[earlier].birthDate.components.year)
@@ -479,18 +478,13 @@ struct CaseScript {
     /// Someone admitted before in another city claims another name and gets another id; the
     /// fingerprint later links the two ids (and a few links are undone after a DNA mismatch).
     private mutating func repeatClaimantStory(_ random: inout SeededRandom) {
-        let startYear = world.configuration.start.components.year
-        guard let earlier = world.humans.indices.first(where: {
-            world.humans[$0].lastCity != cityIndex && world.humans[$0].personIds.count == 1
-                && (18...59).contains(startYear - world.humans[$0].birthDate.components.year)
-        }) else {
+        guard let earlier = world.firstClaimant(notIn: cityIndex) else {
             adultReturnStory(&random, reuseHuman: false)
             return
         }
         let oldId = world.humans[earlier].personIds[0]
         let newId = world.newPersonId()
-        world.humans[earlier].personIds.append(newId)
-        world.humans[earlier].lastCity = cityIndex
+        world.claim(earlier, newId: newId, city: cityIndex)
         humanIndex = earlier
         personId = newId
         sex = world.humans[earlier].sex
