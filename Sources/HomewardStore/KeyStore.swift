@@ -92,8 +92,6 @@ public final class KeyStore: Sendable {
             }
         }
         state = Mutex(current)
-        FilePermissions.restrictToOwner(self.path + "/data.mdb")
-        FilePermissions.restrictToOwner(self.path + "/lock.mdb")
     }
 
     /// The key with a name, or `nil` when it was destroyed or never made.

@@ -13,8 +13,6 @@ struct MultiProcessTests {
         let second = try ProbeProcess(["append-loop", path, "case-shared", "300", "3"])
         #expect(first.waitUntilExit() == 0)
         #expect(second.waitUntilExit() == 0)
-        // Give the pipes a moment to deliver the last lines.
-        try await Task.sleep(for: .milliseconds(100))
         let acknowledged = first.acknowledgements + second.acknowledgements
         #expect(acknowledged.count == 600)
 

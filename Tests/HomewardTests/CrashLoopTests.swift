@@ -18,9 +18,9 @@ import Glibc
 struct CrashLoopTests {
     static let rounds = ProcessInfo.processInfo.environment["HOMEWARD_CRASH_ROUNDS"].flatMap(Int.init) ?? 50
 
-    /// Runs `homeward` with arguments and kills it with SIGKILL after `delay`; returns whether it
-    /// had already finished.
-    static func runKilled(_ arguments: [String], after delay: Double) throws -> Bool {
+    /// Runs `homeward` with arguments and kills it with SIGKILL after `delay`.
+    /// - Returns: Its exit status when it finished before the kill, `nil` when it was killed.
+    static func runKilled(_ arguments: [String], after delay: Double) throws -> Int32? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltExecutable.path(named: "homeward"))
         process.arguments = arguments
@@ -36,7 +36,7 @@ struct CrashLoopTests {
         let finished = !process.isRunning
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        return finished
+        return finished ? process.terminationStatus : nil
     }
 
     /// Opens a store the way the tool does: with its key store when there is one.
@@ -82,7 +82,7 @@ struct CrashLoopTests {
         // How long a whole import takes here, so kills fall before, during and after the appends
         // (which come after the whole file is validated, in the later part of the run).
         let started = Date()
-        #expect(try CrashLoopTests.runKilled(["import", file, "--store", directory.appending("timing.store"), "--batch-size", "\(batch)"], after: 120), "the timing import finished")
+        #expect(try CrashLoopTests.runKilled(["import", file, "--store", directory.appending("timing.store"), "--batch-size", "\(batch)"], after: 120) == 0, "the timing import finished")
         let whole = Date().timeIntervalSince(started)
         var partial = 0
         var lastPartial: String?
@@ -105,13 +105,7 @@ struct CrashLoopTests {
         #expect(partial > 0, "no kill fell in the middle of the appends")
         // Importing the same file again finishes the job, appending only what is missing.
         if let lastPartial {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try BuiltExecutable.path(named: "homeward"))
-            process.arguments = ["import", file, "--store", lastPartial]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            #expect(try CrashLoopTests.runKilled(["import", file, "--store", lastPartial], after: 300) == 0)
             let store = try CrashLoopTests.open(lastPartial)
             #expect(try store.events(from: 1, limit: .max).map(\.eventId) == ids)
             #expect(try store.verify().isSound)
@@ -157,7 +151,7 @@ struct CrashLoopTests {
         for round in 0..<CrashLoopTests.rounds {
             let path = directory.appending("round-\(round).store")
             try CrashLoopTests.copy(template, to: path)
-            if try CrashLoopTests.runKilled(["projections", "rebuild", "--store", path, "--batch-size", "40"], after: Double.random(in: 0.02...0.6, using: &generator)) {
+            if try CrashLoopTests.runKilled(["projections", "rebuild", "--store", path, "--batch-size", "40"], after: Double.random(in: 0.02...0.6, using: &generator)) != nil {
                 finished += 1
             }
             let store = try CrashLoopTests.open(path)

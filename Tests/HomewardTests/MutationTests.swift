@@ -10,18 +10,6 @@ import Testing
 /// crash, and must leave the store exactly as it was.
 @Suite(.serialized)
 struct MutationTests {
-    /// A small deterministic generator (SplitMix64), so that a failure names a reproducible case.
-    struct Mixer: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     enum Mutation: CaseIterable {
         case truncated, wrongEnvelopeType, wrongDataType, hugeNumber, invalidUTF8, deepNesting, unknownValue, missingKey
     }
@@ -44,7 +32,7 @@ struct MutationTests {
         Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 
-    static func mutate(_ line: String, _ mutation: Mutation, _ random: inout Mixer) -> Case {
+    static func mutate(_ line: String, _ mutation: Mutation, _ random: inout SeededRandom) -> Case {
         var record = object(line)
         var data = record["data"] as? [String: Any] ?? [:]
         switch mutation {
@@ -124,7 +112,7 @@ struct MutationTests {
 
     @Test func twoThousandBrokenLinesEachGiveAClearErrorAndChangeNothing() throws {
         let lines = String(decoding: try Fixtures.bytes("campaigns/small-winter.jsonl"), as: UTF8.self).split(separator: "\n").map(String.init)
-        var random = Mixer(state: 20_261_129)
+        var random = SeededRandom(seed: 20_261_129)
         var cases: [Case] = (0..<1996).map { index in
             let mutation = Mutation.allCases[index % Mutation.allCases.count]
             return MutationTests.mutate(lines.randomElement(using: &random)!, mutation, &random)

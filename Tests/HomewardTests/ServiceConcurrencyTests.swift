@@ -2,7 +2,6 @@ import Foundation
 import Homeward
 import HomewardStore
 import HomewardTesting
-import Synchronization
 import Testing
 
 /// Four processes with eight tasks each record commands on two shared cases through the relief
@@ -10,50 +9,6 @@ import Testing
 /// are gapless, and every conflict is surfaced and retried.
 @Suite(.serialized)
 struct ServiceConcurrencyTests {
-    struct Acknowledgement: Hashable {
-        var position: UInt64
-        var eventId: UUID
-        var stream: String
-        var version: UInt64
-        var attempts: Int
-    }
-
-    /// Runs a probe to its end and returns its "ack" lines.
-    final class Buffer: Sendable {
-        let data = Mutex(Data())
-    }
-
-    final class Probe: Sendable {
-        let process = Process()
-        let output = Buffer()
-
-        init(_ arguments: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: try BuiltExecutable.path(named: "HomewardStoreProbe"))
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-                let data = handle.availableData
-                output.data.withLock { $0.append(data) }
-            }
-            try process.run()
-        }
-
-        func finish() -> (status: Int32, acknowledgements: [Acknowledgement]) {
-            process.waitUntilExit()
-            Thread.sleep(forTimeInterval: 0.2)  // the last lines are still in the pipe
-            let text = output.data.withLock { String(decoding: $0, as: UTF8.self) }
-            let acks = text.split(separator: "\n").compactMap { line -> Acknowledgement? in
-                let fields = line.split(separator: " ")
-                guard fields.count == 6, fields[0] == "ack", let position = UInt64(fields[1]), let id = UUID(uuidString: String(fields[2])),
-                    let version = UInt64(fields[4]), let attempts = Int(fields[5])
-                else { return nil }
-                return Acknowledgement(position: position, eventId: id, stream: String(fields[3]), version: version, attempts: attempts)
-            }
-            return (process.terminationStatus, acks)
-        }
-    }
-
     @Test func fourProcessesOfEightTasksLoseNoUpdateOnSharedCases() async throws {
         let directory = try TemporaryDirectory(prefix: "homeward-service-concurrency")
         let path = directory.appending("store")
@@ -66,10 +21,9 @@ struct ServiceConcurrencyTests {
             }
         }
         let perTask = 10
-        let probes = try (0..<4).map { _ in try Probe(["service-loop", path, "2", "8", "\(perTask)"]) }
-        let results = probes.map { $0.finish() }
-        #expect(results.allSatisfy { $0.status == 0 })
-        let acknowledged = results.flatMap(\.acknowledgements)
+        let probes = try (0..<4).map { _ in try ProbeProcess(["service-loop", path, "2", "8", "\(perTask)"]) }
+        #expect(probes.map { $0.waitUntilExit() } == [0, 0, 0, 0])
+        let acknowledged = probes.flatMap(\.acknowledgements)
         #expect(acknowledged.count == 4 * 8 * perTask, "every command was acknowledged")
 
         let store = try EventStore(path: path)

@@ -219,7 +219,8 @@ public struct EventRegistry: Sendable {
         guard event.payload.codec == .sealedBinary else { return false }
         return event.payload.withUnsafeBytes { bytes in
             guard let parts = try? PersonalSealing.parts(of: bytes) else { return false }
-            return (try? keys?.key(parts.keyName)) ?? nil == nil
+            guard let keys else { return true }
+            return (try? keys.key(parts.keyName)) == nil
         }
     }
 

@@ -408,6 +408,11 @@ def main():
     out += "extension EventRegistry {\n    /// Every type of the catalogue at its current schema version.\n    static let catalogue: [any EventData.Type] = [\n"
     out += "".join(f"        {t}.self,\n" for t, _, _ in all_events) + "    ]\n}\n\n"
     open(os.path.join(root, "DomainEvent.swift"), "w").write(out.rstrip() + "\n")
+    out = HEADER + "extension PersonalData {\n"
+    out += doc("The fields sealed under a person's key when the store has a key store, by name (in any event type but `PersonForgotten`, and where they hold text or a date): names, birth dates, free text and relatives. A correction's `changes` seals its members with these names.", 4)
+    out += "    public static let sealedFields: Set<String> = [\n"
+    out += "".join(f"        \"{name}\",\n" for name in sorted(PERSONAL)) + "    ]\n}\n"
+    open(os.path.join(root, "PersonalFields.swift"), "w").write(out)
     print(f"generated {len(all_events)} event types, {len(ENUMS)} enumerations")
 
 if __name__ == "__main__":

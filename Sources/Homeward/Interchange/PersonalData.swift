@@ -18,14 +18,6 @@ public enum PersonalData {
     /// What replaces a personal text.
     public static let mark = "[redacted]"
 
-    /// The fields sealed under a person's key when the store has a key store, by name (in any
-    /// event type but `PersonForgotten`, and where they hold text or a date): names, birth
-    /// dates, free text and relatives. A correction's `changes` seals its members with these names.
-    public static let sealedFields: Set<String> = [
-        "name", "birthDate", "claimedName", "codeName", "description", "location", "livingSituation",
-        "reason", "basis", "trigger", "relation",
-    ]
-
     /// What a sealed field reads as once its person is forgotten.
     public static let forgottenMark = "[forgotten]"
 

@@ -79,12 +79,13 @@ enum ProjectionCoding {
     /// `link/<position>` (position zero-padded so keys sort in log order), so a batch writes only
     /// its own changes.
     static func updateLinks(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        let registry = EventRegistry.standard.withKeys(context.keys)
         for event in events where event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
             let record: CaseRecord
             do {
                 record = CaseRecord(
                     position: event.position, eventId: event.eventId, occurredAt: event.occurredAt,
-                    recordedAt: event.recordedAt, actor: event.actor, event: try EventRegistry.standard.withKeys(context.keys).decode(event)
+                    recordedAt: event.recordedAt, actor: event.actor, event: try registry.decode(event)
                 )
             } catch {
                 throw ProjectionFailure(position: event.position, type: event.type, cause: "\(error)")

@@ -36,8 +36,9 @@ extension ReliefService {
     @discardableResult
     public func forget(person personId: String, reason: String, by actor: EventActor) async throws -> Forgetting {
         guard let keys = registry.keys else { throw ForgettingError.noKeyStore(store.path) }
+        // Checked before any key is destroyed; the append checks both again.
         try checkPolicy(PersonForgotten.typeName, by: actor)
-        let stream = try StreamNames.personStream(personId)
+        _ = try StreamNames.personStream(personId)
         let links = try personLinks()
         let personIds = Set([personId]).union(links.component(of: personId)).sorted()
         var caseIds = Set<String>()
@@ -49,10 +50,7 @@ extension ReliefService {
         let names = personIds.map(PersonalKeys.person) + caseIds.sorted().map(PersonalKeys.case)
         let destroyed = try keys.destroy(names)
         let event = PersonForgotten(personId: personId, reason: reason, keys: names)
-        var events = [NewEvent(type: PersonForgotten.typeName, schemaVersion: PersonForgotten.schemaVersion, occurredAt: clock(), actor: actor, payload: event.domainEvent.payload)]
-        try registry.seal(&events, keyNames: [PersonalKeys.person(personId)])
-        let appended = try await store.append(events, to: stream, expectedVersion: .any)
-        let result = CommandResult(stream: stream, positions: appended.positions, eventIds: events.map(\.eventId), streamVersion: appended.streamVersion, attempts: 1)
+        let result = try await appendPersonFact(.personForgotten(event), to: personId, occurredAt: nil, by: actor)
         return Forgetting(personIds: personIds, caseIds: caseIds.sorted(), destroyedKeys: destroyed, result: result)
     }
 }

@@ -246,7 +246,7 @@ public final class ReliefService: Sendable {
         if let refusal = policy?.refusal(of: eventType, by: actor.role) { throw refusal }
     }
 
-    private func appendPersonFact(_ event: DomainEvent, to personId: String, occurredAt: Timestamp?, by actor: EventActor, eventId: UUID = .timeOrdered(), causationId: String? = nil) async throws -> CommandResult {
+    func appendPersonFact(_ event: DomainEvent, to personId: String, occurredAt: Timestamp?, by actor: EventActor, eventId: UUID = .timeOrdered(), causationId: String? = nil) async throws -> CommandResult {
         try checkPolicy(event.typeName, by: actor)
         let stream = try StreamNames.personStream(personId)
         var events = [NewEvent(

@@ -18,10 +18,14 @@ struct StoreOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["HOMEWARD_STORE"] ?? "homeward.store"
     }
 
-    /// The key store's path: given, from the environment, or `STORE.keys`.
+    /// The key store named by `--keys` or `$HOMEWARD_KEYS`, if any.
+    private var namedKeysPath: String? {
+        keys ?? ProcessInfo.processInfo.environment["HOMEWARD_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The key store's path: named, or `STORE.keys`.
     var keysPath: String {
-        if let keys { return keys }
-        if let keys = ProcessInfo.processInfo.environment["HOMEWARD_KEYS"], !keys.isEmpty { return keys }
+        if let namedKeysPath { return namedKeysPath }
         var store = path
         while store.count > 1, store.hasSuffix("/") { store.removeLast() }
         return store + ".keys"
@@ -30,8 +34,7 @@ struct StoreOptions: ParsableArguments {
     /// Whether to use a key store: named, or already beside the store, or the store is new.
     private func usesKeys(storeIsNew: Bool) -> Bool {
         if noKeys { return false }
-        if keys != nil || ProcessInfo.processInfo.environment["HOMEWARD_KEYS"].map({ !$0.isEmpty }) == true { return true }
-        return storeIsNew || FileManager.default.fileExists(atPath: keysPath)
+        return namedKeysPath != nil || storeIsNew || FileManager.default.fileExists(atPath: keysPath)
     }
 
     /// Opens the store, or prints why not and exits with code 3.
