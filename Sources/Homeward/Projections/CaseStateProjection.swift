@@ -19,14 +19,28 @@ public struct CaseStateProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
         for caseId in ProjectionCoding.touched(events, in: context).cases {
-            let key = ProjectionCoding.key("case", caseId)
-            if let old = try context.get(key) {
-                for indexKey in indexKeys(try CaseState(binary: old)) { try context.delete(indexKey) }
-            }
             let state = try ProjectionCoding.folded(caseId, in: context, configuration: configuration).state
-            try context.put(key, state.binary)
-            for indexKey in indexKeys(state) { try context.put(indexKey, []) }
+            try store(state, encoded: state.binary, replacing: true, in: context)
         }
+    }
+
+    /// Stores a case's state and its list entries.
+    /// - Parameters:
+    ///   - state: The case's latest state.
+    ///   - encoded: `state.binary`.
+    ///   - replacing: Whether a stored state may have to be replaced (false while filling an
+    ///     empty copy stream by stream).
+    ///   - context: The projection's state.
+    func store(_ state: CaseState, encoded: [UInt8], replacing: Bool, in context: ProjectionContext) throws {
+        if replacing, let old = try context.get(ProjectionCoding.key("case", state.caseId)) {
+            for indexKey in indexKeys(try CaseState(binary: old)) { try context.delete(indexKey) }
+        }
+        for (key, value) in entries(state, encoded: encoded) { try context.put(key, value) }
+    }
+
+    /// The keys and values stored for a case: its state and its list entries.
+    func entries(_ state: CaseState, encoded: [UInt8]) -> [(key: [UInt8], value: [UInt8])] {
+        [(ProjectionCoding.key("case", state.caseId), encoded)] + indexKeys(state).map { ($0, []) }
     }
 
     func indexKeys(_ state: CaseState) -> [[UInt8]] {

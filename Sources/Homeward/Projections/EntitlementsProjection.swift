@@ -20,14 +20,29 @@ public struct EntitlementsProjection: Projection {
         let touched = ProjectionCoding.touched(events, in: context)
         if touched.links { try ProjectionCoding.updateLinks(events, in: context) }
         for caseId in touched.cases {
-            let key = ProjectionCoding.key("case", caseId)
-            if let old = try context.get(key), let personId = try CaseState(binary: old).personId {
-                try context.delete(ProjectionCoding.key("person", personId, caseId))
-            }
             let state = try ProjectionCoding.folded(caseId, in: context, configuration: configuration).state
-            try context.put(key, state.binary)
-            if let personId = state.personId { try context.put(ProjectionCoding.key("person", personId, caseId), []) }
+            try store(state, encoded: state.binary, replacing: true, in: context)
         }
+    }
+
+    /// Stores a case's state and its entry under its person id.
+    /// - Parameters:
+    ///   - state: The case's latest state.
+    ///   - encoded: `state.binary`.
+    ///   - replacing: Whether a stored state may have to be replaced.
+    ///   - context: The projection's state.
+    func store(_ state: CaseState, encoded: [UInt8], replacing: Bool, in context: ProjectionContext) throws {
+        if replacing, let old = try context.get(ProjectionCoding.key("case", state.caseId)), let personId = try CaseState(binary: old).personId {
+            try context.delete(ProjectionCoding.key("person", personId, state.caseId))
+        }
+        for (key, value) in entries(state, encoded: encoded) { try context.put(key, value) }
+    }
+
+    /// The keys and values stored for a case: its state and its entry under its person id.
+    func entries(_ state: CaseState, encoded: [UInt8]) -> [(key: [UInt8], value: [UInt8])] {
+        var entries = [(key: ProjectionCoding.key("case", state.caseId), value: encoded)]
+        if let personId = state.personId { entries.append((ProjectionCoding.key("person", personId, state.caseId), [])) }
+        return entries
     }
 
     /// The cases whose person id is in a person's component.

@@ -62,7 +62,12 @@ enum ProjectionCoding {
     /// A case's timeline, read from the log in the projection's transaction.
     static func timeline(_ caseId: String, in context: ProjectionContext, configuration: RegionConfiguration) throws -> CaseTimeline {
         let registry = EventRegistry.standard.withKeys(context.keys)
-        let records = try context.events(in: StreamNames.caseStream(caseId)).map { event in
+        return try timeline(caseId, of: try context.events(in: StreamNames.caseStream(caseId)), registry: registry, configuration: configuration)
+    }
+
+    /// A case's timeline from its stream's events.
+    static func timeline(_ caseId: String, of events: [RecordedEvent], registry: EventRegistry, configuration: RegionConfiguration) throws -> CaseTimeline {
+        let records = try events.map { event in
             do {
                 return CaseRecord(
                     position: event.position, eventId: event.eventId, occurredAt: event.occurredAt,
@@ -79,7 +84,14 @@ enum ProjectionCoding {
     /// `link/<position>` (position zero-padded so keys sort in log order), so a batch writes only
     /// its own changes.
     static func updateLinks(_ events: [RecordedEvent], in context: ProjectionContext) throws {
-        let registry = EventRegistry.standard.withKeys(context.keys)
+        for (key, value) in try linkEntries(events, registry: EventRegistry.standard.withKeys(context.keys)) {
+            try context.put(key, value)
+        }
+    }
+
+    /// The stored entries of the link events among `events`.
+    static func linkEntries(_ events: [RecordedEvent], registry: EventRegistry) throws -> [(key: [UInt8], value: [UInt8])] {
+        var entries: [(key: [UInt8], value: [UInt8])] = []
         for event in events where event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
             let record: CaseRecord
             do {
@@ -93,9 +105,10 @@ enum ProjectionCoding {
             var links = PersonLinks()
             links.apply(record)
             for (index, change) in links.history.enumerated() {
-                try context.put(linkKey(position: change.position, index: index), BucketCoding.linkChange(change))
+                entries.append((linkKey(position: change.position, index: index), BucketCoding.linkChange(change)))
             }
         }
+        return entries
     }
 
     private static func linkKey(position: UInt64, index: Int) -> [UInt8] {

@@ -27,8 +27,10 @@ public final class ReliefProjections: Sendable {
     ///   - store: The store.
     ///   - configuration: Lines, stations and the calendar; a new one rebuilds the projections.
     ///   - batchSize: Events per write transaction while catching up.
-    ///   - rebuildBatchSize: Events per write transaction while rebuilding (see
+    ///   - rebuildBatchSize: Events per write transaction while rebuilding in batches (see
     ///     ``ProjectionEngine/rebuildBatchSize``).
+    ///   - streamGroupSize: Events per write transaction while rebuilding stream by stream (see
+    ///     ``ProjectionEngine/streamGroupSize``).
     ///   - catchUp: Whether to catch up now (queries catch up anyway).
     ///   - progress: Called after each batch with the position reached and the head.
     public init(
@@ -36,6 +38,7 @@ public final class ReliefProjections: Sendable {
         configuration: RegionConfiguration,
         batchSize: Int = 20_000,
         rebuildBatchSize: Int = 250_000,
+        streamGroupSize: Int = 100_000,
         catchUp: Bool = true,
         progress: (@Sendable (_ position: UInt64, _ head: UInt64) -> Void)? = nil
     ) throws {
@@ -46,7 +49,10 @@ public final class ReliefProjections: Sendable {
         entitlementsProjection = EntitlementsProjection(configuration: configuration)
         engine = try ProjectionEngine(
             store: store, projections: [caseProjection, statisticsProjection, entitlementsProjection], batchSize: batchSize,
-            rebuildBatchSize: rebuildBatchSize, progress: progress
+            rebuildBatchSize: rebuildBatchSize,
+            streamRebuilder: ReliefStreamRebuilder(cases: caseProjection, statistics: statisticsProjection, entitlements: entitlementsProjection),
+            streamGroupSize: streamGroupSize,
+            progress: progress
         )
         if catchUp { try self.catchUp() }
     }

@@ -24,19 +24,35 @@ public struct StatisticsProjection: Projection {
         if touched.links { try ProjectionCoding.updateLinks(events, in: context) }
         var deltas = Deltas()
         for caseId in touched.cases {
-            let key = ProjectionCoding.key("contribution", caseId)
-            if let old = try context.get(key) { deltas.add(try CaseContribution(binary: old), sign: -1) }
             let contribution = CaseContribution(try ProjectionCoding.folded(caseId, in: context, configuration: configuration).timeline, configuration: configuration)
-            try context.put(key, contribution.binary)
-            deltas.add(contribution, sign: 1)
-            let staysKey = ProjectionCoding.key("stays", caseId)
-            if contribution.stays.isEmpty {
-                try context.delete(staysKey)
-            } else {
-                try context.put(staysKey, BucketCoding.stays(region: contribution.region, contribution.stays))
-            }
+            try store(contribution, of: caseId, replacing: true, deltas: &deltas, in: context)
         }
         try deltas.write(in: context)
+    }
+
+    /// Stores a case's contribution and adds the change to the buckets' deltas.
+    /// - Parameters:
+    ///   - contribution: The case's contribution.
+    ///   - caseId: The case.
+    ///   - replacing: Whether a stored contribution may have to be taken out first.
+    ///   - deltas: The bucket changes of the transaction, written by ``Deltas/write(in:)``.
+    ///   - context: The projection's state.
+    func store(_ contribution: CaseContribution, of caseId: String, replacing: Bool, deltas: inout Deltas, in context: ProjectionContext) throws {
+        if replacing, let old = try context.get(ProjectionCoding.key("contribution", caseId)) {
+            deltas.add(try CaseContribution(binary: old), sign: -1)
+        }
+        for (key, value) in entries(contribution, of: caseId) { try context.put(key, value) }
+        deltas.add(contribution, sign: 1)
+        if replacing, contribution.stays.isEmpty { try context.delete(ProjectionCoding.key("stays", caseId)) }
+    }
+
+    /// The keys and values stored for a case: its contribution, and its open and long stays.
+    func entries(_ contribution: CaseContribution, of caseId: String) -> [(key: [UInt8], value: [UInt8])] {
+        var entries = [(key: ProjectionCoding.key("contribution", caseId), value: contribution.binary)]
+        if !contribution.stays.isEmpty {
+            entries.append((ProjectionCoding.key("stays", caseId), BucketCoding.stays(region: contribution.region, contribution.stays)))
+        }
+        return entries
     }
 
     /// The region part of the buckets that sum every region, for queries without a region.
@@ -44,13 +60,13 @@ public struct StatisticsProjection: Projection {
 
     /// The changes of one batch to the buckets, summed before each bucket is read and written once.
     /// Keys stay structured until the write: formatting them per count was a quarter of a rebuild.
-    struct Deltas {
-        struct Bucket: Hashable {
+    struct Deltas: Sendable {
+        struct Bucket: Hashable, Sendable {
             var date: LocalDate
             var region: String
             func key(_ kind: String) -> [UInt8] { ProjectionCoding.key(kind, date.description, region) }
         }
-        struct Admitted: Hashable {
+        struct Admitted: Hashable, Sendable {
             var bucket: Bucket
             var personId: String
         }

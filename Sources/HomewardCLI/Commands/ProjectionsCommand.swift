@@ -40,13 +40,15 @@ struct ProjectionsCommand: ParsableCommand {
         )
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var rulesOptions: RulesOptions
-        @Option(help: "Events per write transaction (appends wait for the writer while one commits).") var batchSize = 250_000
+        @Option(help: "Events per write transaction (appends wait for the writer while one commits); default 100,000 while streams are rebuilt whole, 250,000 for what was appended since.")
+        var batchSize: Int?
         @Argument(help: "The projection: caseState, statistics or entitlements (all when left out).") var name: String?
 
         func run() throws {
             let progress = ProgressBox(Progress("rebuild", total: 0))
             let projections = try ReliefProjections(
-                store: storeOptions.open(), configuration: rulesOptions.load(), rebuildBatchSize: batchSize, catchUp: false,
+                store: storeOptions.open(), configuration: rulesOptions.load(), rebuildBatchSize: batchSize ?? 250_000,
+                streamGroupSize: batchSize ?? 100_000, catchUp: false,
                 progress: { position, head in progress.update(position, head) }
             )
             let names = name.map { [$0] } ?? ReliefProjections.names
@@ -79,12 +81,14 @@ struct ProjectionsCommand: ParsableCommand {
         )
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var rulesOptions: RulesOptions
-        @Option(help: "Events per write transaction.") var batchSize = 20_000
+        @Option(help: "Events per write transaction; default 20,000, and 100,000 for a first fill, which reads the streams whole.")
+        var batchSize: Int?
 
         func run() throws {
             let progress = ProgressBox(Progress("catch-up", total: 0))
             let projections = try ReliefProjections(
-                store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize,
+                store: storeOptions.open(), configuration: rulesOptions.load(), batchSize: batchSize ?? 20_000,
+                streamGroupSize: batchSize ?? 100_000,
                 progress: { position, head in progress.update(position, head) }
             )
             progress.finish()

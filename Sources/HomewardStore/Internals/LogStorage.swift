@@ -413,6 +413,57 @@ final class LogStorage: Sendable {
         return result
     }
 
+    /// Whole streams in stream-number order, after stream number `after`: each with its events
+    /// at or before position `head`, in version order, until at least `minimumEvents` events are
+    /// read (a stream is never split). Streams with no event at or before `head` are left out.
+    /// - Returns: The streams, and the number of the last stream looked at (`nil` when there was
+    ///   none after `after`).
+    func wholeStreams(
+        after: UInt64,
+        through head: UInt64,
+        minimumEvents: Int,
+        in transaction: Transaction
+    ) throws -> (streams: [[RecordedEvent]], lastStream: UInt64?) {
+        var values: [(position: UInt64, value: UnsafeRawBufferPointer)] = []
+        var starts: [Int] = []
+        var lastStream: UInt64?
+        let cursor = try transaction.cursor(streamEvents)
+        var entry = after == .max ? nil : try cursor.seek(atLeast: BigEndian.streamEventKey(streamNumber: after + 1, version: 1))
+        while let current = entry {
+            guard current.key.count == 16, current.value.count == 8 else {
+                throw EventStoreError(.corrupted, "an entry of the stream index is \(current.key.count)+\(current.value.count) bytes, not 16+8")
+            }
+            let number = BigEndian.uint64(current.key)
+            if number != lastStream {
+                if values.count >= minimumEvents { break }
+                lastStream = number
+                if starts.last != values.count { starts.append(values.count) }
+            }
+            let position = BigEndian.uint64(current.value)
+            if position <= head {
+                var key = position.bigEndian
+                guard let value = try withUnsafeBytes(of: &key, { try transaction.get(log, key: $0) }) else {
+                    throw EventStoreError(.corrupted, "the stream index points at position \(position), which is not in the log")
+                }
+                values.append((position, value))
+            }
+            entry = try cursor.next()
+        }
+        let events: [RecordedEvent]
+        do {
+            events = try RecordDecoder.decodePage(values)
+        } catch {
+            throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
+        }
+        var streams: [[RecordedEvent]] = []
+        streams.reserveCapacity(starts.count)
+        for (index, start) in starts.enumerated() {
+            let end = index + 1 < starts.count ? starts[index + 1] : events.count
+            if start < end { streams.append(Array(events[start..<end])) }
+        }
+        return (streams, lastStream)
+    }
+
     /// The last position recorded at or before `time`; 0 when there is none.
     ///
     /// The index gives, for each second with records, the last position recorded in it. The

@@ -25,6 +25,10 @@ public final class ProjectionEngine: Sendable {
         var shadowPosition: UInt64?
         var failure: String?
         var eventsPerSecond: Double?
+        /// During a stream-by-stream rebuild: the log position the shadow copy is rebuilt to,
+        /// and the number of the last stream applied.
+        var shadowSnapshotHead: UInt64?
+        var shadowStreamsDone: UInt64?
     }
 
     struct Runtime: Sendable {
@@ -43,6 +47,10 @@ public final class ProjectionEngine: Sendable {
     /// campaign, batches of 20,000 rebuild at 62,000 events/s, batches of 300,000 at 171,000),
     /// at the cost of holding the environment's single writer (appends wait) for longer per batch.
     public let rebuildBatchSize: Int
+    /// Rebuilds the projections it names stream by stream (see ``StreamRebuilder``).
+    public let streamRebuilder: (any StreamRebuilder)?
+    /// Events per write transaction of a stream-by-stream rebuild (streams are never split).
+    public let streamGroupSize: Int
     private let slots: [String: [Database]]
     private let runtime = Mutex<[String: Runtime]>([:])
     private let writerLock = Mutex(())
@@ -55,7 +63,10 @@ public final class ProjectionEngine: Sendable {
     ///   - store: The store.
     ///   - projections: The projections; names must be unique.
     ///   - batchSize: Events per write transaction while catching up.
-    ///   - rebuildBatchSize: Events per write transaction while rebuilding.
+    ///   - rebuildBatchSize: Events per write transaction while rebuilding in batches.
+    ///   - streamRebuilder: Rebuilds the projections it names stream by stream, each stream
+    ///     read and folded once; without one, rebuilds fold the log in batches.
+    ///   - streamGroupSize: Events per write transaction of a stream-by-stream rebuild.
     ///   - progress: Called after each batch with the position reached and the log's head.
     /// - Throws: ``EventStoreError`` when the databases cannot be opened.
     public init(
@@ -63,10 +74,14 @@ public final class ProjectionEngine: Sendable {
         projections: [any Projection],
         batchSize: Int = 20_000,
         rebuildBatchSize: Int = 250_000,
+        streamRebuilder: (any StreamRebuilder)? = nil,
+        streamGroupSize: Int = 100_000,
         progress: (@Sendable (_ position: UInt64, _ head: UInt64) -> Void)? = nil
     ) throws {
         self.store = store
         self.progress = progress
+        self.streamRebuilder = streamRebuilder
+        self.streamGroupSize = max(1, streamGroupSize)
         self.batchSize = max(1, batchSize)
         self.rebuildBatchSize = max(1, rebuildBatchSize)
         var byName: [String: any Projection] = [:]
@@ -134,6 +149,8 @@ public final class ProjectionEngine: Sendable {
                     var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projections[name]!.version, activeSlot: 0, position: 0)
                     point.shadowVersion = projections[name]!.version
                     point.shadowPosition = 0
+                    point.shadowSnapshotHead = nil
+                    point.shadowStreamsDone = nil
                     point.failure = nil
                     try transaction.removeAll(slots[name]![1 - point.activeSlot])
                     try save(point, name, in: transaction)
@@ -156,12 +173,20 @@ public final class ProjectionEngine: Sendable {
         // Start a rebuild where the stored version is not the projection's version.
         var points = try write { transaction -> [String: Checkpoint] in
             var points: [String: Checkpoint] = [:]
+            let logIsEmpty = try store.storage.head(in: transaction).position == 0
             for name in names {
                 let projection = projections[name]!
                 var point = try checkpoint(name, in: transaction) ?? Checkpoint(version: projection.version, activeSlot: 0, position: 0)
-                if point.failure == nil, point.version != projection.version, point.shadowVersion != projection.version {
+                let changed = point.version != projection.version && point.shadowVersion != projection.version
+                // A first fill of a log with events is a rebuild: stream by stream when a
+                // rebuilder can, and into the shadow copy, so readers never see it half done.
+                let firstFill = point.position == 0 && point.shadowVersion == nil && !logIsEmpty
+                    && streamRebuilder?.projectionNames.contains(name) == true
+                if point.failure == nil, changed || firstFill {
                     point.shadowVersion = projection.version
                     point.shadowPosition = 0
+                    point.shadowSnapshotHead = nil
+                    point.shadowStreamsDone = nil
                     try transaction.removeAll(slots[name]![1 - point.activeSlot])
                     try save(point, name, in: transaction)
                 }
@@ -175,6 +200,15 @@ public final class ProjectionEngine: Sendable {
             func from(_ point: Checkpoint) -> UInt64 { (point.shadowVersion != nil ? point.shadowPosition ?? 0 : point.position) }
             let start = pending.map { from(points[$0]!) }.min()!
             let group = pending.filter { from(points[$0]!) == start }
+            if start == 0, let streamRebuilder, group.allSatisfy({ streamRebuilder.projectionNames.contains($0) && points[$0]!.shadowVersion != nil }) {
+                try rebuildStreamwise(group, with: streamRebuilder)
+                points = try store.read("reading projection checkpoints") { transaction in
+                    var refreshed = points
+                    for name in group { refreshed[name] = try checkpoint(name, in: transaction) }
+                    return refreshed
+                }
+                continue
+            }
             let finished = try catchUp(group, from: start)
             for name in finished { points[name]?.failure = "done" }
             let refreshed = try store.read("reading projection checkpoints") { transaction in
@@ -209,7 +243,10 @@ public final class ProjectionEngine: Sendable {
                         if rebuilding {
                             // Swap the finished shadow in, and empty the old copy.
                             try transaction.removeAll(slots[name]![current.activeSlot])
-                            current = Checkpoint(version: current.shadowVersion ?? projections[name]!.version, activeSlot: slot, position: current.shadowPosition ?? 0)
+                            current = Checkpoint(
+                                version: current.shadowVersion ?? projections[name]!.version, activeSlot: slot, position: current.shadowPosition ?? 0,
+                                eventsPerSecond: current.eventsPerSecond
+                            )
                             try save(current, name, in: transaction)
                             store.logger.info("rebuilt projection", metadata: ["name": "\(name)", "version": "\(current.version)", "position": "\(current.position)"])
                         }
@@ -225,7 +262,7 @@ public final class ProjectionEngine: Sendable {
                         } else {
                             failure = "position \(events[0].position) (\(events[0].type)) or later in the batch: \(error)"
                         }
-                        throw ApplyFailure(name: name, description: failure)
+                        throw ApplyFailure(names: [name], description: failure)
                     }
                     if rebuilding {
                         current.shadowPosition = events.last!.position
@@ -236,14 +273,8 @@ public final class ProjectionEngine: Sendable {
                 }
                 return (events.isEmpty, events.count)
             }, catchingApplyFailure: { failure in
-                try self.write { transaction in
-                    if var current = try self.checkpoint(failure.name, in: transaction) {
-                        current.failure = failure.description
-                        try self.save(current, failure.name, in: transaction)
-                    }
-                }
-                self.store.logger.error("projection failed", metadata: ["name": "\(failure.name)", "failure": "\(failure.description)"])
-                active.removeAll { $0 == failure.name }
+                try self.record(failure)
+                active.removeAll { failure.names.contains($0) }
             })
             guard let outcome else { continue }
             applied += UInt64(outcome.count)
@@ -268,11 +299,128 @@ public final class ProjectionEngine: Sendable {
     }
 
     private struct ApplyFailure: Error {
-        let name: String
+        let names: [String]
         let description: String
     }
 
-    /// Runs a write that may fail in the projection; such a failure is handed to `failed`
+    /// Marks the projections of a failure failed (in a transaction of its own).
+    private func record(_ failure: ApplyFailure) throws {
+        try write { transaction in
+            for name in failure.names {
+                if var current = try checkpoint(name, in: transaction) {
+                    current.failure = failure.description
+                    try save(current, name, in: transaction)
+                }
+            }
+        }
+        store.logger.error("projection failed", metadata: ["names": "\(failure.names.joined(separator: ", "))", "failure": "\(failure.description)"])
+    }
+
+    // MARK: Rebuilding stream by stream
+
+    /// A group of streams read from the log and being folded on another thread.
+    private struct FoldingGroup<Folded: Sendable> {
+        var lastStream: UInt64
+        var events: Int
+        var firstStream: String?
+        var folding: BackgroundWork<Folded>
+    }
+
+    /// Fills the shadow copies of a group of projections (all rebuilding from position 0) up to
+    /// a snapshot head, stream by stream, one group of streams per write transaction; resumes
+    /// after the last group written when a previous run stopped. Each write transaction reads
+    /// the next group and starts folding it on another thread, then writes the group folded
+    /// meanwhile. Afterwards each projection's shadow stands at the snapshot head (or is marked
+    /// failed).
+    private func rebuildStreamwise<Rebuilder: StreamRebuilder>(_ group: [String], with rebuilder: Rebuilder) throws {
+        runtime.withLock { for name in group { $0[name, default: Runtime()].catchingUp = true } }
+        defer { runtime.withLock { for name in group { $0[name, default: Runtime()].catchingUp = false } } }
+        let started = ContinuousClock.now
+        // The snapshot: resumed when every projection of the group stopped at the same stream,
+        // else started afresh at the current head with empty shadow copies.
+        let (head, resumeAfter) = try write { transaction -> (UInt64, UInt64) in
+            let points = try group.map { try checkpoint($0, in: transaction)! }
+            if let head = points[0].shadowSnapshotHead, let done = points[0].shadowStreamsDone,
+                points.allSatisfy({ $0.shadowSnapshotHead == head && $0.shadowStreamsDone == done })
+            {
+                return (head, done)
+            }
+            let head = try store.storage.head(in: transaction).position
+            for (name, var point) in zip(group, points) {
+                try transaction.removeAll(slots[name]![1 - point.activeSlot])
+                point.shadowSnapshotHead = head
+                point.shadowStreamsDone = 0
+                try save(point, name, in: transaction)
+            }
+            return (head, 0)
+        }
+        let names = Set(group)
+        let keys = store.keys
+        var after = resumeAfter
+        func readGroup(_ transaction: Transaction) throws -> FoldingGroup<Rebuilder.Folded>? {
+            let (streams, lastStream) = try store.storage.wholeStreams(after: after, through: head, minimumEvents: streamGroupSize, in: transaction)
+            guard let lastStream else { return nil }
+            after = lastStream
+            return FoldingGroup(
+                lastStream: lastStream, events: streams.reduce(0) { $0 + $1.count }, firstStream: streams.first?.first?.stream.rawValue,
+                folding: BackgroundWork { try rebuilder.fold(streams, for: names, keys: keys) }
+            )
+        }
+        var applied: UInt64 = 0
+        var pending = try store.read("reading streams to rebuild projections") { try readGroup($0) }
+        repeat {
+            let current = pending
+            let outcome = try write({ transaction -> FoldingGroup<Rebuilder.Folded>? in
+                let next = try readGroup(transaction)
+                var points = try group.map { try checkpoint($0, in: transaction)! }
+                if let current {
+                    do {
+                        let folded = try current.folding.value()
+                        var contexts: [String: ProjectionContext] = [:]
+                        for (name, point) in zip(group, points) {
+                            contexts[name] = ProjectionContext(
+                                transaction: transaction, database: slots[name]![1 - point.activeSlot], storage: store.storage, keys: keys
+                            )
+                        }
+                        try rebuilder.write(folded, into: contexts)
+                    } catch {
+                        next?.folding.wait()
+                        let failure = (error as? ProjectionFailure)?.description
+                            ?? "stream \(current.firstStream ?? "?") or a later stream of the same group: \(error)"
+                        throw ApplyFailure(names: group, description: failure)
+                    }
+                }
+                for index in points.indices {
+                    if let current { points[index].shadowStreamsDone = current.lastStream }
+                    if next == nil {
+                        points[index].shadowPosition = head
+                        points[index].shadowSnapshotHead = nil
+                        points[index].shadowStreamsDone = nil
+                        let elapsed = ContinuousClock.now - started
+                        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                        let total = applied + UInt64(current?.events ?? 0)
+                        if total > 0, seconds > 0 { points[index].eventsPerSecond = Double(total) / seconds }
+                    }
+                    try save(points[index], group[index], in: transaction)
+                }
+                return next
+            }, catchingApplyFailure: { failure in
+                try self.record(failure)
+            })
+            guard let outcome else { return }  // failed, and recorded
+            applied += UInt64(current?.events ?? 0)
+            if let progress, let current, current.events > 0 { progress(min(applied, head), head) }
+            pending = outcome
+        } while pending != nil
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if applied > 0, seconds > 0 {
+            let rate = Double(applied) / seconds
+            runtime.withLock { for name in group { $0[name, default: Runtime()].eventsPerSecond = rate } }
+        }
+    }
+
+    /// Runs a write that may fail in a projection; such a failure is handed to `failed`
     /// (outside the aborted transaction) and gives `nil`.
     private func write<T>(_ body: (Transaction) throws -> T, catchingApplyFailure failed: (ApplyFailure) throws -> Void) throws -> T? {
         do {
@@ -328,7 +476,13 @@ public final class ProjectionEngine: Sendable {
                     lag: head > position ? head - position : 0,
                     eventsPerSecond: live.eventsPerSecond > 0 ? live.eventsPerSecond : point?.eventsPerSecond ?? 0,
                     state: state,
-                    failure: point?.failure
+                    failure: point?.failure,
+                    rebuildPosition: point?.shadowVersion != nil ? point?.shadowPosition ?? 0 : nil,
+                    streamRebuild: point.flatMap { point in
+                        point.shadowSnapshotHead.map {
+                            ProjectionStatus.StreamRebuildProgress(snapshotHead: $0, lastStreamDone: point.shadowStreamsDone ?? 0)
+                        }
+                    }
                 )
             }
         }

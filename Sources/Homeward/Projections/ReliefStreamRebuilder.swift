@@ -1,0 +1,89 @@
+import HomewardStore
+
+/// Rebuilds the three relief projections stream by stream: each case stream is read once,
+/// folded once, and its state, entitlement entry and statistics contribution written once; the
+/// person streams give the person links.
+///
+/// This replaces folding the log in batches for rebuilds and first fills: there a case is folded
+/// again by every batch that touches it, and its stored state read back and replaced. Folding
+/// (decoding, resolving corrections, the state, the contribution, the encoded keys and values,
+/// the bucket changes) runs on every core while the engine writes the previous group; the
+/// writer only puts sorted keys.
+struct ReliefStreamRebuilder: StreamRebuilder {
+    let cases: CaseStateProjection
+    let statistics: StatisticsProjection
+    let entitlements: EntitlementsProjection
+
+    var projectionNames: Set<String> { [cases.name, statistics.name, entitlements.name] }
+
+    typealias Entries = [(key: [UInt8], value: [UInt8])]
+
+    /// A group of streams, folded: the entries to put into each projection, and the bucket changes.
+    struct Folded: Sendable {
+        var entries: [String: Entries] = [:]
+        var deltas = StatisticsProjection.Deltas()
+    }
+
+    /// What one case stream gives each projection.
+    private struct FoldedCase: Sendable {
+        var caseEntries: Entries = []
+        var entitlementEntries: Entries = []
+        var statisticsEntries: Entries = []
+        var contribution: CaseContribution?
+    }
+
+    func fold(_ streams: [[RecordedEvent]], for projections: Set<String>, keys: KeyStore?) throws -> Folded {
+        let registry = EventRegistry.standard.withKeys(keys)
+        var caseStreams: [(caseId: String, events: [RecordedEvent])] = []
+        var linkEvents: [RecordedEvent] = []
+        for stream in streams {
+            if let caseId = StreamNames.caseId(of: stream[0].stream) {
+                caseStreams.append((caseId, stream))
+            } else {
+                linkEvents += stream.filter { $0.hasType("PersonsLinked") || $0.hasType("PersonsUnlinked") }
+            }
+        }
+        let (cases, statistics, entitlements) = (self.cases, self.statistics, self.entitlements)
+        let configuration = cases.configuration
+        let (wantsCases, wantsStatistics, wantsEntitlements) =
+            (projections.contains(cases.name), projections.contains(statistics.name), projections.contains(entitlements.name))
+        let foldedCases = try ParallelMap.map(caseStreams) { stream in
+            let timeline = try ProjectionCoding.timeline(stream.caseId, of: stream.events, registry: registry, configuration: configuration)
+            var folded = FoldedCase()
+            if wantsCases || wantsEntitlements {
+                let state = timeline.latestState
+                let encoded = state.binary
+                if wantsCases { folded.caseEntries = cases.entries(state, encoded: encoded) }
+                if wantsEntitlements { folded.entitlementEntries = entitlements.entries(state, encoded: encoded) }
+            }
+            if wantsStatistics {
+                let contribution = CaseContribution(timeline, configuration: configuration)
+                folded.statisticsEntries = statistics.entries(contribution, of: stream.caseId)
+                folded.contribution = contribution
+            }
+            return folded
+        }
+        var result = Folded()
+        let links = linkEvents.isEmpty ? [] : try ProjectionCoding.linkEntries(linkEvents, registry: registry)
+        if wantsCases { result.entries[cases.name] = Self.sorted(foldedCases.flatMap(\.caseEntries)) }
+        if wantsEntitlements { result.entries[entitlements.name] = Self.sorted(foldedCases.flatMap(\.entitlementEntries) + links) }
+        if wantsStatistics {
+            result.entries[statistics.name] = Self.sorted(foldedCases.flatMap(\.statisticsEntries) + links)
+            for case let contribution? in foldedCases.map(\.contribution) { result.deltas.add(contribution, sign: 1) }
+        }
+        return result
+    }
+
+    func write(_ folded: Folded, into contexts: [String: ProjectionContext]) throws {
+        for (name, entries) in folded.entries {
+            guard let context = contexts[name] else { continue }
+            for (key, value) in entries { try context.put(key, value) }
+        }
+        if let context = contexts[statistics.name] { try folded.deltas.write(in: context) }
+    }
+
+    /// Entries in key order: LMDB then fills its pages in order instead of at random.
+    private static func sorted(_ entries: Entries) -> Entries {
+        entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    }
+}

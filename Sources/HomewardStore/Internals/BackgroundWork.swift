@@ -1,0 +1,31 @@
+import Dispatch
+import Synchronization
+
+/// Work started on another thread now, whose value is waited for later (synchronously: it is
+/// waited for inside write transactions, which never span an `await`).
+final class BackgroundWork<Value: Sendable>: Sendable {
+    private let outcome = Mutex<Result<Value, any Error>?>(nil)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts `work` on a global queue.
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        DispatchQueue.global().async { [self] in
+            let result = Result { try work() }
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
+    }
+
+    /// Waits for the work to end; its value, or what it threw.
+    func value() throws -> Value {
+        finished.wait()
+        finished.signal()
+        return try outcome.withLock { $0! }.get()
+    }
+
+    /// Waits for the work to end, whatever its outcome.
+    func wait() {
+        finished.wait()
+        finished.signal()
+    }
+}

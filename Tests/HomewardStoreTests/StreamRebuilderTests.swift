@@ -1,0 +1,130 @@
+import Foundation
+import HomewardStore
+import HomewardTesting
+import Synchronization
+import Testing
+
+/// Keeps each stream's number of events (`stream/<name>`) and the events of type `Bad` fail it.
+struct StreamLengthProjection: Projection {
+    var name = "lengths"
+    var version = 1
+
+    func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        for event in events {
+            if event.hasType("Bad") { throw ProjectionFailure(position: event.position, type: event.type, cause: "a bad event") }
+            let key = Array("stream/\(event.stream)".utf8)
+            let count = try context.get(key).map { Int(String(decoding: $0, as: UTF8.self))! } ?? 0
+            try context.put(key, Array(String(count + 1).utf8))
+        }
+    }
+
+    static func lengths(_ engine: ProjectionEngine) throws -> [String: Int] {
+        try engine.read("lengths") { context in
+            var lengths: [String: Int] = [:]
+            try context.scan(prefix: Array("stream/".utf8)) { key, value in
+                lengths[String(decoding: key.dropFirst(7), as: UTF8.self)] = Int(String(decoding: value, as: UTF8.self))!
+                return true
+            }
+            return lengths
+        }
+    }
+}
+
+/// Rebuilds ``StreamLengthProjection`` from whole streams and counts what it is handed.
+struct StreamLengthRebuilder: StreamRebuilder {
+    final class Seen: Sendable {
+        let streams = Mutex<[String]>([])
+        let groups = Mutex(0)
+    }
+
+    let seen = Seen()
+    var projectionNames: Set<String> { ["lengths"] }
+
+    func fold(_ streams: [[RecordedEvent]], for projections: Set<String>, keys: KeyStore?) throws -> [(key: [UInt8], value: [UInt8])] {
+        seen.groups.withLock { $0 += 1 }
+        return try streams.map { stream in
+            if let bad = stream.first(where: { $0.hasType("Bad") }) {
+                throw ProjectionFailure(position: bad.position, type: bad.type, cause: "a bad event")
+            }
+            #expect(stream.map(\.version) == Array(1...UInt64(stream.count)), "a stream comes whole, in version order")
+            seen.streams.withLock { $0.append(stream[0].stream.rawValue) }
+            return (Array("stream/\(stream[0].stream)".utf8), Array(String(stream.count).utf8))
+        }
+    }
+
+    func write(_ folded: [(key: [UInt8], value: [UInt8])], into contexts: [String: ProjectionContext]) throws {
+        for (key, value) in folded { try contexts["lengths"]!.put(key, value) }
+    }
+}
+
+@Suite(.serialized)
+struct StreamRebuilderTests {
+    /// Events over streams of different lengths (19 streams for 300 events: the squares modulo 37).
+    func fill(_ store: EventStore, type: String = "Seen", count: Int = 300) throws {
+        for index in 0..<count {
+            try store.append([.sample(type, index: index)], to: StreamID(validating: "case-\(index * index % 37)"))
+        }
+    }
+
+    @Test func aRebuildFoldsEveryStreamOnceAndEqualsTheBatchFold() throws {
+        try withTemporaryEventStore { store in
+            try fill(store)
+            let batchwise = try ProjectionEngine(store: store, projections: [StreamLengthProjection(name: "lengths", version: 1)], batchSize: 16)
+            try batchwise.catchUp()
+            let expected = try StreamLengthProjection.lengths(batchwise)
+            #expect(expected.values.reduce(0, +) == 300)
+
+            let rebuilder = StreamLengthRebuilder()
+            let streamwise = try ProjectionEngine(
+                store: store, projections: [StreamLengthProjection(name: "lengths", version: 2)], streamRebuilder: rebuilder, streamGroupSize: 50
+            )
+            try streamwise.catchUp()
+            #expect(try StreamLengthProjection.lengths(streamwise) == expected)
+            let folded = rebuilder.seen.streams.withLock { $0 }
+            #expect(folded.count == expected.count, "every stream is folded exactly once")
+            #expect(Set(folded).count == folded.count)
+            #expect(rebuilder.seen.groups.withLock { $0 } > 1, "groups of about 50 events each commit on their own")
+            let status = try #require(try streamwise.status().first)
+            #expect(status.state == .live)
+            #expect(status.version == 2)
+            #expect(status.position == 300)
+            #expect(status.streamRebuild == nil)
+            #expect(status.eventsPerSecond > 0)
+        }
+    }
+
+    @Test func aFirstFillGoesStreamByStreamAndLaterAppendsInBatches() throws {
+        try withTemporaryEventStore { store in
+            try fill(store)
+            let rebuilder = StreamLengthRebuilder()
+            let engine = try ProjectionEngine(store: store, projections: [StreamLengthProjection()], streamRebuilder: rebuilder)
+            try engine.catchUp()
+            let streams = Set((0..<300).map { $0 * $0 % 37 }).count
+            #expect(rebuilder.seen.streams.withLock { $0.count } == streams)
+            try store.append([.sample("Later"), .sample("Later")], to: StreamID(validating: "case-3"))
+            try engine.catchUp()
+            #expect(rebuilder.seen.streams.withLock { $0.count } == streams, "appends after the fill are folded in batches")
+            let lengths = try StreamLengthProjection.lengths(engine)
+            #expect(lengths["case-3"] == (0..<300).filter { $0 * $0 % 37 == 3 }.count + 2)
+            #expect(try engine.status().first?.position == 302)
+        }
+    }
+
+    @Test func aFailingStreamMarksTheRebuildFailedAndKeepsTheLiveCopy() throws {
+        try withTemporaryEventStore { store in
+            try fill(store, count: 100)
+            let live = try ProjectionEngine(store: store, projections: [StreamLengthProjection()])
+            try live.catchUp()
+            let before = try StreamLengthProjection.lengths(live)
+            try store.append([.sample("Bad")], to: StreamID(validating: "case-bad"))
+            let engine = try ProjectionEngine(
+                store: store, projections: [StreamLengthProjection(name: "lengths", version: 2)], streamRebuilder: StreamLengthRebuilder(), streamGroupSize: 10
+            )
+            try engine.catchUp()
+            let status = try #require(try engine.status().first)
+            #expect(status.state == .failed)
+            #expect(status.failure?.contains("position 101 (Bad): a bad event") == true, "\(status.failure ?? "")")
+            #expect(try StreamLengthProjection.lengths(engine) == before, "readers keep the live copy")
+        }
+    }
+}
