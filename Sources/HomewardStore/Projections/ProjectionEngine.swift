@@ -318,20 +318,21 @@ public final class ProjectionEngine: Sendable {
 
     // MARK: Rebuilding stream by stream
 
-    /// A group of streams read from the log and being folded on another thread.
-    private struct FoldingGroup<Folded: Sendable> {
-        var lastStream: UInt64
+    /// A group of streams read from the log and folded, on another thread.
+    private struct FoldedGroup<Folded: Sendable>: Sendable {
+        /// The number of the last stream looked at; `nil` when no stream was left.
+        var lastStream: UInt64?
         var events: Int
         var firstStream: String?
-        var folding: BackgroundWork<Folded>
+        var folded: Result<Folded, any Error>?
     }
 
     /// Fills the shadow copies of a group of projections (all rebuilding from position 0) up to
     /// a snapshot head, stream by stream, one group of streams per write transaction; resumes
-    /// after the last group written when a previous run stopped. Each write transaction reads
-    /// the next group and starts folding it on another thread, then writes the group folded
-    /// meanwhile. Afterwards each projection's shadow stands at the snapshot head (or is marked
-    /// failed).
+    /// after the last group written when a previous run stopped. While a group is written, the
+    /// next one is read (in a read transaction of its own: the log up to the snapshot head never
+    /// changes) and folded on other threads. Afterwards each projection's shadow stands at the
+    /// snapshot head, or is marked failed.
     private func rebuildStreamwise<Rebuilder: StreamRebuilder>(_ group: [String], with rebuilder: Rebuilder) throws {
         runtime.withLock { for name in group { $0[name, default: Runtime()].catchingUp = true } }
         defer { runtime.withLock { for name in group { $0[name, default: Runtime()].catchingUp = false } } }
@@ -339,7 +340,7 @@ public final class ProjectionEngine: Sendable {
         // The snapshot: resumed when every projection of the group stopped at the same stream,
         // else started afresh at the current head with empty shadow copies.
         let (head, resumeAfter) = try write { transaction -> (UInt64, UInt64) in
-            let points = try group.map { try checkpoint($0, in: transaction)! }
+            let points = try group.map { try self.checkpoint($0, in: transaction)! }
             if let head = points[0].shadowSnapshotHead, let done = points[0].shadowStreamsDone,
                 points.allSatisfy({ $0.shadowSnapshotHead == head && $0.shadowStreamsDone == done })
             {
@@ -355,68 +356,81 @@ public final class ProjectionEngine: Sendable {
             return (head, 0)
         }
         let names = Set(group)
-        let keys = store.keys
-        var after = resumeAfter
-        func readGroup(_ transaction: Transaction) throws -> FoldingGroup<Rebuilder.Folded>? {
-            let (streams, lastStream) = try store.storage.wholeStreams(after: after, through: head, minimumEvents: streamGroupSize, in: transaction)
-            guard let lastStream else { return nil }
-            after = lastStream
-            return FoldingGroup(
-                lastStream: lastStream, events: streams.reduce(0) { $0 + $1.count }, firstStream: streams.first?.first?.stream.rawValue,
-                folding: BackgroundWork { try rebuilder.fold(streams, for: names, keys: keys) }
-            )
+        let groupSize = streamGroupSize
+        func readAndFold(after: UInt64) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
+            let store = self.store
+            return BackgroundWork {
+                let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
+                    try store.storage.wholeStreams(after: after, through: head, minimumEvents: groupSize, in: transaction)
+                }
+                return FoldedGroup(
+                    lastStream: lastStream, events: streams.reduce(0) { $0 + $1.count }, firstStream: streams.first?.first?.stream.rawValue,
+                    folded: lastStream == nil ? nil : Result { try rebuilder.fold(streams, for: names, keys: store.keys) }
+                )
+            }
         }
         var applied: UInt64 = 0
-        var pending = try store.read("reading streams to rebuild projections") { try readGroup($0) }
-        repeat {
-            let current = pending
-            let outcome = try write({ transaction -> FoldingGroup<Rebuilder.Folded>? in
-                let next = try readGroup(transaction)
+        var next = readAndFold(after: resumeAfter)
+        while true {
+            let current = try next.value()
+            if let lastStream = current.lastStream { next = readAndFold(after: lastStream) }
+            let folded: Rebuilder.Folded?
+            do {
+                folded = try current.folded?.get()
+            } catch {
+                if current.lastStream != nil { next.wait() }
+                let failure = (error as? ProjectionFailure)?.description
+                    ?? "stream \(current.firstStream ?? "?") or a later stream of the same group: \(error)"
+                try record(ApplyFailure(names: group, description: failure))
+                return
+            }
+            applied += UInt64(current.events)
+            let rate: Double? = {
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                return applied > 0 && seconds > 0 ? Double(applied) / seconds : nil
+            }()
+            let written: Bool? = try write({ transaction -> Bool in
                 var points = try group.map { try checkpoint($0, in: transaction)! }
-                if let current {
+                if let folded {
+                    var contexts: [String: ProjectionContext] = [:]
+                    for (name, point) in zip(group, points) {
+                        contexts[name] = ProjectionContext(
+                            transaction: transaction, database: slots[name]![1 - point.activeSlot], storage: store.storage, keys: store.keys
+                        )
+                    }
                     do {
-                        let folded = try current.folding.value()
-                        var contexts: [String: ProjectionContext] = [:]
-                        for (name, point) in zip(group, points) {
-                            contexts[name] = ProjectionContext(
-                                transaction: transaction, database: slots[name]![1 - point.activeSlot], storage: store.storage, keys: keys
-                            )
-                        }
                         try rebuilder.write(folded, into: contexts)
                     } catch {
-                        next?.folding.wait()
                         let failure = (error as? ProjectionFailure)?.description
                             ?? "stream \(current.firstStream ?? "?") or a later stream of the same group: \(error)"
                         throw ApplyFailure(names: group, description: failure)
                     }
                 }
                 for index in points.indices {
-                    if let current { points[index].shadowStreamsDone = current.lastStream }
-                    if next == nil {
+                    if let lastStream = current.lastStream {
+                        points[index].shadowStreamsDone = lastStream
+                    } else {
                         points[index].shadowPosition = head
                         points[index].shadowSnapshotHead = nil
                         points[index].shadowStreamsDone = nil
-                        let elapsed = ContinuousClock.now - started
-                        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                        let total = applied + UInt64(current?.events ?? 0)
-                        if total > 0, seconds > 0 { points[index].eventsPerSecond = Double(total) / seconds }
+                        if let rate { points[index].eventsPerSecond = rate }
                     }
                     try save(points[index], group[index], in: transaction)
                 }
-                return next
+                return true
             }, catchingApplyFailure: { failure in
                 try self.record(failure)
             })
-            guard let outcome else { return }  // failed, and recorded
-            applied += UInt64(current?.events ?? 0)
-            if let progress, let current, current.events > 0 { progress(min(applied, head), head) }
-            pending = outcome
-        } while pending != nil
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        if applied > 0, seconds > 0 {
-            let rate = Double(applied) / seconds
-            runtime.withLock { for name in group { $0[name, default: Runtime()].eventsPerSecond = rate } }
+            guard written != nil else {  // failed, and recorded
+                if current.lastStream != nil { next.wait() }
+                return
+            }
+            if let progress, current.events > 0 { progress(min(applied, head), head) }
+            if current.lastStream == nil {
+                if let rate { runtime.withLock { for name in group { $0[name, default: Runtime()].eventsPerSecond = rate } } }
+                return
+            }
         }
     }
 
