@@ -181,8 +181,15 @@ public final class EventStore: Sendable {
             if !hasMeta && options.readOnly {
                 throw EventStoreError(.cannotOpen, "\(path) holds an empty LMDB environment, not a Homeward store")
             }
-            let storage = try LogStorage(environment: environment, create: !hasMeta, limits: limits)
-            if !hasMeta {
+            // The format record is written last when a store is created: without it, a creation
+            // was cut short (each database is created in a transaction of its own), and is finished now.
+            var creating = !hasMeta
+            if hasMeta, !options.readOnly {
+                let meta = try environment.openDatabase(named: StorageLayout.meta)
+                creating = try environment.read { try $0.get(meta, key: StorageLayout.formatKey) == nil }
+            }
+            let storage = try LogStorage(environment: environment, create: creating, limits: limits)
+            if creating {
                 try environment.write { transaction in
                     if try transaction.get(storage.meta, key: StorageLayout.formatKey) == nil {
                         try transaction.put(storage.meta, key: StorageLayout.formatKey, value: withUnsafeBytes(of: StorageLayout.formatVersion.littleEndian) { Array($0) })

@@ -98,6 +98,40 @@ struct ProjectionTests {
         }
     }
 
+    /// Two person ids admitted in December count as one person admitted twice once they are
+    /// linked, and as two again once unlinked; a rebuild (which applies links stream by stream)
+    /// gives the same month.
+    @Test func aLinkMakesTwoAdmittedIdsOnePersonInTheirMonth() async throws {
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            try importCampaign(store, try Fixtures.bytes("campaigns/small-winter.jsonl"))
+            let projections = try ReliefProjections(store: store, configuration: Self.rules)
+            let december = (LocalDate("2026-12-01")!, LocalDate("2027-01-01")!)
+            let model = try ReliefModel(store: store, configuration: Self.rules)
+            var admittedOnce: [String: Int] = [:]
+            for contribution in model.contributions() {
+                for admission in contribution.admissions where admission.date >= december.0 && admission.date < december.1 {
+                    admittedOnce[model.links.canonicalId(of: admission.personId), default: 0] += 1
+                }
+            }
+            let pair = admittedOnce.filter { $0.value == 1 && model.links.component(of: $0.key).count == 1 }.keys.sorted().prefix(2)
+            try #require(pair.count == 2, "the fixture has two unlinked persons admitted once in December")
+            let before = try projections.statistics(from: december.0, to: december.1)[0].statistics
+            let service = ReliefService(store: store, clock: { Timestamp(rfc3339: "2027-02-20T10:00:00+08:00")! })
+            try await service.link(pair.first!, pair.last!, basis: "fingerprint match", by: stationWorker)
+            let linked = try projections.statistics(from: december.0, to: december.1)[0].statistics
+            #expect(linked.personsAdmitted == before.personsAdmitted - 1)
+            #expect(linked.repeatPersons == before.repeatPersons + 1)
+            #expect(try linked == ReliefModel(store: store, configuration: Self.rules).statistics(from: december.0, to: december.1))
+            try projections.rebuildAll()
+            #expect(try projections.statistics(from: december.0, to: december.1)[0].statistics == linked)
+            try await service.unlink(pair.last!, pair.first!, reason: "a different person after all", by: stationWorker)
+            #expect(try projections.statistics(from: december.0, to: december.1)[0].statistics == before)
+            try projections.rebuildAll()
+            #expect(try projections.statistics(from: december.0, to: december.1)[0].statistics == before)
+            #expect(try projections.differences(from: ReliefModel(store: store, configuration: Self.rules)) == [])
+        }
+    }
+
     /// Statistics as of a recorded time (what was known then) and as of an occurred time (what was
     /// true then by everything known now) differ by the back-dated events.
     @Test func statisticsOnBothTimeAxes() async throws {

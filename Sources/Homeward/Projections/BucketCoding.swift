@@ -53,6 +53,28 @@ enum BucketCoding {
         return (contribution.region, contribution.stays)
     }
 
+    /// Person-id pairs (a component's links).
+    static func pairs(_ pairs: [PersonLinks.Pair]) -> [UInt8] {
+        var writer = PayloadWriter()
+        writer.writeCount(pairs.count)
+        for pair in pairs {
+            writer.write(pair.first)
+            writer.write(pair.second)
+        }
+        return writer.bytes
+    }
+
+    static func pairs(_ bytes: [UInt8]) throws(PayloadDecodingError) -> [PersonLinks.Pair] {
+        try read(bytes) { (reader) throws(PayloadDecodingError) in
+            try reader.readArray { (reader: inout PayloadReader) throws(PayloadDecodingError) in
+                guard let pair = PersonLinks.Pair(try reader.readString(), try reader.readString()) else {
+                    throw PayloadDecodingError("a person link joins an id to itself")
+                }
+                return pair
+            }
+        }
+    }
+
     /// One change of the person links.
     static func linkChange(_ change: PersonLinks.Change) -> [UInt8] {
         var writer = PayloadWriter()

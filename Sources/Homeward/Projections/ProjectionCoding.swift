@@ -84,14 +84,33 @@ enum ProjectionCoding {
     /// `link/<position>` (position zero-padded so keys sort in log order), so a batch writes only
     /// its own changes.
     static func updateLinks(_ events: [RecordedEvent], in context: ProjectionContext) throws {
-        for (key, value) in try linkEntries(events, registry: EventRegistry.standard.withKeys(context.keys)) {
-            try context.put(key, value)
-        }
+        try updateLinks(linkChanges(events, registry: EventRegistry.standard.withKeys(context.keys)), in: context)
+    }
+
+    /// Stores link changes.
+    static func updateLinks(_ changes: [PersonLinks.Change], in context: ProjectionContext) throws {
+        for (key, value) in linkEntries(changes) { try context.put(key, value) }
     }
 
     /// The stored entries of the link events among `events`.
     static func linkEntries(_ events: [RecordedEvent], registry: EventRegistry) throws -> [(key: [UInt8], value: [UInt8])] {
+        linkEntries(try linkChanges(events, registry: registry))
+    }
+
+    /// The stored entries of link changes.
+    static func linkEntries(_ changes: [PersonLinks.Change]) -> [(key: [UInt8], value: [UInt8])] {
         var entries: [(key: [UInt8], value: [UInt8])] = []
+        var index = 0
+        for (offset, change) in changes.enumerated() {
+            index = offset > 0 && changes[offset - 1].position == change.position ? index + 1 : 0
+            entries.append((linkKey(position: change.position, index: index), BucketCoding.linkChange(change)))
+        }
+        return entries
+    }
+
+    /// The link changes of the link events among `events`, in their order.
+    static func linkChanges(_ events: [RecordedEvent], registry: EventRegistry) throws -> [PersonLinks.Change] {
+        var changes: [PersonLinks.Change] = []
         for event in events where event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
             let record: CaseRecord
             do {
@@ -104,11 +123,9 @@ enum ProjectionCoding {
             }
             var links = PersonLinks()
             links.apply(record)
-            for (index, change) in links.history.enumerated() {
-                entries.append((linkKey(position: change.position, index: index), BucketCoding.linkChange(change)))
-            }
+            changes += links.history
         }
-        return entries
+        return changes
     }
 
     private static func linkKey(position: UInt64, index: Int) -> [UInt8] {

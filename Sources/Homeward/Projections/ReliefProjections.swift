@@ -288,6 +288,15 @@ public final class ReliefProjections: Sendable {
             let stored = try statistics(from: first, to: last.adding(days: 1))[0].statistics
             let fresh = model.statistics(from: first, to: last.adding(days: 1))
             if stored != fresh { problems.append("statistics: the figures from \(first) to \(last) differ from a fresh rebuild") }
+            // Each calendar month, whose distinct persons come from the monthly counts.
+            var (year, month, _) = first.components
+            while let start = LocalDate(year: year, month: month, day: 1), start <= last {
+                (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
+                let end = LocalDate(year: year, month: month, day: 1)!
+                if try statistics(from: start, to: end)[0].statistics != model.statistics(from: start, to: end) {
+                    problems.append("statistics: the figures of \(String(start.description.prefix(7))) differ from a fresh rebuild")
+                }
+            }
         }
         let storedEntitlementStates = try engine.read(entitlementsProjection.name) { context -> Int in
             var count = 0

@@ -18,10 +18,12 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     typealias Entries = [(key: [UInt8], value: [UInt8])]
 
-    /// A group of streams, folded: the entries to put into each projection, and the bucket changes.
+    /// A group of streams, folded: the entries to put into each projection, the bucket changes,
+    /// and the person-link changes.
     struct Folded: Sendable {
         var entries: [String: Entries] = [:]
-        var deltas = StatisticsProjection.Deltas()
+        var deltas: StatisticsProjection.Deltas
+        var linkChanges: [PersonLinks.Change] = []
     }
 
     /// What one case stream gives each projection.
@@ -63,8 +65,9 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             }
             return folded
         }
-        var result = Folded()
-        let links = linkEvents.isEmpty ? [] : try ProjectionCoding.linkEntries(linkEvents, registry: registry)
+        var result = Folded(deltas: StatisticsProjection.Deltas(calendar: configuration.calendar))
+        result.linkChanges = linkEvents.isEmpty ? [] : try ProjectionCoding.linkChanges(linkEvents, registry: registry)
+        let links = ProjectionCoding.linkEntries(result.linkChanges)
         if wantsCases { result.entries[cases.name] = Self.sorted(foldedCases.flatMap(\.caseEntries)) }
         if wantsEntitlements { result.entries[entitlements.name] = Self.sorted(foldedCases.flatMap(\.entitlementEntries) + links) }
         if wantsStatistics {
@@ -79,7 +82,10 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             guard let context = contexts[name] else { continue }
             for (key, value) in entries { try context.put(key, value) }
         }
-        if let context = contexts[statistics.name] { try folded.deltas.write(in: context) }
+        if let context = contexts[statistics.name] {
+            try folded.deltas.write(in: context)
+            try AdmittedPersonsRollup.apply(folded.linkChanges, in: context)
+        }
     }
 
     /// Entries in key order: LMDB then fills its pages in order instead of at random.

@@ -4,10 +4,17 @@ public import HomewardStore
 ///
 /// Each case's contribution is stored (`contribution/<caseId>`); when a case changes (a late
 /// correction, a void), its old contribution is taken out of the buckets and the new one put in.
-/// Keys: `day/<date>/<region>` → counters (region `*` sums every region);
-/// `admitted/<date>/<region>/<personId>` → admissions of that person that day; `pickup/<date>/<region>` → minutes from report to first pickup;
-/// `stays/<caseId>` → the case's open and long stays (for open stays' bed nights and the stranded
-/// counts); `link/<position>.<n>` → one person-link change.
+/// Keys: `day/<date>/<region>` → counters (region `*` sums every region), among them the ended
+/// stays that were stranded over 10, 30 and 90 days at the start of that date;
+/// `admitted/<date>/<region>/<personId>` → admissions of that person that day;
+/// `pickup/<date>/<region>` → minutes from report to first pickup;
+/// `stays/<caseId>` → the case's open stays (for their bed nights and the stranded counts within
+/// a region); `openall/<date>` → open stays of every region admitted that date, and the change
+/// that date to the number of open stays present (admissions, hospital admissions and
+/// discharges), so that a period over every region sums their nights and stranded counts without
+/// reading each stay;
+/// `link/<position>.<n>` → one person-link change; and the monthly counts of distinct persons
+/// admitted (``AdmittedPersonsRollup``).
 public struct StatisticsProjection: Projection {
     public let name = "statistics"
     public let version: Int
@@ -16,13 +23,17 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (3 << 20) | ProjectionCoding.digest(configuration)
+        version = (4 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
         let touched = ProjectionCoding.touched(events, in: context)
-        if touched.links { try ProjectionCoding.updateLinks(events, in: context) }
-        var deltas = Deltas()
+        if touched.links {
+            let changes = try ProjectionCoding.linkChanges(events, registry: EventRegistry.standard.withKeys(context.keys))
+            try ProjectionCoding.updateLinks(changes, in: context)
+            try AdmittedPersonsRollup.apply(changes, in: context)
+        }
+        var deltas = Deltas(calendar: configuration.calendar)
         for caseId in touched.cases {
             let contribution = CaseContribution(try ProjectionCoding.folded(caseId, in: context, configuration: configuration).timeline, configuration: configuration)
             try store(contribution, of: caseId, replacing: true, deltas: &deltas, in: context)
@@ -43,17 +54,28 @@ public struct StatisticsProjection: Projection {
         }
         for (key, value) in entries(contribution, of: caseId) { try context.put(key, value) }
         deltas.add(contribution, sign: 1)
-        if replacing, contribution.stays.isEmpty { try context.delete(ProjectionCoding.key("stays", caseId)) }
+        if replacing, !contribution.stays.contains(where: { $0.endedAt == nil }) { try context.delete(ProjectionCoding.key("stays", caseId)) }
     }
 
-    /// The keys and values stored for a case: its contribution, and its open and long stays.
+    /// The keys and values stored for a case: its contribution, and its open stays.
     func entries(_ contribution: CaseContribution, of caseId: String) -> [(key: [UInt8], value: [UInt8])] {
         var entries = [(key: ProjectionCoding.key("contribution", caseId), value: contribution.binary)]
-        if !contribution.stays.isEmpty {
-            entries.append((ProjectionCoding.key("stays", caseId), BucketCoding.stays(region: contribution.region, contribution.stays)))
+        let open = contribution.stays.filter { $0.endedAt == nil }
+        if !open.isEmpty {
+            entries.append((ProjectionCoding.key("stays", caseId), BucketCoding.stays(region: contribution.region, open)))
         }
         return entries
     }
+
+    /// The counters of `openall/<date>`: open stays admitted that date, and the change to the
+    /// number of open stays present that night.
+    static let openAdmitted = "admitted"
+    static let openPresent = "present"
+
+    /// The counter of ended stays stranded over a number of hours at the start of a date.
+    static let strandedCounters: [(hours: Int64, key: String)] = [
+        (240, "strandedAtStart.over10Days"), (720, "strandedAtStart.over30Days"), (2160, "strandedAtStart.over90Days"),
+    ]
 
     /// The region part of the buckets that sum every region, for queries without a region.
     static let allRegions = "*"
@@ -70,18 +92,51 @@ public struct StatisticsProjection: Projection {
             var bucket: Bucket
             var personId: String
         }
+        let calendar: LocalCalendar
         var days: [Bucket: [String: Int]] = [:]
         var admitted: [Admitted: Int] = [:]
         var pickups: [Bucket: (added: [Double], removed: [Double])] = [:]
+        var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
+        var openStays: [LocalDate: [String: Int]] = [:]
+
+        init(calendar: LocalCalendar) {
+            self.calendar = calendar
+        }
 
         mutating func add(_ contribution: CaseContribution, sign: Int) {
             let region = contribution.region ?? "-"
-            for count in contribution.counts {
-                days[Bucket(date: count.date, region: region), default: [:]][count.key, default: 0] += sign * count.amount
-                days[Bucket(date: count.date, region: StatisticsProjection.allRegions), default: [:]][count.key, default: 0] += sign * count.amount
+            func count(_ key: String, _ amount: Int, on date: LocalDate) {
+                days[Bucket(date: date, region: region), default: [:]][key, default: 0] += sign * amount
+                days[Bucket(date: date, region: StatisticsProjection.allRegions), default: [:]][key, default: 0] += sign * amount
             }
+            for item in contribution.counts { count(item.key, item.amount, on: item.date) }
             for admission in contribution.admissions {
                 admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
+                personMonths[AdmittedPersonsRollup.PersonMonth(personId: admission.personId, month: AdmittedPersonsRollup.month(of: admission.date)), default: 0] += sign
+            }
+            // An ended stay is stranded over N hours at the start E of each date with
+            // admittedAt + N hours < E <= endedAt.
+            for stay in contribution.stays {
+                guard let endedAt = stay.endedAt else {
+                    // Present from its admission date, except from each hospital admission's
+                    // date to its discharge's date.
+                    let admitted = calendar.date(stay.admittedAt)
+                    openStays[admitted, default: [:]][StatisticsProjection.openAdmitted, default: 0] += sign
+                    openStays[admitted, default: [:]][StatisticsProjection.openPresent, default: 0] += sign
+                    for interval in stay.hospital {
+                        openStays[calendar.date(interval.start), default: [:]][StatisticsProjection.openPresent, default: 0] -= sign
+                        if let end = interval.end { openStays[calendar.date(end), default: [:]][StatisticsProjection.openPresent, default: 0] += sign }
+                    }
+                    continue
+                }
+                let lastDate = calendar.date(endedAt)
+                for (hours, key) in StatisticsProjection.strandedCounters {
+                    var date = calendar.date(Timestamp(microsecondsSinceEpoch: stay.admittedAt.microsecondsSinceEpoch + hours * 3_600_000_000)).adding(days: 1)
+                    while date <= lastDate {
+                        count(key, 1, on: date)
+                        date = date.adding(days: 1)
+                    }
+                }
             }
             if let delay = contribution.pickupDelay {
                 for bucket in [Bucket(date: delay.date, region: region), Bucket(date: delay.date, region: StatisticsProjection.allRegions)] {
@@ -91,13 +146,15 @@ public struct StatisticsProjection: Projection {
         }
 
         func write(in context: ProjectionContext) throws {
-            for (bucket, changes) in days where changes.values.contains(where: { $0 != 0 }) {
-                let bytes = bucket.key("day")
-                var counters = try context.get(bytes).map { try BucketCoding.counters($0) } ?? [:]
+            func merge(_ changes: [String: Int], into key: [UInt8]) throws {
+                guard changes.values.contains(where: { $0 != 0 }) else { return }
+                var counters = try context.get(key).map { try BucketCoding.counters($0) } ?? [:]
                 for (counter, amount) in changes { counters[counter, default: 0] += amount }
                 counters = counters.filter { $0.value != 0 }
-                if counters.isEmpty { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.counters(counters)) }
+                if counters.isEmpty { try context.delete(key) } else { try context.put(key, BucketCoding.counters(counters)) }
             }
+            for (bucket, changes) in days { try merge(changes, into: bucket.key("day")) }
+            for (date, changes) in openStays { try merge(changes, into: ProjectionCoding.key("openall", date.description)) }
             for (entry, change) in admitted where change != 0 {
                 let bytes = entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8)
                 let count = (try context.get(bytes).map { try BucketCoding.number($0) } ?? 0) + change
@@ -110,7 +167,35 @@ public struct StatisticsProjection: Projection {
                 minutes += change.added
                 if minutes.isEmpty { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.minutes(minutes)) }
             }
+            try AdmittedPersonsRollup.apply(personMonths, in: context)
         }
+    }
+
+    /// The nights in [from, to) of the stays still open, and how many of them were stranded over
+    /// 10, 30 and 90 days at the period's end (local midnight of `to`), every region: from the
+    /// daily changes (`openall/<date>`) up to `to`.
+    func openStays(in context: ProjectionContext, from: LocalDate, to: LocalDate) throws -> (nights: Int, stranded: [Int]) {
+        // Stranded over N days at the start of `to`: admitted before the start of `to` - N days
+        // (N days are N × 24 hours, and the start of a date is local midnight).
+        let strandedBefore = Self.strandedCounters.map { to.adding(days: -Int($0.hours / 24)) }
+        var stranded = [0, 0, 0]
+        var nights = 0
+        var present = 0
+        var since = from  // the first night not counted yet
+        let end = Array(ProjectionCoding.key("openall", to.description))
+        try context.scan(prefix: ProjectionCoding.key("openall", "")) { key, value in
+            guard key.lexicographicallyPrecedes(end), let date = LocalDate(String(decoding: key.dropFirst(8), as: UTF8.self)) else { return false }
+            let counters = try BucketCoding.counters(value)
+            if date > since {
+                nights += present * (date.daysSinceEpoch - since.daysSinceEpoch)
+                since = date
+            }
+            present += counters[Self.openPresent] ?? 0
+            for (index, before) in strandedBefore.enumerated() where date < before { stranded[index] += counters[Self.openAdmitted] ?? 0 }
+            return true
+        }
+        nights += present * max(0, to.daysSinceEpoch - since.daysSinceEpoch)
+        return (nights, stranded)
     }
 
     /// A period's figures, read from the buckets.
@@ -121,7 +206,10 @@ public struct StatisticsProjection: Projection {
     ///   - regionPrefix: Only cases whose region starts with it.
     /// - Returns: The figures.
     func statistics(in context: ProjectionContext, from: LocalDate, to: LocalDate, regionPrefix: String?) throws -> PeriodStatistics {
-        let links = try ProjectionCoding.links(in: context)
+        // A whole calendar month over all regions reads its distinct persons from the monthly
+        // counts; other periods count the persons of each day's admissions.
+        let month = regionPrefix == nil ? AdmittedPersonsRollup.wholeMonth(from: from, to: to) : nil
+        let links = month == nil ? try ProjectionCoding.links(in: context) : PersonLinks()
         let prefixBytes = regionPrefix.map { Array($0.utf8) }
         // Keys are parsed as bytes: a month touches thousands of them.
         func regionMatches(_ region: ArraySlice<UInt8>) -> Bool {
@@ -153,17 +241,32 @@ public struct StatisticsProjection: Projection {
                     return true
                 }
             }
-            try context.scan(prefix: ProjectionCoding.key("admitted", day, "")) { key, value in
-                // admitted/<date>/<region>/<personId>
-                let person = lastPart(key)
-                let regionEnd = person.startIndex - 1
-                let regionStart = (key[..<regionEnd].lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
-                if regionMatches(key[regionStart..<regionEnd]) {
-                    admissions[person, default: 0] += try BucketCoding.number(value)
+            if month == nil {
+                try context.scan(prefix: ProjectionCoding.key("admitted", day, "")) { key, value in
+                    // admitted/<date>/<region>/<personId>
+                    let person = lastPart(key)
+                    let regionEnd = person.startIndex - 1
+                    let regionStart = (key[..<regionEnd].lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+                    if regionMatches(key[regionStart..<regionEnd]) {
+                        admissions[person, default: 0] += try BucketCoding.number(value)
+                    }
+                    return true
                 }
-                return true
             }
             date = date.adding(days: 1)
+        }
+        // Ended stays stranded at the period's end: the counters of the date it ends before.
+        var stranded: [String: Int] = [:]
+        func addStranded(_ value: [UInt8]) throws {
+            for (counter, amount) in try BucketCoding.counters(value) where counter.hasPrefix("strandedAtStart.") { stranded[counter, default: 0] += amount }
+        }
+        if regionPrefix == nil {
+            try context.get(ProjectionCoding.key("day", to.description, Self.allRegions)).map(addStranded)
+        } else {
+            try context.scan(prefix: ProjectionCoding.key("day", to.description, "")) { key, value in
+                if regionMatches(lastPart(key)) { try addStranded(value) }
+                return true
+            }
         }
         var period = CaseContribution.empty
         period.counts = counters.map { CaseContribution.Count(date: from, key: $0.key, amount: $0.value) }
@@ -171,15 +274,31 @@ public struct StatisticsProjection: Projection {
             let entry = CaseContribution.AdmissionEntry(date: from, personId: String(decoding: person, as: UTF8.self), minor: false)
             period.admissions += repeatElement(entry, count: count)
         }
-        try context.scan(prefix: ProjectionCoding.key("stays", "")) { _, value in
-            let stored = try BucketCoding.stays(value)
-            if regionPrefix == nil || regionMatches(Array((stored.region ?? "-").utf8)[...]) {
-                period.stays += stored.stays
+        if regionPrefix != nil {
+            try context.scan(prefix: ProjectionCoding.key("stays", "")) { _, value in
+                let stored = try BucketCoding.stays(value)
+                if regionMatches(Array((stored.region ?? "-").utf8)[...]) { period.stays += stored.stays }
+                return true
             }
-            return true
         }
-        return StatisticsCalculator(calendar: configuration.calendar).statistics(
+        var figures = StatisticsCalculator(calendar: configuration.calendar).statistics(
             [period.contribution], from: from, to: to, regionPrefix: nil, canonicalId: links.canonicalId(of:), medianSamples: delays
         )
+        if regionPrefix == nil {
+            let open = try openStays(in: context, from: from, to: to)
+            figures.bedNights += open.nights
+            figures.strandedOver10Days += open.stranded[0]
+            figures.strandedOver30Days += open.stranded[1]
+            figures.strandedOver90Days += open.stranded[2]
+        }
+        figures.strandedOver10Days += stranded["strandedAtStart.over10Days"] ?? 0
+        figures.strandedOver30Days += stranded["strandedAtStart.over30Days"] ?? 0
+        figures.strandedOver90Days += stranded["strandedAtStart.over90Days"] ?? 0
+        if let month {
+            let persons = try AdmittedPersonsRollup.counts(month: month, in: context)
+            figures.personsAdmitted = persons.persons
+            figures.repeatPersons = persons.repeats
+        }
+        return figures
     }
 }

@@ -1,0 +1,215 @@
+import HomewardStore
+
+/// Distinct persons admitted per calendar month over all regions, linked person ids counted
+/// once, kept up to date as admissions and person links change: a month's `personsAdmitted` and
+/// `repeatPersons` are then two reads, whatever the size of the log.
+///
+/// Admissions are counted per person id and month; the month's sums count each id on its own.
+/// For each component of linked ids (reading 7), a fix per month says what counting the
+/// component as one person changes; the month's fixes are summed too. A fix is computed again
+/// whenever an admission of a linked id changes, and whenever a link or unlink changes a
+/// component. A pair's state is that of its change with the highest log position, so changes may
+/// be applied in any order (a rebuild applies them stream by stream).
+///
+/// Keys, in the statistics projection (`·` is a zero byte, which no id contains):
+/// - `pmonth/<personId>·<YYYY-MM>` → admissions of that id in that month;
+/// - `monthsum/<YYYY-MM>` → ids admitted once or more, and twice or more;
+/// - `linkpair/<first>·<second>` → the position and state of the pair's latest change;
+/// - `linked/<personId>` → the canonical id of its component (only ids linked to another);
+/// - `component/<canonicalId>` → the component's links;
+/// - `compfix/<canonicalId>·<YYYY-MM>` → the component's fix in that month;
+/// - `monthfix/<YYYY-MM>` → the sum of the month's fixes.
+enum AdmittedPersonsRollup {
+    /// A person id's admissions in one month.
+    struct PersonMonth: Hashable, Sendable {
+        var personId: String
+        var month: String
+    }
+
+    /// Ids counted once or more, and twice or more (or, for a fix, the change to those counts).
+    struct Counts: Equatable, Sendable {
+        var persons = 0
+        var repeats = 0
+
+        static func + (lhs: Counts, rhs: Counts) -> Counts { Counts(persons: lhs.persons + rhs.persons, repeats: lhs.repeats + rhs.repeats) }
+        static func - (lhs: Counts, rhs: Counts) -> Counts { Counts(persons: lhs.persons - rhs.persons, repeats: lhs.repeats - rhs.repeats) }
+    }
+
+    /// `YYYY-MM` of a local date.
+    static func month(of date: LocalDate) -> String { String(date.description.prefix(7)) }
+
+    /// The month [from, to) is, when it is exactly one calendar month.
+    static func wholeMonth(from: LocalDate, to: LocalDate) -> String? {
+        let (year, month, day) = from.components
+        guard day == 1 else { return nil }
+        let next = month == 12 ? (year + 1, 1) : (year, month + 1)
+        let (toYear, toMonth, toDay) = to.components
+        return (toYear, toMonth, toDay) == (next.0, next.1, 1) ? Self.month(of: from) : nil
+    }
+
+    /// The month's counts, linked ids counted once.
+    static func counts(month: String, in context: ProjectionContext) throws -> Counts {
+        try read(key("monthsum", month), in: context) + read(key("monthfix", month), in: context)
+    }
+
+    // MARK: Admissions
+
+    /// Applies changes to the admissions of ids per month.
+    static func apply(_ changes: [PersonMonth: Int], in context: ProjectionContext) throws {
+        var sums: [String: Counts] = [:]
+        var fixes = Set<PersonMonth>()  // (canonical id, month)
+        for (entry, change) in changes where change != 0 {
+            let countKey = personMonthKey(entry.personId, entry.month)
+            let before = try context.get(countKey).map { try BucketCoding.number($0) } ?? 0
+            let after = before + change
+            if after == 0 { try context.delete(countKey) } else { try context.put(countKey, BucketCoding.number(after)) }
+            sums[entry.month, default: Counts()] = sums[entry.month, default: Counts()] + counted(after) - counted(before)
+            if let canonical = try context.get(key("linked", entry.personId)) {
+                fixes.insert(PersonMonth(personId: String(decoding: canonical, as: UTF8.self), month: entry.month))
+            }
+        }
+        for (month, change) in sums where change != Counts() { try add(change, to: key("monthsum", month), in: context) }
+        for fix in fixes { try refix(fix.personId, month: fix.month, in: context) }
+    }
+
+    private static func counted(_ admissions: Int) -> Counts {
+        Counts(persons: admissions > 0 ? 1 : 0, repeats: admissions >= 2 ? 1 : 0)
+    }
+
+    // MARK: Links
+
+    /// Applies link and unlink changes; a change older than the pair's stored one is ignored.
+    static func apply(_ changes: [PersonLinks.Change], in context: ProjectionContext) throws {
+        for change in changes {
+            let pairKey = key("linkpair", change.pair.first, change.pair.second)
+            if let stored = try context.get(pairKey), try BucketCoding.number(stored) > Int(change.position) { continue }
+            try context.put(pairKey, BucketCoding.number(Int(change.position)))
+            let (firstCanonical, firstLinks) = try component(of: change.pair.first, in: context)
+            let (secondCanonical, secondLinks) = try component(of: change.pair.second, in: context)
+            var links = firstLinks.union(secondLinks)
+            if change.linked {
+                guard links.insert(change.pair).inserted else { continue }
+            } else {
+                guard links.remove(change.pair) != nil else { continue }
+            }
+            for canonical in Set([firstCanonical, secondCanonical].compactMap(\.self)) { try dissolve(canonical, in: context) }
+            for component in components(of: links) { try install(component, in: context) }
+        }
+    }
+
+    /// The canonical id and links of an id's component; `nil` and no links for an unlinked id.
+    private static func component(of personId: String, in context: ProjectionContext) throws -> (String?, Set<PersonLinks.Pair>) {
+        guard let canonical = try context.get(key("linked", personId)).map({ String(decoding: $0, as: UTF8.self) }) else { return (nil, []) }
+        return (canonical, try links(of: canonical, in: context))
+    }
+
+    private static func links(of canonical: String, in context: ProjectionContext) throws -> Set<PersonLinks.Pair> {
+        guard let bytes = try context.get(key("component", canonical)) else { return [] }
+        return Set(try BucketCoding.pairs(bytes))
+    }
+
+    /// The connected components of a set of links, each as its links.
+    private static func components(of links: Set<PersonLinks.Pair>) -> [Set<PersonLinks.Pair>] {
+        var adjacency: [String: [PersonLinks.Pair]] = [:]
+        for link in links {
+            adjacency[link.first, default: []].append(link)
+            adjacency[link.second, default: []].append(link)
+        }
+        var seen = Set<String>()
+        var result: [Set<PersonLinks.Pair>] = []
+        for start in adjacency.keys.sorted() where !seen.contains(start) {
+            var component = Set<PersonLinks.Pair>()
+            var queue = [start]
+            seen.insert(start)
+            while let id = queue.popLast() {
+                for link in adjacency[id] ?? [] {
+                    component.insert(link)
+                    for next in [link.first, link.second] where seen.insert(next).inserted { queue.append(next) }
+                }
+            }
+            result.append(component)
+        }
+        return result
+    }
+
+    /// Removes a component: its fixes (from the months' sums), its links and its members' entries.
+    private static func dissolve(_ canonical: String, in context: ProjectionContext) throws {
+        var fixes: [(key: [UInt8], month: String, fix: Counts)] = []
+        try context.scan(prefix: personMonthKey(canonical, "", kind: "compfix")) { key, value in
+            fixes.append((key, String(decoding: key.suffix(7), as: UTF8.self), try decodeCounts(value)))
+            return true
+        }
+        for fix in fixes {
+            try context.delete(fix.key)
+            try add(Counts() - fix.fix, to: key("monthfix", fix.month), in: context)
+        }
+        for member in members(of: try links(of: canonical, in: context)) { try context.delete(key("linked", member)) }
+        try context.delete(key("component", canonical))
+    }
+
+    /// Stores a component and computes its fixes for every month one of its ids was admitted in.
+    private static func install(_ links: Set<PersonLinks.Pair>, in context: ProjectionContext) throws {
+        let members = members(of: links)
+        guard let canonical = members.min() else { return }
+        try context.put(key("component", canonical), BucketCoding.pairs(links.sorted { ($0.first, $0.second) < ($1.first, $1.second) }))
+        var months = Set<String>()
+        for member in members {
+            try context.put(key("linked", member), Array(canonical.utf8))
+            try context.scan(prefix: personMonthKey(member, "")) { key, _ in
+                months.insert(String(decoding: key.suffix(7), as: UTF8.self))
+                return true
+            }
+        }
+        for month in months { try refix(canonical, month: month, members: members, in: context) }
+    }
+
+    private static func members(of links: Set<PersonLinks.Pair>) -> Set<String> {
+        Set(links.flatMap { [$0.first, $0.second] })
+    }
+
+    /// Computes a component's fix for a month again and moves the month's sum of fixes by the change.
+    private static func refix(_ canonical: String, month: String, members: Set<String>? = nil, in context: ProjectionContext) throws {
+        let members = try members ?? Self.members(of: links(of: canonical, in: context))
+        var admissions: [Int] = []
+        for member in members {
+            admissions.append(try context.get(personMonthKey(member, month)).map { try BucketCoding.number($0) } ?? 0)
+        }
+        let separately = admissions.reduce(Counts()) { $0 + counted($1) }
+        let fix = counted(admissions.reduce(0, +)) - separately
+        let fixKey = personMonthKey(canonical, month, kind: "compfix")
+        let before = try context.get(fixKey).map(decodeCounts) ?? Counts()
+        if fix == Counts() { try context.delete(fixKey) } else { try context.put(fixKey, encode(fix)) }
+        if fix != before { try add(fix - before, to: key("monthfix", month), in: context) }
+    }
+
+    // MARK: Keys and values
+
+    private static func key(_ kind: String, _ parts: String...) -> [UInt8] {
+        var bytes = Array(kind.utf8)
+        for (index, part) in parts.enumerated() {
+            bytes.append(index == 0 ? UInt8(ascii: "/") : 0)
+            bytes += part.utf8
+        }
+        return bytes
+    }
+
+    private static func personMonthKey(_ personId: String, _ month: String, kind: String = "pmonth") -> [UInt8] {
+        Array(kind.utf8) + [UInt8(ascii: "/")] + Array(personId.utf8) + [0] + Array(month.utf8)
+    }
+
+    private static func read(_ key: [UInt8], in context: ProjectionContext) throws -> Counts {
+        try context.get(key).map(decodeCounts) ?? Counts()
+    }
+
+    private static func add(_ change: Counts, to key: [UInt8], in context: ProjectionContext) throws {
+        let total = try read(key, in: context) + change
+        if total == Counts() { try context.delete(key) } else { try context.put(key, encode(total)) }
+    }
+
+    private static func encode(_ counts: Counts) -> [UInt8] { BucketCoding.counters(["persons": counts.persons, "repeats": counts.repeats]) }
+
+    private static func decodeCounts(_ bytes: [UInt8]) throws -> Counts {
+        let counters = try BucketCoding.counters(bytes)
+        return Counts(persons: counters["persons"] ?? 0, repeats: counters["repeats"] ?? 0)
+    }
+}
