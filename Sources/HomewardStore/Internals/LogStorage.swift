@@ -413,41 +413,51 @@ final class LogStorage: Sendable {
         return result
     }
 
-    /// Whole streams in stream-number order, after stream number `after`: each with its events
-    /// at or before position `head`, in version order, until at least `minimumEvents` events are
-    /// read (a stream is never split). Streams with no event at or before `head` are left out.
-    /// - Returns: The streams, and the number of the last stream looked at (`nil` when there was
+    /// Whole streams in name order, after the stream named `after` (from the first when empty):
+    /// each with its events at or before position `head`, in version order, until at least
+    /// `minimumEvents` events are read (a stream is never split). Streams with no event at or
+    /// before `head` are left out.
+    ///
+    /// Name order, not creation order: projections that key their state by stream (a case's
+    /// state under its id) then write each group into one range of keys, so a group's write
+    /// transaction dirties few pages however large the log.
+    /// - Returns: The streams, and the name of the last stream looked at (`nil` when there was
     ///   none after `after`).
     func wholeStreams(
-        after: UInt64,
+        after: String,
         through head: UInt64,
         minimumEvents: Int,
         in transaction: Transaction
-    ) throws -> (streams: [[RecordedEvent]], lastStream: UInt64?) {
+    ) throws -> (streams: [[RecordedEvent]], lastStream: String?) {
         var values: [(position: UInt64, value: UnsafeRawBufferPointer)] = []
         var starts: [Int] = []
-        var lastStream: UInt64?
-        let cursor = try transaction.cursor(streamEvents)
-        var entry = after == .max ? nil : try cursor.seek(atLeast: BigEndian.streamEventKey(streamNumber: after + 1, version: 1))
-        while let current = entry {
-            guard current.key.count == 16, current.value.count == 8 else {
-                throw EventStoreError(.corrupted, "an entry of the stream index is \(current.key.count)+\(current.value.count) bytes, not 16+8")
+        var lastStream: String?
+        let names = try transaction.cursor(streams)
+        let versions = try transaction.cursor(streamEvents)
+        var entry = after.isEmpty ? try names.first() : try names.seek(atLeast: Array(after.utf8))
+        if let current = entry, !after.isEmpty, current.key.elementsEqual(after.utf8) { entry = try names.next() }
+        while let current = entry, values.count < minimumEvents {
+            guard current.value.count == 8 else {
+                throw EventStoreError(.corrupted, "the stream index entry of '\(String(decoding: current.key, as: UTF8.self))' is \(current.value.count) bytes, not 8")
             }
-            let number = BigEndian.uint64(current.key)
-            if number != lastStream {
-                if values.count >= minimumEvents { break }
-                lastStream = number
-                if starts.last != values.count { starts.append(values.count) }
-            }
-            let position = BigEndian.uint64(current.value)
-            if position <= head {
+            let number = BigEndian.uint64(current.value)
+            lastStream = String(decoding: current.key, as: UTF8.self)
+            starts.append(values.count)
+            var version = try versions.seek(atLeast: BigEndian.streamEventKey(streamNumber: number, version: 1))
+            while let stored = version, stored.key.count == 16, BigEndian.uint64(stored.key) == number {
+                guard stored.value.count == 8 else {
+                    throw EventStoreError(.corrupted, "an entry of the stream index of '\(lastStream!)' is \(stored.value.count) bytes, not 8")
+                }
+                let position = BigEndian.uint64(stored.value)
+                if position > head { break }
                 var key = position.bigEndian
                 guard let value = try withUnsafeBytes(of: &key, { try transaction.get(log, key: $0) }) else {
-                    throw EventStoreError(.corrupted, "the stream index points at position \(position), which is not in the log")
+                    throw EventStoreError(.corrupted, "the stream index of '\(lastStream!)' points at position \(position), which is not in the log")
                 }
                 values.append((position, value))
+                version = try versions.next()
             }
-            entry = try cursor.next()
+            entry = try names.next()
         }
         let events: [RecordedEvent]
         do {
@@ -455,13 +465,13 @@ final class LogStorage: Sendable {
         } catch {
             throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
         }
-        var streams: [[RecordedEvent]] = []
-        streams.reserveCapacity(starts.count)
+        var result: [[RecordedEvent]] = []
+        result.reserveCapacity(starts.count)
         for (index, start) in starts.enumerated() {
             let end = index + 1 < starts.count ? starts[index + 1] : events.count
-            if start < end { streams.append(Array(events[start..<end])) }
+            if start < end { result.append(Array(events[start..<end])) }
         }
-        return (streams, lastStream)
+        return (result, lastStream)
     }
 
     /// The last position recorded at or before `time`; 0 when there is none.

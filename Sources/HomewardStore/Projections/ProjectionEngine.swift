@@ -26,9 +26,9 @@ public final class ProjectionEngine: Sendable {
         var failure: String?
         var eventsPerSecond: Double?
         /// During a stream-by-stream rebuild: the log position the shadow copy is rebuilt to,
-        /// and the number of the last stream applied.
+        /// and the name of the last stream applied (empty before the first).
         var shadowSnapshotHead: UInt64?
-        var shadowStreamsDone: UInt64?
+        var shadowLastStream: String?
     }
 
     struct Runtime: Sendable {
@@ -150,7 +150,7 @@ public final class ProjectionEngine: Sendable {
                     point.shadowVersion = projections[name]!.version
                     point.shadowPosition = 0
                     point.shadowSnapshotHead = nil
-                    point.shadowStreamsDone = nil
+                    point.shadowLastStream = nil
                     point.failure = nil
                     try transaction.removeAll(slots[name]![1 - point.activeSlot])
                     try save(point, name, in: transaction)
@@ -186,7 +186,7 @@ public final class ProjectionEngine: Sendable {
                     point.shadowVersion = projection.version
                     point.shadowPosition = 0
                     point.shadowSnapshotHead = nil
-                    point.shadowStreamsDone = nil
+                    point.shadowLastStream = nil
                     try transaction.removeAll(slots[name]![1 - point.activeSlot])
                     try save(point, name, in: transaction)
                 }
@@ -321,7 +321,7 @@ public final class ProjectionEngine: Sendable {
     /// A group of streams read from the log and folded, on another thread.
     private struct FoldedGroup<Folded: Sendable>: Sendable {
         /// The number of the last stream looked at; `nil` when no stream was left.
-        var lastStream: UInt64?
+        var lastStream: String?
         var events: Int
         var firstStream: String?
         var folded: Result<Folded, any Error>?
@@ -339,10 +339,10 @@ public final class ProjectionEngine: Sendable {
         let started = ContinuousClock.now
         // The snapshot: resumed when every projection of the group stopped at the same stream,
         // else started afresh at the current head with empty shadow copies.
-        let (head, resumeAfter) = try write { transaction -> (UInt64, UInt64) in
+        let (head, resumeAfter) = try write { transaction -> (UInt64, String) in
             let points = try group.map { try self.checkpoint($0, in: transaction)! }
-            if let head = points[0].shadowSnapshotHead, let done = points[0].shadowStreamsDone,
-                points.allSatisfy({ $0.shadowSnapshotHead == head && $0.shadowStreamsDone == done })
+            if let head = points[0].shadowSnapshotHead, let done = points[0].shadowLastStream,
+                points.allSatisfy({ $0.shadowSnapshotHead == head && $0.shadowLastStream == done })
             {
                 return (head, done)
             }
@@ -350,14 +350,14 @@ public final class ProjectionEngine: Sendable {
             for (name, var point) in zip(group, points) {
                 try transaction.removeAll(slots[name]![1 - point.activeSlot])
                 point.shadowSnapshotHead = head
-                point.shadowStreamsDone = 0
+                point.shadowLastStream = ""
                 try save(point, name, in: transaction)
             }
-            return (head, 0)
+            return (head, "")
         }
         let names = Set(group)
         let groupSize = streamGroupSize
-        func readAndFold(after: UInt64) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
+        func readAndFold(after: String) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
             let store = self.store
             return BackgroundWork {
                 let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
@@ -409,11 +409,11 @@ public final class ProjectionEngine: Sendable {
                 }
                 for index in points.indices {
                     if let lastStream = current.lastStream {
-                        points[index].shadowStreamsDone = lastStream
+                        points[index].shadowLastStream = lastStream
                     } else {
                         points[index].shadowPosition = head
                         points[index].shadowSnapshotHead = nil
-                        points[index].shadowStreamsDone = nil
+                        points[index].shadowLastStream = nil
                         if let rate { points[index].eventsPerSecond = rate }
                     }
                     try save(points[index], group[index], in: transaction)
@@ -494,7 +494,7 @@ public final class ProjectionEngine: Sendable {
                     rebuildPosition: point?.shadowVersion != nil ? point?.shadowPosition ?? 0 : nil,
                     streamRebuild: point.flatMap { point in
                         point.shadowSnapshotHead.map {
-                            ProjectionStatus.StreamRebuildProgress(snapshotHead: $0, lastStreamDone: point.shadowStreamsDone ?? 0)
+                            ProjectionStatus.StreamRebuildProgress(snapshotHead: $0, lastStreamDone: point.shadowLastStream.flatMap { $0.isEmpty ? nil : $0 })
                         }
                     }
                 )

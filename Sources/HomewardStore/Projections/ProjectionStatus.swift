@@ -28,16 +28,16 @@ public struct ProjectionStatus: Sendable, Hashable, Codable {
     public var failure: String?
     /// While a new copy is built: the position it has reached (0 while streams are rebuilt whole).
     public var rebuildPosition: UInt64?
-    /// While streams are rebuilt whole: the log position they are rebuilt as of, and how many
-    /// streams (by internal number) are done.
+    /// While streams are rebuilt whole: the log position they are rebuilt as of, and the last
+    /// stream done.
     public var streamRebuild: StreamRebuildProgress?
 
     /// How far a stream-by-stream rebuild got (see ``StreamRebuilder``).
     public struct StreamRebuildProgress: Sendable, Hashable, Codable {
         /// The log position the streams are rebuilt as of.
         public var snapshotHead: UInt64
-        /// The internal number of the last stream written; streams are numbered from 1 in the
-        /// order they were created.
-        public var lastStreamDone: UInt64
+        /// The name of the last stream written (streams are rebuilt in name order); `nil` before
+        /// the first group is written.
+        public var lastStreamDone: String?
     }
 }
