@@ -7,7 +7,7 @@ public import HomewardStore
 /// Keys: `day/<date>/<region>` → counters (region `*` sums every region), among them the ended
 /// stays that were stranded over 10, 30 and 90 days at the start of that date;
 /// `admitted/<date>/<region>/<personId>` → admissions of that person that day;
-/// `pickup/<date>/<region>` → minutes from report to first pickup;
+/// `pickup/<date>/<region>` → minutes from report to first pickup, sorted (``PickupMinutes``);
 /// `stays/<caseId>` → the case's open stays (for their bed nights and the stranded counts within
 /// a region); `openall/<date>` → open stays of every region admitted that date, and the change
 /// that date to the number of open stays present (admissions, hospital admissions and
@@ -23,7 +23,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (4 << 20) | ProjectionCoding.digest(configuration)
+        version = (5 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -165,7 +165,7 @@ public struct StatisticsProjection: Projection {
                 var minutes = try context.get(bytes).map { try BucketCoding.minutes($0) } ?? []
                 for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
                 minutes += change.added
-                if minutes.isEmpty { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.minutes(minutes)) }
+                if minutes.isEmpty { try context.delete(bytes) } else { try context.put(bytes, PickupMinutes.encode(minutes)) }
             }
             try AdmittedPersonsRollup.apply(personMonths, in: context)
         }
@@ -221,7 +221,7 @@ public struct StatisticsProjection: Projection {
         }
         var counters: [String: Int] = [:]
         var admissions: [ArraySlice<UInt8>: Int] = [:]
-        var delays: [Double] = []
+        var delays: [PickupMinutes] = []
         var date = from
         func addCounters(_ value: [UInt8]) throws {
             for (counter, amount) in try BucketCoding.counters(value) { counters[counter, default: 0] += amount }
@@ -230,14 +230,14 @@ public struct StatisticsProjection: Projection {
             let day = date.description
             if regionPrefix == nil {
                 try context.get(ProjectionCoding.key("day", day, Self.allRegions)).map(addCounters)
-                delays += try context.get(ProjectionCoding.key("pickup", day, Self.allRegions)).map { try BucketCoding.minutes($0) } ?? []
+                if let bucket = try context.get(ProjectionCoding.key("pickup", day, Self.allRegions)) { delays.append(try PickupMinutes(bucket)) }
             } else {
                 try context.scan(prefix: ProjectionCoding.key("day", day, "")) { key, value in
                     if regionMatches(lastPart(key)) { try addCounters(value) }
                     return true
                 }
                 try context.scan(prefix: ProjectionCoding.key("pickup", day, "")) { key, value in
-                    if regionMatches(lastPart(key)) { delays += try BucketCoding.minutes(value) }
+                    if regionMatches(lastPart(key)) { delays.append(try PickupMinutes(value)) }
                     return true
                 }
             }
@@ -282,8 +282,9 @@ public struct StatisticsProjection: Projection {
             }
         }
         var figures = StatisticsCalculator(calendar: configuration.calendar).statistics(
-            [period.contribution], from: from, to: to, regionPrefix: nil, canonicalId: links.canonicalId(of:), medianSamples: delays
+            [period.contribution], from: from, to: to, regionPrefix: nil, canonicalId: links.canonicalId(of:)
         )
+        figures.medianMinutesReportToPickup = PickupMinutes.median(delays)
         if regionPrefix == nil {
             let open = try openStays(in: context, from: from, to: to)
             figures.bedNights += open.nights
