@@ -1,7 +1,8 @@
 // homeward-bench: the store's figures beside raw LMDB measured on the same machine in the same run.
 //
 //   swift run -c release homeward-bench [--events N] [--out FILE.json] [--keep DIR]
-//   (profiling aids: --scan-existing STORE, --month-existing STORE)
+//   swift run -c release homeward-bench --existing STORE   (the projection figures of a seeded store)
+//   (profiling aid: --scan-existing STORE)
 //
 // Raw LMDB runs straight through the C API, with the same value sizes, key encoding and
 // durability as the store, so each ratio says what the store's extra work costs.
@@ -10,6 +11,7 @@ import Homeward
 import HomewardCLMDB
 import HomewardLMDB
 import HomewardStore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -175,13 +177,106 @@ func makeEvents(_ count: Int, from first: Int) -> [NewEvent] {
     }
 }
 
-if let existing = option("--month-existing") {
-    // A profiling aid: the month's statistics, 200 times, on a store whose projections are built.
-    let projections = try ReliefProjections(store: try EventStore(path: existing), configuration: .illustrative)
+/// Samples the heap (RssAnon) every 20 ms while `body` runs; returns the peak in MB.
+func peakHeapMB(during body: () throws -> Void) rethrows -> Double {
+    let peak = Mutex(anonymousMemoryMB())
+    let running = Atomic(true)
+    let sampler = Thread {
+        while running.load(ordering: .relaxed) {
+            let now = anonymousMemoryMB()
+            peak.withLock { $0 = max($0, now) }
+            usleep(20_000)
+        }
+    }
+    sampler.start()
+    defer { running.store(false, ordering: .relaxed) }
+    try body()
+    let now = anonymousMemoryMB()
+    return peak.withLock { max($0, now) }
+}
+
+/// The projection figures of a store holding a campaign: raw LMDB scan of its log, decoding
+/// every payload, the rebuild of all three projections (with its peak heap), one case's state as
+/// of a recorded time, a month's statistics.
+@MainActor func measureProjections(of campaignStore: EventStore) throws -> (rebuildSeconds: Double, decodeSeconds: Double, events: Int) {
+    let campaignEvents = Int(try campaignStore.head().position)
+    // Raw LMDB: a cursor over the same log database, touching each value's last byte.
+    let environment = try Environment.open(path: campaignStore.path)
+    let logDatabase = try environment.openDatabase(named: "log")
+    func scanLog() throws -> Int {
+        try environment.read { transaction in
+            let cursor = try transaction.cursor(logDatabase)
+            var count = 0
+            var checksum = 0
+            var entry = try cursor.first()
+            while let current = entry {
+                count += 1
+                checksum &+= Int(current.value[current.value.count - 1])
+                entry = try cursor.next()
+            }
+            return count + (checksum & 0)
+        }
+    }
+    _ = try scanLog()
+    let rawCampaignScan = try seconds {
+        let scanned = try scanLog()
+        precondition(scanned == campaignEvents)
+    }
+
+    // Decoding every payload into its typed event, beside the raw scan.
+    var decoded = 0
+    let decodeSeconds = try seconds {
+        try campaignStore.forEachEvent(from: 1, pageSize: 4096) { event in
+            _ = try EventRegistry.standard.decode(event)
+            decoded += 1
+        }
+    }
+    precondition(decoded == campaignEvents)
+    report("decode every payload vs raw scan", raw: Double(campaignEvents) / rawCampaignScan, store: Double(decoded) / decodeSeconds, goal: ">= 0.3 of raw")
+
+    let projections = try ReliefProjections(store: campaignStore, configuration: .illustrative, catchUp: false)
+    let heapBefore = anonymousMemoryMB()
+    var rebuildSeconds = 0.0
+    let rebuildHeap = try peakHeapMB { rebuildSeconds = try seconds { try projections.engine.rebuild(ReliefProjections.names) } }
+    report("rebuild of all three projections vs raw scan", raw: Double(campaignEvents) / rawCampaignScan, store: Double(campaignEvents) / rebuildSeconds, goal: ">= 2,000,000 events/s")
+    print("  heap: \(Int(heapBefore)) MB before, peak \(Int(rebuildHeap)) MB during the rebuild (goal: < 300 MB at 10,000,000 events)")
+
+    // One case's state as of a recorded time (folds its stream only), for 200 cases spread
+    // over the log, at the recorded time of the middle of the log.
+    let service = ReliefService(store: campaignStore)
+    var caseIds: [String] = []
+    for index in 0..<2000 where caseIds.count < 200 {
+        let position = UInt64(1 + index * max(1, campaignEvents / 2000))
+        if let event = try campaignStore.events(from: position, limit: 1).first, let caseId = StreamNames.caseId(of: event.stream), !caseIds.contains(caseId) {
+            caseIds.append(caseId)
+        }
+    }
+    let cut = try campaignStore.events(from: UInt64(max(1, campaignEvents / 2)), limit: 1)[0].recordedAt
+    _ = try service.snapshot(of: caseIds[0], asOfRecorded: cut)
+    let caseSeconds = try seconds {
+        for caseId in caseIds { _ = try service.snapshot(of: caseId, asOfRecorded: cut) }
+    }
+    report("case state as of a recorded time", raw: nil, store: caseSeconds / Double(caseIds.count) * 1000, unit: "ms/query", goal: "< 1 ms")
+
+    // A month's statistics from the daily buckets and monthly counts.
     let month = (LocalDate("2026-12-01")!, LocalDate("2027-01-01")!)
     _ = try projections.statistics(from: month.0, to: month.1)
-    let elapsed = try seconds { for _ in 0..<200 { _ = try projections.statistics(from: month.0, to: month.1) } }
-    print("a month's statistics: \(elapsed / 200 * 1000) ms")
+    let monthSeconds = try seconds { for _ in 0..<50 { _ = try projections.statistics(from: month.0, to: month.1) } }
+    report("a month's statistics", raw: nil, store: monthSeconds / 50 * 1000, unit: "ms/query", goal: "< 5 ms")
+    return (rebuildSeconds, decodeSeconds, decoded)
+}
+
+if let existing = option("--existing") {
+    // The projection figures on a store that already holds a campaign (such as one of ten
+    // million events made by `homeward seed`, too large to generate here in memory).
+    let store = try EventStore(path: existing)
+    print("Homeward benchmark on \(existing): \(try store.head().position) events, \(String(cString: mdb_version(nil, nil, nil))), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    _ = try measureProjections(of: store)
+    if let outPath {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(figures).write(to: URL(fileURLWithPath: outPath))
+    }
     exit(0)
 }
 
@@ -324,67 +419,9 @@ if option("--skip-projections") == nil {
     let importSeconds = try seconds { imported = try importer.importFile(jsonLines).appended }
     precondition(imported == records.count, "imported \(imported) of \(records.count) lines")
     report("JSONL import (parse, validate, append)", raw: nil, store: Double(imported) / importSeconds, goal: ">= 200,000 events/s")
-    let campaignEvents = Int(try campaignStore.head().position)
-    print("\ncampaign: \(campaign.cases) cases, \(campaignEvents) events")
-
-    // Raw LMDB: a cursor over the same log database, touching each value's last byte.
-    let environment = try Environment.open(path: campaignStore.path)
-    let logDatabase = try environment.openDatabase(named: "log")
-    func scanLog() throws -> Int {
-        try environment.read { transaction in
-            let cursor = try transaction.cursor(logDatabase)
-            var count = 0
-            var checksum = 0
-            var entry = try cursor.first()
-            while let current = entry {
-                count += 1
-                checksum &+= Int(current.value[current.value.count - 1])
-                entry = try cursor.next()
-            }
-            return count + (checksum & 0)
-        }
-    }
-    _ = try scanLog()
-    let rawCampaignScan = try seconds {
-        let scanned = try scanLog()
-        precondition(scanned == campaignEvents)
-    }
-
-    // Decoding every payload into its typed event, beside the raw scan.
-    var decoded = 0
-    let decodeSeconds = try seconds {
-        try campaignStore.forEachEvent(from: 1, pageSize: 4096) { event in
-            _ = try EventRegistry.standard.decode(event)
-            decoded += 1
-        }
-    }
-    precondition(decoded == campaignEvents)
-    report("decode every payload vs raw scan", raw: Double(campaignEvents) / rawCampaignScan, store: Double(decoded) / decodeSeconds, goal: ">= 0.3 of raw")
-
-    let projections = try ReliefProjections(store: campaignStore, configuration: .illustrative, catchUp: false)
-    let memoryBefore = anonymousMemoryMB()
-    let rebuildSeconds = try seconds { try projections.engine.rebuild(ReliefProjections.names) }
-    report("rebuild of all three projections vs raw scan", raw: Double(campaignEvents) / rawCampaignScan, store: Double(campaignEvents) / rebuildSeconds, goal: ">= 2,000,000 events/s")
-    print("  heap before \(Int(memoryBefore)) MB, after \(Int(anonymousMemoryMB())) MB")
-
-    // One case's state as of a recorded time (folds its stream only).
-    let service = ReliefService(store: campaignStore)
-    let caseIds = Array(Set(records.compactMap { StreamNames.caseId(of: $0.stream) })).sorted().prefix(200)
-    let cut = records[records.count / 2].recordedAt!
-    var answered = 0
-    let caseSeconds = try seconds {
-        for caseId in caseIds {
-            _ = try service.snapshot(of: caseId, asOfRecorded: cut)
-            answered += 1
-        }
-    }
-    report("case state as of a recorded time", raw: nil, store: caseSeconds / Double(answered) * 1000, unit: "ms/query", goal: "< 1 ms")
-
-    // A month's statistics from the daily buckets.
-    let month = (LocalDate("2026-12-01")!, LocalDate("2027-01-01")!)
-    _ = try projections.statistics(from: month.0, to: month.1)
-    let monthSeconds = try seconds { for _ in 0..<20 { _ = try projections.statistics(from: month.0, to: month.1) } }
-    report("a month's statistics", raw: nil, store: monthSeconds / 20 * 1000, unit: "ms/query", goal: "< 5 ms")
+    print("\ncampaign: \(campaign.cases) cases, \(try campaignStore.head().position) events")
+    let (rebuildSeconds, decodeSeconds, decoded) = try measureProjections(of: campaignStore)
+    let campaignEvents = decoded
 
     // The same campaign with personal fields sealed under per-person keys (crypto-shredding).
     // Here the first column is the unsealed figure above, not raw LMDB.
