@@ -2,7 +2,7 @@
 //
 //   swift run -c release homeward-bench [--events N] [--out FILE.json] [--keep DIR]
 //   swift run -c release homeward-bench --existing STORE   (the projection figures of a seeded store)
-//   (profiling aid: --scan-existing STORE)
+//   (profiling aids: --scan-existing STORE, --decode-existing STORE)
 //
 // Raw LMDB runs straight through the C API, with the same value sizes, key encoding and
 // durability as the store, so each ratio says what the store's extra work costs.
@@ -264,6 +264,16 @@ func peakHeapMB(during body: () throws -> Void) rethrows -> Double {
     let monthSeconds = try seconds { for _ in 0..<50 { _ = try projections.statistics(from: month.0, to: month.1) } }
     report("a month's statistics", raw: nil, store: monthSeconds / 50 * 1000, unit: "ms/query", goal: "< 5 ms")
     return (rebuildSeconds, decodeSeconds, decoded)
+}
+
+if let existing = option("--decode-existing") {
+    let store = try EventStore(path: existing)
+    for _ in 0..<5 {
+        var decoded = 0
+        let elapsed = try seconds { try store.forEachEvent(from: 1, pageSize: 4096) { event in _ = try EventRegistry.standard.decode(event); decoded += 1 } }
+        print("decode: \(Int(Double(decoded) / elapsed)) events/s")
+    }
+    exit(0)
 }
 
 if let existing = option("--existing") {

@@ -9,11 +9,13 @@ public import HomewardStore
 /// unchanged and reported, never a crash and never dropped.
 public struct EventRegistry: Sendable {
     /// How one (type, schema version) is read and written.
-    public struct Schema: Sendable {
+    ///
+    /// A class: a replay looks one up per event, and hands it on without copying its functions.
+    public final class Schema: Sendable {
         /// The type name.
-        public var typeName: String
+        public let typeName: String
         /// The schema version.
-        public var version: UInt32
+        public let version: UInt32
         /// Reads and checks interchange `data`, returning the payload to store (at this version)
         /// and the event at the current version.
         let fromJSON: @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent)
@@ -22,6 +24,24 @@ public struct EventRegistry: Sendable {
         let splitBinary: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8])
         /// Whether the type has fields sealed under a person's key.
         public let hasPersonalFields: Bool
+
+        init(
+            typeName: String,
+            version: UInt32,
+            fromJSON: @escaping @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent),
+            decodeBinary: @escaping @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent,
+            binaryToJSON: @escaping @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue,
+            splitBinary: @escaping @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8]),
+            hasPersonalFields: Bool
+        ) {
+            self.typeName = typeName
+            self.version = version
+            self.fromJSON = fromJSON
+            self.decodeBinary = decodeBinary
+            self.binaryToJSON = binaryToJSON
+            self.splitBinary = splitBinary
+            self.hasPersonalFields = hasPersonalFields
+        }
 
         /// Reads a stored binary payload of this version, upcast to the current version.
         /// - Parameters:
@@ -49,8 +69,31 @@ public struct EventRegistry: Sendable {
         return registry
     }
 
-    private var schemas: [String: [UInt32: Schema]] = [:]
-    private var currentVersions: [String: UInt32] = [:]
+    /// The registered schemas, shared by copies of the registry (copied before a registration
+    /// changes them): a replay copies the registry without copying its tables.
+    private var catalogue = Catalogue()
+
+    private final class Catalogue: @unchecked Sendable {
+        // Changed only by `register`, on a catalogue no other registry shares.
+        var schemas: [String: [UInt32: Schema]] = [:]
+        var currentVersions: [String: UInt32] = [:]
+        /// The schemas again, found by a type name's bytes without making a string.
+        var table = SchemaTable()
+
+        func copy() -> Catalogue {
+            let copy = Catalogue()
+            copy.schemas = schemas
+            copy.currentVersions = currentVersions
+            copy.table = table
+            return copy
+        }
+    }
+
+    private mutating func add(_ schema: Schema) {
+        if !isKnownUniquelyReferenced(&catalogue) { catalogue = catalogue.copy() }
+        catalogue.schemas[schema.typeName, default: [:]][schema.version] = schema
+        catalogue.table.insert(schema)
+    }
 
     /// The registry of the whole catalogue, with the upcasters of its older schema versions.
     public static let standard: EventRegistry = {
@@ -80,8 +123,8 @@ public struct EventRegistry: Sendable {
             splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(T.self, bytes, .inline)) },
             hasPersonalFields: T.hasPersonalFields
         )
-        schemas[T.typeName, default: [:]][T.schemaVersion] = schema
-        currentVersions[T.typeName] = max(currentVersions[T.typeName] ?? 0, T.schemaVersion)
+        add(schema)
+        catalogue.currentVersions[T.typeName] = max(catalogue.currentVersions[T.typeName] ?? 0, T.schemaVersion)
     }
 
     /// Registers an older schema version of a type with the function that upcasts it.
@@ -96,7 +139,7 @@ public struct EventRegistry: Sendable {
         version: UInt32,
         upcast: @escaping @Sendable (Old) -> New
     ) {
-        schemas[typeName, default: [:]][version] = Schema(
+        let schema = Schema(
             typeName: typeName,
             version: version,
             fromJSON: { (json, path) throws(FieldError) in
@@ -108,6 +151,7 @@ public struct EventRegistry: Sendable {
             splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(Old.self, bytes, .inline)) },
             hasPersonalFields: Old.hasPersonalFields
         )
+        add(schema)
     }
 
     private static func read<T: EventDataObject>(_ type: T.Type, _ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> T {
@@ -125,16 +169,16 @@ public struct EventRegistry: Sendable {
 
     /// The schema of a type at a version, or `nil` when this registry does not know it.
     public func schema(_ typeName: String, version: UInt32) -> Schema? {
-        schemas[typeName]?[version]
+        catalogue.schemas[typeName]?[version]
     }
 
     /// The current schema version of a type, or `nil` for an unknown type.
     public func currentVersion(of typeName: String) -> UInt32? {
-        currentVersions[typeName]
+        catalogue.currentVersions[typeName]
     }
 
     /// Every known type name, sorted.
-    public var typeNames: [String] { currentVersions.keys.sorted() }
+    public var typeNames: [String] { catalogue.currentVersions.keys.sorted() }
 
     /// Reads interchange `data` of a type and version.
     /// - Parameters:
@@ -165,10 +209,10 @@ public struct EventRegistry: Sendable {
     ///   event's payload does not decode.
     public func decode(_ event: RecordedEvent) throws(EventDecodingError) -> DomainEvent {
         let payload = event.payload
-        let typeName = event.type
-        guard let schema = schema(typeName, version: event.schemaVersion) else {
-            return .unknown(UnknownEvent(typeName: typeName, schemaVersion: event.schemaVersion, data: EventRegistry.rawData(payload)))
+        guard let schema = event.withTypeBytes({ catalogue.table.schema($0, version: event.schemaVersion) }) else {
+            return .unknown(UnknownEvent(typeName: event.type, schemaVersion: event.schemaVersion, data: EventRegistry.rawData(payload)))
         }
+        let typeName = schema.typeName
         do {
             switch payload.codec {
             case .binary:

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The registry's schemas by (type name bytes, schema version): an open-addressing table probed
+/// with a hash of the stored bytes, so decoding a stored event makes no string and hashes no
+/// string.
+struct SchemaTable: Sendable {
+    private var slots: [Int32] = Array(repeating: -1, count: 128)
+    private var schemas: [EventRegistry.Schema] = []
+    private var names: [[UInt8]] = []
+
+    /// Adds a schema, replacing one of the same type and version.
+    mutating func insert(_ schema: EventRegistry.Schema) {
+        let name = Array(schema.typeName.utf8)
+        if let index = name.withUnsafeBytes({ find($0, version: schema.version) }) {
+            schemas[Int(slots[index])] = schema
+            return
+        }
+        schemas.append(schema)
+        names.append(name)
+        if schemas.count * 2 > slots.count {
+            slots = Array(repeating: -1, count: slots.count * 2)
+            for entry in schemas.indices { place(entry) }
+        } else {
+            place(schemas.count - 1)
+        }
+    }
+
+    /// The schema of a type name (as UTF-8 bytes) at a version.
+    func schema(_ name: UnsafeRawBufferPointer, version: UInt32) -> EventRegistry.Schema? {
+        find(name, version: version).map { schemas[Int(slots[$0])] }
+    }
+
+    private mutating func place(_ entry: Int) {
+        var index = names[entry].withUnsafeBytes { Self.hash($0, version: schemas[entry].version) } & (slots.count - 1)
+        while slots[index] >= 0 { index = (index + 1) & (slots.count - 1) }
+        slots[index] = Int32(entry)
+    }
+
+    /// The slot holding (name, version), if any.
+    private func find(_ name: UnsafeRawBufferPointer, version: UInt32) -> Int? {
+        var index = Self.hash(name, version: version) & (slots.count - 1)
+        while slots[index] >= 0 {
+            let entry = Int(slots[index])
+            if schemas[entry].version == version, names[entry].count == name.count,
+                (name.isEmpty || names[entry].withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }))
+            {
+                return index
+            }
+            index = (index + 1) & (slots.count - 1)
+        }
+        return nil
+    }
+
+    /// FNV-1a over the bytes, then the version.
+    private static func hash(_ name: UnsafeRawBufferPointer, version: UInt32) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ UInt64(version)) &* 0x100_0000_01b3
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+}
