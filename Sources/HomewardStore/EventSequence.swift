@@ -4,6 +4,9 @@
 /// ``EventStore/readStream(_:from:pageSize:)``. No read transaction stays open between pages, so a
 /// replay of millions of events never pins old pages of the file. Iteration ends at the last event
 /// it finds and stops early, throwing `CancellationError`, when the task is cancelled.
+///
+/// While the caller goes through one page of the log, the next page is read (copied out of the
+/// memory map and checked) on another thread, so a replay uses two cores.
 public struct EventSequence: AsyncSequence, Sendable {
     public typealias Element = RecordedEvent
 
@@ -28,6 +31,8 @@ public struct EventSequence: AsyncSequence, Sendable {
         var page: [RecordedEvent] = []
         var index = 0
         var isFinished = false
+        /// The next page of the whole log, being read on another thread.
+        var nextPage: BackgroundWork<[RecordedEvent]>?
 
         init(store: EventStore, source: Source, pageSize: Int) {
             self.store = store
@@ -47,10 +52,15 @@ public struct EventSequence: AsyncSequence, Sendable {
                 try Task.checkCancellation()
                 switch source {
                 case .all(let from, let through):
-                    page = try store.read("reading from position \(from)") {
-                        try store.storage.events(from: from, through: through, limit: pageSize, in: $0)
+                    page = try nextPage?.value() ?? Self.page(of: store, from: from, through: through, limit: pageSize)
+                    nextPage = nil
+                    if let last = page.last {
+                        source = .all(from: last.position + 1, through: through)
+                        if last.position < through {
+                            let (store, pageSize) = (store, pageSize)
+                            nextPage = BackgroundWork { try Self.page(of: store, from: last.position + 1, through: through, limit: pageSize) }
+                        }
                     }
-                    if let last = page.last { source = .all(from: last.position + 1, through: through) }
                 case .stream(let stream, let from):
                     page = try store.read("reading stream '\(stream)'") {
                         try store.storage.streamEvents(stream, from: from, limit: pageSize, in: $0)
@@ -66,6 +76,12 @@ public struct EventSequence: AsyncSequence, Sendable {
             }
             defer { index += 1 }
             return page[index]
+        }
+
+        private static func page(of store: EventStore, from: UInt64, through: UInt64, limit: Int) throws -> [RecordedEvent] {
+            try store.read("reading from position \(from)") {
+                try store.storage.events(from: from, through: through, limit: limit, in: $0)
+            }
         }
     }
 }

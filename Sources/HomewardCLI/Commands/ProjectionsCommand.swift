@@ -25,9 +25,11 @@ struct ProjectionsCommand: ParsableCommand {
             let projections = try ReliefProjections(store: storeOptions.open(), configuration: rulesOptions.load(), catchUp: false)
             let statuses = try projections.engine.status()
             try output.print(
-                headers: ["name", "version", "position", "lag", "eventsPerSecond", "state", "failure"],
+                headers: ["name", "version", "position", "lag", "eventsPerSecond", "state", "failure", "rebuildPosition", "rebuildLastStream"],
                 rows: statuses.map { [.string($0.name), .integer($0.version), .integer(Int($0.position)), .integer(Int($0.lag)),
-                                      .number(($0.eventsPerSecond * 10).rounded() / 10), .string($0.state.rawValue), $0.failure.map { .string($0) } ?? .null] }
+                                      .number(($0.eventsPerSecond * 10).rounded() / 10), .string($0.state.rawValue), $0.failure.map { .string($0) } ?? .null,
+                                      $0.rebuildPosition.map { .integer(Int($0)) } ?? .null,
+                                      $0.streamRebuild?.lastStreamDone.map { .string($0) } ?? .null] }
             )
             if statuses.contains(where: { $0.state == .failed }) { throw ExitCode(1) }
         }
