@@ -429,20 +429,20 @@ final class LogStorage: Sendable {
         minimumEvents: Int,
         in transaction: Transaction
     ) throws -> (streams: [[RecordedEvent]], lastStream: String?) {
-        var values: [(position: UInt64, value: UnsafeRawBufferPointer)] = []
+        var positions: [UInt64] = []
         var starts: [Int] = []
         var lastStream: String?
         let names = try transaction.cursor(streams)
         let versions = try transaction.cursor(streamEvents)
         var entry = after.isEmpty ? try names.first() : try names.seek(atLeast: Array(after.utf8))
         if let current = entry, !after.isEmpty, current.key.elementsEqual(after.utf8) { entry = try names.next() }
-        while let current = entry, values.count < minimumEvents {
+        while let current = entry, positions.count < minimumEvents {
             guard current.value.count == 8 else {
                 throw EventStoreError(.corrupted, "the stream index entry of '\(String(decoding: current.key, as: UTF8.self))' is \(current.value.count) bytes, not 8")
             }
             let number = BigEndian.uint64(current.value)
             lastStream = String(decoding: current.key, as: UTF8.self)
-            starts.append(values.count)
+            starts.append(positions.count)
             var version = try versions.seek(atLeast: BigEndian.streamEventKey(streamNumber: number, version: 1))
             while let stored = version, stored.key.count == 16, BigEndian.uint64(stored.key) == number {
                 guard stored.value.count == 8 else {
@@ -450,14 +450,22 @@ final class LogStorage: Sendable {
                 }
                 let position = BigEndian.uint64(stored.value)
                 if position > head { break }
-                var key = position.bigEndian
-                guard let value = try withUnsafeBytes(of: &key, { try transaction.get(log, key: $0) }) else {
-                    throw EventStoreError(.corrupted, "the stream index of '\(lastStream!)' points at position \(position), which is not in the log")
-                }
-                values.append((position, value))
+                positions.append(position)
                 version = try versions.next()
             }
             entry = try names.next()
+        }
+        // The records are looked up in log order (through one cursor, whose next lookup often
+        // falls on the page it stands on or the next), then put back in stream order.
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        var values = [(position: UInt64, value: UnsafeRawBufferPointer)](repeating: (0, empty), count: positions.count)
+        let records = try transaction.cursor(log)
+        for index in positions.indices.sorted(by: { positions[$0] < positions[$1] }) {
+            var key = positions[index].bigEndian
+            guard let found = try withUnsafeBytes(of: &key, { try records.seek(exactly: $0) }) else {
+                throw EventStoreError(.corrupted, "the stream index points at position \(positions[index]), which is not in the log")
+            }
+            values[index] = (positions[index], found.value)
         }
         let events: [RecordedEvent]
         do {
