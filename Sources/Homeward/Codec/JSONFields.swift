@@ -116,7 +116,7 @@ public struct JSONFields {
     /// A required UUID.
     public func uuid(_ key: String) throws(FieldError) -> UUID {
         let text = try string(key)
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(canonicalText: text) else {
             throw FieldError(path: at(key), kind: .malformed, message: "malformed event id '\(text.prefix(40))', expected a UUID")
         }
         return id

@@ -168,7 +168,7 @@ public struct JSONLinesReader: Sendable {
         let actor = EventActor(id: try actorFields.string("id"), role: try actorFields.string("role"), org: try actorFields.string("org"))
         var eventId: UUID?
         if let text = try optionalString("eventId") {
-            guard let id = UUID(uuidString: text) else {
+            guard let id = UUID(canonicalText: text) else {
                 throw FieldError(path: "eventId", kind: .malformed, message: "malformed event id '\(text.prefix(40))', expected a UUID")
             }
             eventId = id
