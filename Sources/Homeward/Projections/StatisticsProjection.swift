@@ -93,7 +93,14 @@ public struct StatisticsProjection: Projection {
             var personId: String
         }
         let calendar: LocalCalendar
-        var days: [Bucket: [String: Int]] = [:]
+        /// Changes to the daily counters, by a key packing the date, the region (an index into
+        /// `regions`) and the counter (an index into `counters`): one integer hashed per count,
+        /// instead of two strings and a dictionary per bucket.
+        var days: [UInt64: Int] = [:]
+        var regions: [String] = [StatisticsProjection.allRegions]
+        var regionIndex: [String: Int] = [StatisticsProjection.allRegions: 0]
+        var counters: [String] = StatisticsProjection.strandedCounters.map(\.key)
+        var counterIndex: [String: Int] = Dictionary(uniqueKeysWithValues: StatisticsProjection.strandedCounters.enumerated().map { ($1.key, $0) })
         var admitted: [Admitted: Int] = [:]
         var pickups: [Bucket: (added: [Double], removed: [Double])] = [:]
         var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
@@ -103,13 +110,37 @@ public struct StatisticsProjection: Projection {
             self.calendar = calendar
         }
 
+        static func pack(_ date: LocalDate, region: Int, counter: Int) -> UInt64 {
+            UInt64(UInt32(truncatingIfNeeded: date.daysSinceEpoch)) << 32 | UInt64(region) << 12 | UInt64(counter)
+        }
+
         mutating func add(_ contribution: CaseContribution, sign: Int) {
             let region = contribution.region ?? "-"
-            func count(_ key: String, _ amount: Int, on date: LocalDate) {
-                days[Bucket(date: date, region: region), default: [:]][key, default: 0] += sign * amount
-                days[Bucket(date: date, region: StatisticsProjection.allRegions), default: [:]][key, default: 0] += sign * amount
+            let regionNumber: Int
+            if let known = regionIndex[region] {
+                regionNumber = known
+            } else {
+                precondition(regions.count < 1 << 20, "more than a million regions in one batch")
+                regionNumber = regions.count
+                regions.append(region)
+                regionIndex[region] = regionNumber
             }
-            for item in contribution.counts { count(item.key, item.amount, on: item.date) }
+            func count(_ counter: Int, _ amount: Int, on date: LocalDate) {
+                days[Self.pack(date, region: regionNumber, counter: counter), default: 0] += sign * amount
+                days[Self.pack(date, region: 0, counter: counter), default: 0] += sign * amount
+            }
+            for item in contribution.counts {
+                let counter: Int
+                if let known = counterIndex[item.key] {
+                    counter = known
+                } else {
+                    precondition(counters.count < 1 << 12, "more than 4,096 counters in one batch")
+                    counter = counters.count
+                    counters.append(item.key)
+                    counterIndex[item.key] = counter
+                }
+                count(counter, item.amount, on: item.date)
+            }
             for admission in contribution.admissions {
                 admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
                 personMonths[AdmittedPersonsRollup.PersonMonth(personId: admission.personId, month: AdmittedPersonsRollup.month(of: admission.date)), default: 0] += sign
@@ -130,10 +161,10 @@ public struct StatisticsProjection: Projection {
                     continue
                 }
                 let lastDate = calendar.date(endedAt)
-                for (hours, key) in StatisticsProjection.strandedCounters {
-                    var date = calendar.date(Timestamp(microsecondsSinceEpoch: stay.admittedAt.microsecondsSinceEpoch + hours * 3_600_000_000)).adding(days: 1)
+                for (counter, stranded) in StatisticsProjection.strandedCounters.enumerated() {
+                    var date = calendar.date(Timestamp(microsecondsSinceEpoch: stay.admittedAt.microsecondsSinceEpoch + stranded.hours * 3_600_000_000)).adding(days: 1)
                     while date <= lastDate {
-                        count(key, 1, on: date)
+                        count(counter, 1, on: date)
                         date = date.adding(days: 1)
                     }
                 }
@@ -153,7 +184,23 @@ public struct StatisticsProjection: Projection {
                 counters = counters.filter { $0.value != 0 }
                 if counters.isEmpty { try context.delete(key) } else { try context.put(key, BucketCoding.counters(counters)) }
             }
-            for (bucket, changes) in days { try merge(changes, into: bucket.key("day")) }
+            // The daily counters, bucket by bucket: the packed keys of one bucket sort together.
+            var changes: [String: Int] = [:]
+            var bucket: UInt64?
+            func flush() throws {
+                guard let bucket else { return }
+                let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 32)))
+                try merge(changes, into: ProjectionCoding.key("day", date.description, regions[Int(bucket >> 12 & 0xfffff)]))
+                changes.removeAll(keepingCapacity: true)
+            }
+            for key in days.keys.sorted() where days[key] != 0 {
+                if key >> 12 != bucket.map({ $0 >> 12 }) {
+                    try flush()
+                    bucket = key
+                }
+                changes[counters[Int(key & 0xfff)]] = days[key]
+            }
+            try flush()
             for (date, changes) in openStays { try merge(changes, into: ProjectionCoding.key("openall", date.description)) }
             for (entry, change) in admitted where change != 0 {
                 let bytes = entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8)
