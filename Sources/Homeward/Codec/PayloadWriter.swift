@@ -108,6 +108,12 @@ public struct PayloadWriter {
         }
     }
 
+    /// Writes text given as its UTF-8 bytes (as ``write(_:)-(String)`` writes a string).
+    mutating func writeText(utf8: ArraySlice<UInt8>) {
+        writeCount(utf8.count)
+        bytes.append(contentsOf: utf8)
+    }
+
     /// Writes a UUID's 16 bytes.
     public mutating func write(_ value: UUID) {
         withUnsafeBytes(of: value.uuid) { bytes.append(contentsOf: $0) }

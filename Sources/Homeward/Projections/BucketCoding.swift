@@ -2,12 +2,68 @@ import HomewardStore
 
 /// Binary values of the statistics buckets.
 enum BucketCoding {
+    /// Named counters, in the UTF-8 byte order of their names.
     static func counters(_ counters: [String: Int]) -> [UInt8] {
         var writer = PayloadWriter()
         writer.writeCount(counters.count)
-        for key in counters.keys.sorted() {
+        for key in counters.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             writer.write(key)
             writer.write(counters[key]!)
+        }
+        return writer.bytes
+    }
+
+    /// Adds changes to a stored counters value without making a string of any name: the stored
+    /// counters and the changes, both in the byte order of their names, are merged; a counter
+    /// that reaches zero is dropped.
+    /// - Parameters:
+    ///   - changes: Names (UTF-8) and amounts, in byte order of the names, each name once.
+    ///   - stored: A value written by ``counters(_:)`` or by this function, if there is one.
+    /// - Returns: The new value; `nil` when no counter is left.
+    static func adding(_ changes: [(name: [UInt8], amount: Int)], to stored: [UInt8]?) throws(PayloadDecodingError) -> [UInt8]? {
+        var merged: [(name: ArraySlice<UInt8>, value: Int)] = []
+        let bytes = stored ?? []
+        var offset = 0
+        func varint() throws(PayloadDecodingError) -> UInt64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard offset < bytes.count, shift < 64 else { throw PayloadDecodingError("a counters bucket is cut short") }
+                let byte = bytes[offset]
+                offset += 1
+                result |= UInt64(byte & 0x7f) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+        }
+        var next = 0
+        let storedCount = stored == nil ? 0 : Int(try varint())
+        for _ in 0..<storedCount {
+            let length = Int(try varint())
+            guard length <= bytes.count - offset else { throw PayloadDecodingError("a counter's name runs past the end of its bucket") }
+            let name = bytes[offset..<(offset + length)]
+            offset += length
+            let zigzag = try varint()
+            var value = Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
+            // The changes to names before this one, then this one's.
+            while next < changes.count, changes[next].name.lexicographicallyPrecedes(name) {
+                if changes[next].amount != 0 { merged.append((changes[next].name[...], changes[next].amount)) }
+                next += 1
+            }
+            if next < changes.count, changes[next].name.elementsEqual(name) {
+                value += changes[next].amount
+                next += 1
+            }
+            if value != 0 { merged.append((name, value)) }
+        }
+        guard offset == bytes.count else { throw PayloadDecodingError("bytes left after a counters bucket") }
+        for change in changes[next...] where change.amount != 0 { merged.append((change.name[...], change.amount)) }
+        guard !merged.isEmpty else { return nil }
+        var writer = PayloadWriter()
+        writer.writeCount(merged.count)
+        for (name, value) in merged {
+            writer.writeText(utf8: name)
+            writer.write(value)
         }
         return writer.bytes
     }

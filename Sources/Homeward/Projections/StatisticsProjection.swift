@@ -23,7 +23,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (5 << 20) | ProjectionCoding.digest(configuration)
+        version = (6 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -177,15 +177,20 @@ public struct StatisticsProjection: Projection {
         }
 
         func write(in context: ProjectionContext) throws {
-            func merge(_ changes: [String: Int], into key: [UInt8]) throws {
-                guard changes.values.contains(where: { $0 != 0 }) else { return }
-                var counters = try context.get(key).map { try BucketCoding.counters($0) } ?? [:]
-                for (counter, amount) in changes { counters[counter, default: 0] += amount }
-                counters = counters.filter { $0.value != 0 }
-                if counters.isEmpty { try context.delete(key) } else { try context.put(key, BucketCoding.counters(counters)) }
+            func merge(_ changes: [(name: [UInt8], amount: Int)], into key: [UInt8]) throws {
+                guard changes.contains(where: { $0.amount != 0 }) else { return }
+                if let merged = try BucketCoding.adding(changes, to: try context.get(key)) {
+                    try context.put(key, merged)
+                } else {
+                    try context.delete(key)
+                }
             }
-            // The daily counters, bucket by bucket: the packed keys of one bucket sort together.
-            var changes: [String: Int] = [:]
+            // The daily counters, bucket by bucket: the packed keys of one bucket sort together,
+            // and within it by the counter's rank in the byte order of the names.
+            let names = counters.map { Array($0.utf8) }
+            var rank = [Int](repeating: 0, count: names.count)
+            for (position, counter) in names.indices.sorted(by: { names[$0].lexicographicallyPrecedes(names[$1]) }).enumerated() { rank[counter] = position }
+            var changes: [(name: [UInt8], amount: Int)] = []
             var bucket: UInt64?
             func flush() throws {
                 guard let bucket else { return }
@@ -193,15 +198,19 @@ public struct StatisticsProjection: Projection {
                 try merge(changes, into: ProjectionCoding.key("day", date.description, regions[Int(bucket >> 12 & 0xfffff)]))
                 changes.removeAll(keepingCapacity: true)
             }
-            for key in days.keys.sorted() where days[key] != 0 {
+            let ordered = days.keys.sorted { ($0 >> 12, rank[Int($0 & 0xfff)]) < ($1 >> 12, rank[Int($1 & 0xfff)]) }
+            for key in ordered {
                 if key >> 12 != bucket.map({ $0 >> 12 }) {
                     try flush()
                     bucket = key
                 }
-                changes[counters[Int(key & 0xfff)]] = days[key]
+                changes.append((names[Int(key & 0xfff)], days[key]!))
             }
             try flush()
-            for (date, changes) in openStays { try merge(changes, into: ProjectionCoding.key("openall", date.description)) }
+            for (date, counters) in openStays {
+                let sorted = counters.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+                try merge(sorted, into: ProjectionCoding.key("openall", date.description))
+            }
             for (entry, change) in admitted where change != 0 {
                 let bytes = entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8)
                 let count = (try context.get(bytes).map { try BucketCoding.number($0) } ?? 0) + change
