@@ -18,11 +18,13 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     typealias Entries = [(key: [UInt8], value: [UInt8])]
 
-    /// A group of streams, folded: the entries to put into each projection, the bucket changes,
-    /// and the person-link changes.
+    /// A group of streams, folded: the entries to put into each projection, the cases'
+    /// contributions to the statistics, and the person-link changes. (The writer sums the
+    /// contributions into bucket changes and sorts the entries: in a rebuild it waits for the
+    /// folding threads otherwise.)
     struct Folded: Sendable {
         var entries: [String: Entries] = [:]
-        var deltas: StatisticsProjection.Deltas
+        var contributions: [CaseContribution] = []
         var linkChanges: [PersonLinks.Change] = []
     }
 
@@ -65,14 +67,14 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             }
             return folded
         }
-        var result = Folded(deltas: StatisticsProjection.Deltas(calendar: configuration.calendar))
+        var result = Folded()
         result.linkChanges = linkEvents.isEmpty ? [] : try ProjectionCoding.linkChanges(linkEvents, registry: registry)
         let links = ProjectionCoding.linkEntries(result.linkChanges)
-        if wantsCases { result.entries[cases.name] = Self.sorted(foldedCases.flatMap(\.caseEntries)) }
-        if wantsEntitlements { result.entries[entitlements.name] = Self.sorted(foldedCases.flatMap(\.entitlementEntries) + links) }
+        if wantsCases { result.entries[cases.name] = foldedCases.flatMap(\.caseEntries) }
+        if wantsEntitlements { result.entries[entitlements.name] = foldedCases.flatMap(\.entitlementEntries) + links }
         if wantsStatistics {
-            result.entries[statistics.name] = Self.sorted(foldedCases.flatMap(\.statisticsEntries) + links)
-            for case let contribution? in foldedCases.map(\.contribution) { result.deltas.add(contribution, sign: 1) }
+            result.entries[statistics.name] = foldedCases.flatMap(\.statisticsEntries) + links
+            result.contributions = foldedCases.compactMap(\.contribution)
         }
         return result
     }
@@ -80,10 +82,12 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     func write(_ folded: Folded, into contexts: [String: ProjectionContext]) throws {
         for (name, entries) in folded.entries {
             guard let context = contexts[name] else { continue }
-            for (key, value) in entries { try context.put(key, value) }
+            for (key, value) in Self.sorted(entries) { try context.put(key, value) }
         }
         if let context = contexts[statistics.name] {
-            try folded.deltas.write(in: context)
+            var deltas = StatisticsProjection.Deltas(calendar: cases.configuration.calendar)
+            for contribution in folded.contributions { deltas.add(contribution, sign: 1) }
+            try deltas.write(in: context)
             try AdmittedPersonsRollup.apply(folded.linkChanges, in: context)
         }
     }
