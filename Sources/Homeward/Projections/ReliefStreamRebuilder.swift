@@ -6,9 +6,9 @@ import HomewardStore
 ///
 /// This replaces folding the log in batches for rebuilds and first fills: there a case is folded
 /// again by every batch that touches it, and its stored state read back and replaced. Folding
-/// (decoding, resolving corrections, the state, the contribution, the encoded keys and values,
-/// the bucket changes) runs on every core while the engine writes the previous group; the
-/// writer only puts sorted keys.
+/// (decoding, resolving corrections, the state, the contribution, the encoded keys and values)
+/// runs on every core while the engine writes the previous group; the writer sorts the keys,
+/// sums the contributions into bucket changes and writes them.
 struct ReliefStreamRebuilder: StreamRebuilder {
     let cases: CaseStateProjection
     let statistics: StatisticsProjection
