@@ -54,14 +54,14 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         let foldedCases = try ParallelMap.map(caseStreams) { stream in
             let timeline = try ProjectionCoding.timeline(stream.caseId, of: stream.events, registry: registry, configuration: configuration)
             var folded = FoldedCase()
+            let state = timeline.latestState
             if wantsCases || wantsEntitlements {
-                let state = timeline.latestState
                 let encoded = state.binary
                 if wantsCases { folded.caseEntries = cases.entries(state, encoded: encoded) }
                 if wantsEntitlements { folded.entitlementEntries = entitlements.entries(state, encoded: encoded) }
             }
             if wantsStatistics {
-                let contribution = CaseContribution(timeline, configuration: configuration)
+                let contribution = CaseContribution(timeline, latestState: state, configuration: configuration)
                 folded.statisticsEntries = statistics.entries(contribution, of: stream.caseId)
                 folded.contribution = contribution
             }

@@ -35,7 +35,8 @@ public struct StatisticsProjection: Projection {
         }
         var deltas = Deltas(calendar: configuration.calendar)
         for caseId in touched.cases {
-            let contribution = CaseContribution(try ProjectionCoding.folded(caseId, in: context, configuration: configuration).timeline, configuration: configuration)
+            let folded = try ProjectionCoding.folded(caseId, in: context, configuration: configuration)
+            let contribution = CaseContribution(folded.timeline, latestState: folded.state, configuration: configuration)
             try store(contribution, of: caseId, replacing: true, deltas: &deltas, in: context)
         }
         try deltas.write(in: context)

@@ -82,8 +82,17 @@ public struct CaseContribution: Sendable, Hashable, Codable {
     ///   - timeline: The case.
     ///   - configuration: Station regions and the local calendar.
     public init(_ timeline: CaseTimeline, configuration: RegionConfiguration) {
+        self.init(timeline, latestState: timeline.latestState, configuration: configuration)
+    }
+
+    /// Computes a case's contribution from its effective events, given its latest state (when
+    /// the caller has it already, the events are not folded again).
+    /// - Parameters:
+    ///   - timeline: The case.
+    ///   - state: `timeline.latestState`.
+    ///   - configuration: Station regions and the local calendar.
+    public init(_ timeline: CaseTimeline, latestState state: CaseState, configuration: RegionConfiguration) {
         let calendar = configuration.calendar
-        let state = timeline.latestState
         region = state.firstReport?.region ?? state.firstStation.flatMap { configuration.region(ofStation: $0) }
         var firstPickup: Timestamp?
         var firstReport: Timestamp?
