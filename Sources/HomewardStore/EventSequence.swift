@@ -5,8 +5,8 @@
 /// replay of millions of events never pins old pages of the file. Iteration ends at the last event
 /// it finds and stops early, throwing `CancellationError`, when the task is cancelled.
 ///
-/// While the caller goes through one page of the log, the next page is read (copied out of the
-/// memory map and checked) on another thread, so a replay uses two cores.
+/// While the caller goes through one page of the log, the next two pages are read (copied out of
+/// the memory map and checked) on other threads, so a replay uses every core.
 public struct EventSequence: AsyncSequence, Sendable {
     public typealias Element = RecordedEvent
 
@@ -31,8 +31,10 @@ public struct EventSequence: AsyncSequence, Sendable {
         var page: [RecordedEvent] = []
         var index = 0
         var isFinished = false
-        /// The next page of the whole log, being read on another thread.
-        var nextPage: BackgroundWork<[RecordedEvent]>?
+        /// The next pages of the whole log, being read on other threads, by first position.
+        var nextPages: [(from: UInt64, page: BackgroundWork<[RecordedEvent]>)] = []
+        /// Pages read ahead of the caller.
+        static let readAhead = 2
 
         init(store: EventStore, source: Source, pageSize: Int) {
             self.store = store
@@ -52,13 +54,24 @@ public struct EventSequence: AsyncSequence, Sendable {
                 try Task.checkCancellation()
                 switch source {
                 case .all(let from, let through):
-                    page = try nextPage?.value() ?? Self.page(of: store, from: from, through: through, limit: pageSize)
-                    nextPage = nil
+                    if let ahead = nextPages.first, ahead.from == from {
+                        nextPages.removeFirst()
+                        page = try ahead.page.value()
+                    } else {
+                        nextPages.removeAll()
+                        page = try Self.page(of: store, from: from, through: through, limit: pageSize)
+                    }
                     if let last = page.last {
                         source = .all(from: last.position + 1, through: through)
-                        if last.position < through {
-                            let (store, pageSize) = (store, pageSize)
-                            nextPage = BackgroundWork { try Self.page(of: store, from: last.position + 1, through: through, limit: pageSize) }
+                        // Positions have no gaps, so a full page tells where the next ones
+                        // start; a page cut short by its byte limit does not.
+                        if page.count < pageSize { nextPages.removeAll() }
+                        let (store, limit) = (store, pageSize)
+                        var ahead = nextPages.last.map { $0.from + UInt64(limit) } ?? last.position + 1
+                        while nextPages.count < Self.readAhead, ahead <= through {
+                            let start = ahead
+                            nextPages.append((start, BackgroundWork { try Self.page(of: store, from: start, through: through, limit: limit) }))
+                            ahead += UInt64(limit)
                         }
                     }
                 case .stream(let stream, let from):

@@ -4,6 +4,36 @@ import HomewardTesting
 import Testing
 
 struct RoundTripTests {
+    /// `readAll` reads pages ahead on other threads: whatever the page size, from and through
+    /// positions, and appends made while it runs, it gives each position once, in order, up to
+    /// the end it finds.
+    @Test func readingAheadGivesEveryPositionOnceInOrder() async throws {
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            for batch in 0..<20 { try await store.append((0..<10).map { .sample(index: batch * 10 + $0) }, to: StreamID(validating: "case-\(batch % 3)")) }
+            for pageSize in [1, 2, 3, 7, 64, 200, 201, 4096] {
+                var positions: [UInt64] = []
+                for try await event in store.readAll(pageSize: pageSize) { positions.append(event.position) }
+                #expect(positions == Array(1...200), "page size \(pageSize)")
+                positions = []
+                for try await event in store.readAll(from: 17, through: 150, pageSize: pageSize) { positions.append(event.position) }
+                #expect(positions == Array(17...150), "page size \(pageSize), from 17 through 150")
+            }
+            // Appends while reading: the positions stay gapless and in order, each once.
+            var positions: [UInt64] = []
+            var appended = 0
+            for try await event in store.readAll(pageSize: 5) {
+                positions.append(event.position)
+                if appended < 30, event.position % 9 == 0 {
+                    try await store.append([.sample(index: 1000 + appended)], to: "case-9")
+                    appended += 1
+                }
+            }
+            #expect(positions == Array(1...UInt64(positions.count)))
+            #expect(positions.count >= 200)
+            #expect(try store.head().position == 200 + UInt64(appended))
+        }
+    }
+
     @Test func tenThousandEventsComeBackWithEveryFieldIntact() async throws {
         try await withTemporaryEventStore { (store: EventStore) async throws in
             var written: [(stream: StreamID, event: NewEvent)] = []
