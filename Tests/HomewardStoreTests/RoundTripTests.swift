@@ -4,9 +4,9 @@ import HomewardTesting
 import Testing
 
 struct RoundTripTests {
-    /// `readAll` reads pages ahead on other threads: whatever the page size, from and through
-    /// positions, and appends made while it runs, it gives each position once, in order, up to
-    /// the end it finds.
+    /// `readAll` and `forEachEvent` read pages ahead on other threads: whatever the page size,
+    /// from and through positions, and appends made while they run, they give each position
+    /// once, in order, up to the end they find.
     @Test func readingAheadGivesEveryPositionOnceInOrder() async throws {
         try await withTemporaryEventStore { (store: EventStore) async throws in
             for batch in 0..<20 { try await store.append((0..<10).map { .sample(index: batch * 10 + $0) }, to: StreamID(validating: "case-\(batch % 3)")) }
@@ -17,6 +17,12 @@ struct RoundTripTests {
                 positions = []
                 for try await event in store.readAll(from: 17, through: 150, pageSize: pageSize) { positions.append(event.position) }
                 #expect(positions == Array(17...150), "page size \(pageSize), from 17 through 150")
+                positions = []
+                try store.forEachEvent(from: 17, through: 150, pageSize: pageSize) { positions.append($0.position) }
+                #expect(positions == Array(17...150), "forEachEvent, page size \(pageSize)")
+                positions = []
+                try store.forEachEvent(pageSize: pageSize) { positions.append($0.position) }
+                #expect(positions == Array(1...200), "forEachEvent, page size \(pageSize)")
             }
             // Appends while reading: the positions stay gapless and in order, each once.
             var positions: [UInt64] = []
