@@ -369,6 +369,10 @@ public final class ProjectionEngine: Sendable {
                 )
             }
         }
+        /// What a failure of a group says: the event a projection names, else the group.
+        func failure(_ error: any Error, in group: FoldedGroup<Rebuilder.Folded>) -> String {
+            (error as? ProjectionFailure)?.description ?? "stream \(group.firstStream ?? "?") or a later stream of the same group: \(error)"
+        }
         var applied: UInt64 = 0
         var next = readAndFold(after: resumeAfter)
         while true {
@@ -379,9 +383,7 @@ public final class ProjectionEngine: Sendable {
                 folded = try current.folded?.get()
             } catch {
                 if current.lastStream != nil { next.wait() }
-                let failure = (error as? ProjectionFailure)?.description
-                    ?? "stream \(current.firstStream ?? "?") or a later stream of the same group: \(error)"
-                try record(ApplyFailure(names: group, description: failure))
+                try record(ApplyFailure(names: group, description: failure(error, in: current)))
                 return
             }
             applied += UInt64(current.events)
@@ -402,9 +404,7 @@ public final class ProjectionEngine: Sendable {
                     do {
                         try rebuilder.write(folded, into: contexts)
                     } catch {
-                        let failure = (error as? ProjectionFailure)?.description
-                            ?? "stream \(current.firstStream ?? "?") or a later stream of the same group: \(error)"
-                        throw ApplyFailure(names: group, description: failure)
+                        throw ApplyFailure(names: group, description: failure(error, in: current))
                     }
                 }
                 for index in points.indices {
