@@ -28,14 +28,46 @@ struct SeedCommand: ParsableCommand {
         print("appended \(report.appended) events of \(cases) cases" + (report.positions.map { " at positions \($0.lowerBound)–\($0.upperBound)" } ?? ""))
     }
 
+    /// Lines imported per import: each part is validated whole before it is appended (as a file
+    /// is), and a large campaign's validated lines are not all held at once.
+    static let linesPerPart = 200_000
+
     static func seed(_ store: EventStore, _ configuration: CampaignGenerator.Configuration) throws -> JSONLinesImporter.Report {
-        let bytes = Array(CampaignGenerator(configuration).jsonLines().utf8)
+        let text = CampaignGenerator(configuration).jsonLines()
+        let importer = JSONLinesImporter(service: ReliefService(store: store))
+        let utf8 = text.utf8
+        let total = utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         var progress: Progress?
-        let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(bytes) { done, total in
-            if progress == nil { progress = Progress("seed", total: UInt64(total)) }
-            progress?.update(UInt64(done))
+        var report: JSONLinesImporter.Report?
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            var end = start
+            var lines = 0
+            while end < utf8.endIndex, lines < linesPerPart {
+                if utf8[end] == UInt8(ascii: "\n") { lines += 1 }
+                end = utf8.index(after: end)
+            }
+            let done = report?.lines ?? 0
+            let part = try importer.importFile(Array(utf8[start..<end])) { appended, _ in
+                if progress == nil { progress = Progress("seed", total: UInt64(total)) }
+                progress?.update(UInt64(done + appended))
+            }
+            if var whole = report {
+                whole.lines += part.lines
+                whole.appended += part.appended
+                whole.alreadyStored += part.alreadyStored
+                if let positions = part.positions {
+                    whole.positions = (whole.positions?.lowerBound ?? positions.lowerBound)...positions.upperBound
+                }
+                whole.findings += part.findings
+                whole.unknownTypes.merge(part.unknownTypes, uniquingKeysWith: +)
+                report = whole
+            } else {
+                report = part
+            }
+            start = end
         }
         progress?.finish()
-        return report
+        return report!
     }
 }
