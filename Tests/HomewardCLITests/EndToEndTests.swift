@@ -48,6 +48,26 @@ struct EndToEndTests {
         #expect(try homeward(["import", Fixtures.path("campaigns/small-winter.jsonl"), "--policy", policy, "--store", store]).status == 0)
     }
 
+    /// A campaign seeded in parts (each validated whole, then appended) is the same log, byte for
+    /// byte, as one seeded in a single part; seeding it again appends nothing.
+    @Test func aCampaignSeededInPartsIsTheSameLog() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-seed-parts")
+        let whole = directory.appending("whole.store")
+        let parts = directory.appending("parts.store")
+        let seeded = try homeward(["seed", "--cases", "40", "--seed", "9", "--store", whole, "--no-keys"])
+        #expect(seeded.status == 0)
+        let inParts = try homeward(["seed", "--cases", "40", "--seed", "9", "--part-lines", "97", "--store", parts, "--no-keys"])
+        #expect(inParts.status == 0)
+        #expect(inParts.output == seeded.output, "the same events at the same positions")
+        let head = try homeward(["head", "--store", whole, "--no-keys"]).output
+        #expect(!head.isEmpty)
+        #expect(try homeward(["head", "--store", parts, "--no-keys"]).output == head)
+        let again = try homeward(["seed", "--cases", "40", "--seed", "9", "--part-lines", "97", "--store", parts, "--no-keys"])
+        #expect(again.status == 0)
+        #expect(again.output.contains("appended 0 events"))
+        #expect(try homeward(["head", "--store", parts, "--no-keys"]).output == head)
+    }
+
     /// A signed checkpoint verifies with its signer's key and is refused with another key or when altered.
     @Test func aSignedCheckpointProvesThePrefixAndCatchesForgery() throws {
         let directory = try TemporaryDirectory(prefix: "homeward-checkpoint")

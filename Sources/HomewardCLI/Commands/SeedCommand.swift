@@ -15,16 +15,18 @@ struct SeedCommand: ParsableCommand {
     @Option(help: "The seed.") var seed: UInt64 = 2026
     @Option(help: "The first day (local date).") var start: String = "2026-12-01"
     @Option(help: "How many days.") var days: Int = 90
+    @Option(help: "Lines imported per part, each validated whole before it is appended.") var partLines: Int = SeedCommand.linesPerPart
 
     func validate() throws {
         guard cases >= 1 else { throw ValidationError("Please give --cases of at least 1.") }
         guard days >= 1 else { throw ValidationError("Please give --days of at least 1.") }
+        guard partLines >= 1 else { throw ValidationError("Please give --part-lines of at least 1.") }
     }
 
     func run() throws {
         let store = try storeOptions.open(create: true)
         let configuration = CampaignGenerator.Configuration(seed: seed, cases: cases, start: try parseDate(start, option: "--start"), days: days)
-        let report = try SeedCommand.seed(store, configuration)
+        let report = try SeedCommand.seed(store, configuration, linesPerPart: partLines)
         print("appended \(report.appended) events of \(cases) cases" + (report.positions.map { " at positions \($0.lowerBound)–\($0.upperBound)" } ?? ""))
     }
 
@@ -32,7 +34,11 @@ struct SeedCommand: ParsableCommand {
     /// is), and a large campaign's validated lines are not all held at once.
     static let linesPerPart = 200_000
 
-    static func seed(_ store: EventStore, _ configuration: CampaignGenerator.Configuration) throws -> JSONLinesImporter.Report {
+    static func seed(
+        _ store: EventStore,
+        _ configuration: CampaignGenerator.Configuration,
+        linesPerPart: Int = SeedCommand.linesPerPart
+    ) throws -> JSONLinesImporter.Report {
         let text = CampaignGenerator(configuration).jsonLines()
         let importer = JSONLinesImporter(service: ReliefService(store: store))
         let utf8 = text.utf8
