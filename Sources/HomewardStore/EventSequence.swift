@@ -31,10 +31,8 @@ public struct EventSequence: AsyncSequence, Sendable {
         var page: [RecordedEvent] = []
         var index = 0
         var isFinished = false
-        /// The next pages of the whole log, being read on other threads, by first position.
-        var nextPages: [(from: UInt64, page: BackgroundWork<[RecordedEvent]>)] = []
-        /// Pages read ahead of the caller.
-        static let readAhead = 2
+        /// Pages of the whole log, read ahead on other threads.
+        var pages: PageReadAhead?
 
         init(store: EventStore, source: Source, pageSize: Int) {
             self.store = store
@@ -54,26 +52,9 @@ public struct EventSequence: AsyncSequence, Sendable {
                 try Task.checkCancellation()
                 switch source {
                 case .all(let from, let through):
-                    if let ahead = nextPages.first, ahead.from == from {
-                        nextPages.removeFirst()
-                        page = try ahead.page.value()
-                    } else {
-                        nextPages.removeAll()
-                        page = try Self.page(of: store, from: from, through: through, limit: pageSize)
-                    }
-                    if let last = page.last {
-                        source = .all(from: last.position + 1, through: through)
-                        // Positions have no gaps, so a full page tells where the next ones
-                        // start; a page cut short by its byte limit does not.
-                        if page.count < pageSize { nextPages.removeAll() }
-                        let (store, limit) = (store, pageSize)
-                        var ahead = nextPages.last.map { $0.from + UInt64(limit) } ?? last.position + 1
-                        while nextPages.count < Self.readAhead, ahead <= through {
-                            let start = ahead
-                            nextPages.append((start, BackgroundWork { try Self.page(of: store, from: start, through: through, limit: limit) }))
-                            ahead += UInt64(limit)
-                        }
-                    }
+                    if pages == nil { pages = PageReadAhead(store: store, through: through, pageSize: pageSize) }
+                    page = try pages!.page(from: from)
+                    if let last = page.last { source = .all(from: last.position + 1, through: through) }
                 case .stream(let stream, let from):
                     page = try store.read("reading stream '\(stream)'") {
                         try store.storage.streamEvents(stream, from: from, limit: pageSize, in: $0)
@@ -89,12 +70,6 @@ public struct EventSequence: AsyncSequence, Sendable {
             }
             defer { index += 1 }
             return page[index]
-        }
-
-        private static func page(of store: EventStore, from: UInt64, through: UInt64, limit: Int) throws -> [RecordedEvent] {
-            try store.read("reading from position \(from)") {
-                try store.storage.events(from: from, through: through, limit: limit, in: $0)
-            }
         }
     }
 }

@@ -80,35 +80,13 @@ extension EventStore {
         _ body: (RecordedEvent) throws -> Void
     ) throws {
         let end = try last ?? head().position
-        let pageSize = max(1, pageSize)
+        var pages = PageReadAhead(store: self, through: end, pageSize: pageSize)
+        defer { pages.finish() }
         var next = position
-        var ahead: [(from: UInt64, page: BackgroundWork<[RecordedEvent]>)] = []
-        defer { for page in ahead { page.page.wait() } }
-        func readPage(from start: UInt64) -> BackgroundWork<[RecordedEvent]> {
-            BackgroundWork { [self] in
-                try read("reading from position \(start)") { try storage.events(from: start, through: end, limit: pageSize, in: $0) }
-            }
-        }
         while next <= end {
-            let page: [RecordedEvent]
-            if let first = ahead.first, first.from == next {
-                ahead.removeFirst()
-                page = try first.page.value()
-            } else {
-                ahead.removeAll()
-                page = try read("reading from position \(next)") {
-                    try storage.events(from: next, through: end, limit: pageSize, in: $0)
-                }
-            }
+            let page = try pages.page(from: next)
             guard let lastEvent = page.last else { return }
             next = lastEvent.position + 1
-            // Positions have no gaps: a full page tells where the next ones start.
-            if page.count < pageSize { ahead.removeAll() }
-            var start = ahead.last.map { $0.from + UInt64(pageSize) } ?? next
-            while ahead.count < 2, start <= end {
-                ahead.append((start, readPage(from: start)))
-                start += UInt64(pageSize)
-            }
             for event in page { try body(event) }
         }
     }

@@ -24,13 +24,12 @@ public struct StatisticsCalculator: Sendable {
         from: LocalDate,
         to: LocalDate,
         regionPrefix: String?,
-        canonicalId: (String) -> String,
-        medianSamples: [Double] = []
+        canonicalId: (String) -> String
     ) -> PeriodStatistics {
         var figures = PeriodStatistics()
         let periodEnd = calendar.start(of: to)
         var admittedPersons: [String: Int] = [:]
-        var delays = medianSamples
+        var delays: [Double] = []
         for contribution in contributions {
             if let regionPrefix, !(contribution.region ?? "").hasPrefix(regionPrefix) { continue }
             for count in contribution.counts where count.date >= from && count.date < to {
@@ -101,51 +100,10 @@ public struct StatisticsCalculator: Sendable {
     }
 
     /// The exact median; the mean of the two middle values for an even count; `nil` when empty.
-    ///
-    /// Found by selection (linear on average), not by sorting: a month of a large campaign has
-    /// hundreds of thousands of pickup times.
     public static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
-        var values = values
-        let middle = values.count / 2
-        let upper = select(middle, in: &values)
-        guard values.count % 2 == 0 else { return upper }
-        // The lower middle value is the largest of those left of the upper one.
-        return (values[..<middle].max()! + upper) / 2
-    }
-
-    /// Rearranges `values` so that the value at `rank` is the one a sort would put there, with
-    /// no larger value before it and no smaller value after it; returns that value.
-    static func select(_ rank: Int, in values: inout [Double]) -> Double {
-        var low = 0
-        var high = values.count - 1
-        while low < high {
-            // Median of three as the pivot, then a three-way partition (equal values are common).
-            let middle = low + (high - low) / 2
-            let pivot = Swift.max(Swift.min(values[low], values[middle]), Swift.min(Swift.max(values[low], values[middle]), values[high]))
-            var less = low
-            var index = low
-            var greater = high
-            while index <= greater {
-                if values[index] < pivot {
-                    values.swapAt(less, index)
-                    less += 1
-                    index += 1
-                } else if values[index] > pivot {
-                    values.swapAt(index, greater)
-                    greater -= 1
-                } else {
-                    index += 1
-                }
-            }
-            if rank < less {
-                high = less - 1
-            } else if rank > greater {
-                low = greater + 1
-            } else {
-                return pivot
-            }
-        }
-        return values[rank]
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }
