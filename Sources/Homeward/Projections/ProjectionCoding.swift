@@ -84,17 +84,17 @@ enum ProjectionCoding {
     /// `link/<position>` (position zero-padded so keys sort in log order), so a batch writes only
     /// its own changes.
     static func updateLinks(_ events: [RecordedEvent], in context: ProjectionContext) throws {
-        try updateLinks(linkChanges(events, registry: EventRegistry.standard.withKeys(context.keys)), in: context)
+        try updateLinks(linkChanges(events, in: context), in: context)
+    }
+
+    /// The batch's link changes, decoded once for the projections that apply it together.
+    static func linkChanges(_ events: [RecordedEvent], in context: ProjectionContext) throws -> [PersonLinks.Change] {
+        try context.batchCache.value("linkChanges") { try linkChanges(events, registry: EventRegistry.standard.withKeys(context.keys)) }
     }
 
     /// Stores link changes.
     static func updateLinks(_ changes: [PersonLinks.Change], in context: ProjectionContext) throws {
         for (key, value) in linkEntries(changes) { try context.put(key, value) }
-    }
-
-    /// The stored entries of the link events among `events`.
-    static func linkEntries(_ events: [RecordedEvent], registry: EventRegistry) throws -> [(key: [UInt8], value: [UInt8])] {
-        linkEntries(try linkChanges(events, registry: registry))
     }
 
     /// The stored entries of link changes.

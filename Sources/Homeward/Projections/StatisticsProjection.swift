@@ -29,7 +29,7 @@ public struct StatisticsProjection: Projection {
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
         let touched = ProjectionCoding.touched(events, in: context)
         if touched.links {
-            let changes = try ProjectionCoding.linkChanges(events, registry: EventRegistry.standard.withKeys(context.keys))
+            let changes = try ProjectionCoding.linkChanges(events, in: context)
             try ProjectionCoding.updateLinks(changes, in: context)
             try AdmittedPersonsRollup.apply(changes, in: context)
         }
