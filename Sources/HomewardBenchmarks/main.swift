@@ -198,6 +198,28 @@ func peakHeapMB(during body: () throws -> Void) rethrows -> Double {
 /// The projection figures of a store holding a campaign: raw LMDB scan of its log, decoding
 /// every payload, the rebuild of all three projections (with its peak heap), one case's state as
 /// of a recorded time, a month's statistics.
+/// Decodes every payload of a store on the calling thread (the pages are read ahead).
+func decodeSerially(_ store: EventStore) throws -> (count: Int, seconds: Double) {
+    var decoded = 0
+    let registry = EventRegistry.standard
+    let elapsed = try seconds {
+        try store.forEachEvent(from: 1, pageSize: 4096) { event in
+            _ = try registry.decode(event)
+            decoded += 1
+        }
+    }
+    return (decoded, elapsed)
+}
+
+/// Decodes every payload of a store as a replay does: on the threads that read ahead.
+func decodeInReplay(_ store: EventStore) throws -> (count: Int, seconds: Double) {
+    var decoded = 0
+    let elapsed = try seconds {
+        try EventRegistry.standard.forEachEvent(in: store) { _, _ in decoded += 1 }
+    }
+    return (decoded, elapsed)
+}
+
 @MainActor func measureProjections(of campaignStore: EventStore) throws -> (rebuildSeconds: Double, decodeSeconds: Double, events: Int) {
     let campaignEvents = Int(try campaignStore.head().position)
     // Raw LMDB: a cursor over the same log database, touching each value's last byte.
@@ -223,15 +245,14 @@ func peakHeapMB(during body: () throws -> Void) rethrows -> Double {
         precondition(scanned == campaignEvents)
     }
 
-    // Decoding every payload into its typed event, beside the raw scan.
-    var decoded = 0
-    let decodeSeconds = try seconds {
-        try campaignStore.forEachEvent(from: 1, pageSize: 4096) { event in
-            _ = try EventRegistry.standard.decode(event)
-            decoded += 1
-        }
-    }
-    precondition(decoded == campaignEvents)
+    // Decoding every payload into its typed event, beside the raw scan: on one thread, and as
+    // a replay decodes (on the threads that read ahead).
+    let serial = try decodeSerially(campaignStore)
+    precondition(serial.count == campaignEvents)
+    report("decode every payload, one thread", raw: Double(campaignEvents) / rawCampaignScan, store: Double(serial.count) / serial.seconds, goal: "-")
+    let parallel = try decodeInReplay(campaignStore)
+    precondition(parallel.count == campaignEvents)
+    let (decoded, decodeSeconds) = parallel
     report("decode every payload vs raw scan", raw: Double(campaignEvents) / rawCampaignScan, store: Double(decoded) / decodeSeconds, goal: ">= 0.3 of raw")
 
     let projections = try ReliefProjections(store: campaignStore, configuration: .illustrative, catchUp: false)
@@ -268,10 +289,17 @@ func peakHeapMB(during body: () throws -> Void) rethrows -> Double {
 
 if let existing = option("--decode-existing") {
     let store = try EventStore(path: existing)
-    for _ in 0..<5 {
-        var decoded = 0
-        let elapsed = try seconds { try store.forEachEvent(from: 1, pageSize: 4096) { event in _ = try EventRegistry.standard.decode(event); decoded += 1 } }
-        print("decode: \(Int(Double(decoded) / elapsed)) events/s")
+    if option("--in-replay-only") != nil {
+        for _ in 0..<5 {
+            let parallel = try decodeInReplay(store)
+            print("decode in a replay: \(Int(Double(parallel.count) / parallel.seconds)) events/s")
+        }
+        exit(0)
+    }
+    for _ in 0..<3 {
+        let serial = try decodeSerially(store)
+        let parallel = try decodeInReplay(store)
+        print("decode: one thread \(Int(Double(serial.count) / serial.seconds)) events/s, in a replay \(Int(Double(parallel.count) / parallel.seconds)) events/s")
     }
     exit(0)
 }

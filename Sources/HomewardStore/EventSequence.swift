@@ -32,7 +32,7 @@ public struct EventSequence: AsyncSequence, Sendable {
         var index = 0
         var isFinished = false
         /// Pages of the whole log, read ahead on other threads.
-        var pages: PageReadAhead?
+        var pages: PageReadAhead<Void>?
 
         init(store: EventStore, source: Source, pageSize: Int) {
             self.store = store
@@ -53,7 +53,7 @@ public struct EventSequence: AsyncSequence, Sendable {
                 switch source {
                 case .all(let from, let through):
                     if pages == nil { pages = PageReadAhead(store: store, through: through, pageSize: pageSize) }
-                    page = try pages!.page(from: from)
+                    page = try pages!.page(from: from).events
                     if let last = page.last { source = .all(from: last.position + 1, through: through) }
                 case .stream(let stream, let from):
                     page = try store.read("reading stream '\(stream)'") {

@@ -84,10 +84,46 @@ extension EventStore {
         defer { pages.finish() }
         var next = position
         while next <= end {
-            let page = try pages.page(from: next)
+            let page = try pages.page(from: next).events
             guard let lastEvent = page.last else { return }
             next = lastEvent.position + 1
             for event in page { try body(event) }
+        }
+    }
+
+    /// Calls `body` with every event from `position` through `last` and a value derived from it,
+    /// such as its decoded payload. `derive` runs on the threads that read the next pages ahead,
+    /// so on a machine with more than one core the derived values are worked out in parallel
+    /// while `body` runs, and `body` still receives every event in log order.
+    ///
+    /// When `derive` throws for an event, `body` has received every event before it and the
+    /// error is thrown then: nothing after it is delivered.
+    /// - Parameters:
+    ///   - position: The first position.
+    ///   - last: The last position; the head at the time of the call by default.
+    ///   - pageSize: Events per read transaction (and per piece of work handed to a thread).
+    ///   - derive: Works out the value for one event; called on other threads, in order within a page.
+    ///   - body: Receives each event with its derived value, in log order.
+    /// - Throws: What `derive` or `body` throws, or ``EventStoreError``.
+    public func forEachEvent<Derived: Sendable>(
+        from position: UInt64 = 1,
+        through last: UInt64? = nil,
+        pageSize: Int = 2048,
+        deriving derive: @escaping @Sendable (RecordedEvent) throws -> Derived,
+        _ body: (RecordedEvent, Derived) throws -> Void
+    ) throws {
+        let end = try last ?? head().position
+        var pages = PageReadAhead(store: self, through: end, pageSize: pageSize) { events in
+            DerivedValues(events, derive)
+        }
+        defer { pages.finish() }
+        var next = position
+        while next <= end {
+            let (page, derived) = try pages.page(from: next)
+            guard let lastEvent = page.last else { return }
+            next = lastEvent.position + 1
+            for index in derived.values.indices { try body(page[index], derived.values[index]) }
+            if let failure = derived.failure { throw failure }
         }
     }
 

@@ -40,6 +40,33 @@ struct RoundTripTests {
         }
     }
 
+    /// Values derived on the read-ahead threads come with their own events, in order, whatever
+    /// the page size; a derivation that throws stops the replay at that event.
+    @Test func derivedValuesComeWithTheirEventsInOrder() throws {
+        struct Refused: Error, Equatable { var position: UInt64 }
+        try withTemporaryEventStore { store in
+            for batch in 0..<10 { try store.append((0..<10).map { .sample(index: batch * 10 + $0) }, to: StreamID(validating: "case-\(batch % 4)")) }
+            for pageSize in [1, 3, 64, 4096] {
+                var pairs: [(UInt64, UInt64)] = []
+                try store.forEachEvent(from: 5, through: 95, pageSize: pageSize, deriving: { $0.position * 10 + $0.version }) { event, derived in
+                    pairs.append((event.position, derived))
+                }
+                #expect(pairs.map(\.0) == Array(5...95), "page size \(pageSize)")
+                let expected = try (5...95).map { position in try #require(try store.event(at: position)).version + position * 10 }
+                #expect(pairs.map(\.1) == expected, "page size \(pageSize)")
+                var delivered: [UInt64] = []
+                let error = #expect(throws: Refused.self) {
+                    try store.forEachEvent(pageSize: pageSize, deriving: { event in
+                        if event.position == 42 { throw Refused(position: 42) }
+                        return event.position
+                    }) { _, position in delivered.append(position) }
+                }
+                #expect(error == Refused(position: 42))
+                #expect(delivered == Array(1...41), "page size \(pageSize)")
+            }
+        }
+    }
+
     @Test func tenThousandEventsComeBackWithEveryFieldIntact() async throws {
         try await withTemporaryEventStore { (store: EventStore) async throws in
             var written: [(stream: StreamID, event: NewEvent)] = []

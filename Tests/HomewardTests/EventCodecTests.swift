@@ -90,6 +90,37 @@ struct EventCodecTests {
         }
     }
 
+    /// A replay that decodes on the read-ahead threads gives every event in log order with the
+    /// same typed event as decoding it alone; a payload that does not decode stops it at that
+    /// position, after every event before it was delivered.
+    @Test func aReplayDecodesEveryEventInOrderAndStopsAtABadPayload() async throws {
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            try JSONLinesImporter(service: ReliefService(store: store)).importFile(try Fixtures.bytes("campaigns/small-winter.jsonl"))
+            let head = try store.head().position
+            #expect(head > 100)
+            var positions: [UInt64] = []
+            try EventRegistry.standard.forEachEvent(in: store) { event, decoded in
+                positions.append(event.position)
+                let alone = try EventRegistry.standard.decode(event)
+                #expect(decoded == alone, "position \(event.position)")
+            }
+            #expect(positions == Array(1...head))
+            positions = []
+            try EventRegistry.standard.forEachEvent(in: store, from: 40, through: 90) { event, _ in positions.append(event.position) }
+            #expect(positions == Array(40...90))
+
+            let full = PayloadWriter.payload(of: PickedUp(team: "t", vehicle: nil, station: "HZ-01"))
+            try await store.append([NewEvent(type: "PickedUp", actor: outreachWorker, payload: Payload(codec: .binary, bytes: Array(full.bytes.dropLast(2))))], to: "case-bad")
+            try await store.append([NewEvent(type: "PickedUp", actor: outreachWorker, payload: full)], to: "case-good")
+            positions = []
+            let error = #expect(throws: EventDecodingError.self) {
+                try EventRegistry.standard.forEachEvent(in: store) { event, _ in positions.append(event.position) }
+            }
+            #expect(error?.position == head + 1)
+            #expect(positions == Array(1...head), "every event before the bad one, none after it")
+        }
+    }
+
     @Test func hostileBinaryInputGivesErrorsNotCrashes() {
         var random = SeededRandom(seed: 7)
         for _ in 0..<2000 {

@@ -23,6 +23,13 @@ public protocol EventData: EventDataObject {
     var domainEvent: DomainEvent { get }
 }
 
+extension EventData {
+    /// Reads a stored binary payload of this type's current schema version as a domain event.
+    static func decodeEvent(_ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent {
+        try EventRegistry.read(Self.self, bytes, personal).domainEvent
+    }
+}
+
 /// An enumeration of the contract: its raw values are the contract's names, and the binary
 /// codec stores each value's position in the contract's list.
 public protocol EnumerationValue: RawRepresentable<String>, CaseIterable, Sendable, Hashable {

@@ -22,6 +22,9 @@ public struct EventRegistry: Sendable {
         let decodeBinary: @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent
         let binaryToJSON: @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue
         let splitBinary: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8])
+        /// The type of a current schema version, decoded through its metatype: no function
+        /// context is shared between threads decoding at once. `nil` for an upcast version.
+        let currentType: (any EventData.Type)?
         /// Whether the type has fields sealed under a person's key.
         public let hasPersonalFields: Bool
 
@@ -32,8 +35,10 @@ public struct EventRegistry: Sendable {
             decodeBinary: @escaping @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent,
             binaryToJSON: @escaping @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue,
             splitBinary: @escaping @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8]),
+            currentType: (any EventData.Type)? = nil,
             hasPersonalFields: Bool
         ) {
+            self.currentType = currentType
             self.typeName = typeName
             self.version = version
             self.fromJSON = fromJSON
@@ -48,7 +53,8 @@ public struct EventRegistry: Sendable {
         ///   - bytes: The payload (its clear part, for a sealed one).
         ///   - personal: Where the personal fields are.
         public func decode(_ bytes: UnsafeRawBufferPointer, personal: PayloadReader.PersonalFields = .inline) throws(PayloadDecodingError) -> DomainEvent {
-            try decodeBinary(bytes, personal)
+            if let currentType { return try currentType.decodeEvent(bytes, personal) }
+            return try decodeBinary(bytes, personal)
         }
 
         /// Reads a stored binary payload of this version as the `data` it was given as.
@@ -77,22 +83,23 @@ public struct EventRegistry: Sendable {
         // Changed only by `register`, on a catalogue no other registry shares.
         var schemas: [String: [UInt32: Schema]] = [:]
         var currentVersions: [String: UInt32] = [:]
-        /// The schemas again, found by a type name's bytes without making a string.
-        var table = SchemaTable()
 
         func copy() -> Catalogue {
             let copy = Catalogue()
             copy.schemas = schemas
             copy.currentVersions = currentVersions
-            copy.table = table
             return copy
         }
     }
 
+    /// The schemas again, found by a type name's bytes without making a string. Held here, not
+    /// in the shared catalogue: decoding threads read it without touching a shared object.
+    private var table = SchemaTable()
+
     private mutating func add(_ schema: Schema) {
         if !isKnownUniquelyReferenced(&catalogue) { catalogue = catalogue.copy() }
         catalogue.schemas[schema.typeName, default: [:]][schema.version] = schema
-        catalogue.table.insert(schema)
+        table.insert(schema)
     }
 
     /// The registry of the whole catalogue, with the upcasters of its older schema versions.
@@ -121,6 +128,7 @@ public struct EventRegistry: Sendable {
             decodeBinary: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes, personal).domainEvent },
             binaryToJSON: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes, personal).json },
             splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(T.self, bytes, .inline)) },
+            currentType: T.self,
             hasPersonalFields: T.hasPersonalFields
         )
         add(schema)
@@ -154,7 +162,7 @@ public struct EventRegistry: Sendable {
         add(schema)
     }
 
-    private static func read<T: EventDataObject>(_ type: T.Type, _ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> T {
+    static func read<T: EventDataObject>(_ type: T.Type, _ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> T {
         var reader = PayloadReader(bytes, personal: personal)
         let value = try T(from: &reader)
         guard reader.isAtEnd else { throw PayloadDecodingError("bytes left over after the last field") }
@@ -209,9 +217,15 @@ public struct EventRegistry: Sendable {
     ///   event's payload does not decode.
     public func decode(_ event: RecordedEvent) throws(EventDecodingError) -> DomainEvent {
         let payload = event.payload
-        guard let schema = event.withTypeBytes({ catalogue.table.schema($0, version: event.schemaVersion) }) else {
+        guard let found = event.withTypeBytes({ table.unmanagedSchema($0, version: event.schemaVersion) }) else {
             return .unknown(UnknownEvent(typeName: event.type, schemaVersion: event.schemaVersion, data: EventRegistry.rawData(payload)))
         }
+        // The table holds the schema for as long as this registry lives; not retaining it keeps
+        // threads that decode at once off one shared reference count.
+        return try found._withUnsafeGuaranteedRef { schema in Result { () throws(EventDecodingError) in try decode(event, payload, schema) } }.get()
+    }
+
+    private func decode(_ event: RecordedEvent, _ payload: Payload, _ schema: Schema) throws(EventDecodingError) -> DomainEvent {
         let typeName = schema.typeName
         do {
             switch payload.codec {

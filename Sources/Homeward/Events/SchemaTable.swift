@@ -5,10 +5,22 @@ import Glibc
 /// The registry's schemas by (type name bytes, schema version): an open-addressing table probed
 /// with a hash of the stored bytes, so decoding a stored event makes no string and hashes no
 /// string.
+///
+/// A value held directly by the registry (not behind a shared class), with every name in one
+/// byte array: a lookup reads flat arrays of a borrowed value and retains nothing, so threads
+/// decoding at once do not contend on shared reference counts.
 struct SchemaTable: Sendable {
+    /// Where a schema's name lies in `nameBytes`, and its version.
+    private struct Entry: Sendable {
+        var version: UInt32
+        var nameStart: Int32
+        var nameCount: Int32
+    }
+
     private var slots: [Int32] = Array(repeating: -1, count: 128)
+    private var entries: [Entry] = []
     private var schemas: [EventRegistry.Schema] = []
-    private var names: [[UInt8]] = []
+    private var nameBytes: [UInt8] = []
 
     /// Adds a schema, replacing one of the same type and version.
     mutating func insert(_ schema: EventRegistry.Schema) {
@@ -17,8 +29,9 @@ struct SchemaTable: Sendable {
             schemas[Int(slots[index])] = schema
             return
         }
+        entries.append(Entry(version: schema.version, nameStart: Int32(nameBytes.count), nameCount: Int32(name.count)))
+        nameBytes += name
         schemas.append(schema)
-        names.append(name)
         if schemas.count * 2 > slots.count {
             slots = Array(repeating: -1, count: slots.count * 2)
             for entry in schemas.indices { place(entry) }
@@ -32,8 +45,17 @@ struct SchemaTable: Sendable {
         find(name, version: version).map { schemas[Int(slots[$0])] }
     }
 
+    /// The schema of a type name at a version, not retained: valid while this table lives.
+    func unmanagedSchema(_ name: UnsafeRawBufferPointer, version: UInt32) -> Unmanaged<EventRegistry.Schema>? {
+        guard let slot = find(name, version: version) else { return nil }
+        return schemas.withUnsafeBufferPointer { Unmanaged.passUnretained($0[Int(slots[slot])]) }
+    }
+
     private mutating func place(_ entry: Int) {
-        var index = names[entry].withUnsafeBytes { Self.hash($0, version: schemas[entry].version) } & (slots.count - 1)
+        let name = entries[entry]
+        var index = nameBytes.withUnsafeBytes {
+            Self.hash(UnsafeRawBufferPointer(rebasing: $0[Int(name.nameStart)..<Int(name.nameStart + name.nameCount)]), version: name.version)
+        } & (slots.count - 1)
         while slots[index] >= 0 { index = (index + 1) & (slots.count - 1) }
         slots[index] = Int32(entry)
     }
@@ -42,9 +64,9 @@ struct SchemaTable: Sendable {
     private func find(_ name: UnsafeRawBufferPointer, version: UInt32) -> Int? {
         var index = Self.hash(name, version: version) & (slots.count - 1)
         while slots[index] >= 0 {
-            let entry = Int(slots[index])
-            if schemas[entry].version == version, names[entry].count == name.count,
-                (name.isEmpty || names[entry].withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }))
+            let entry = entries[Int(slots[index])]
+            if entry.version == version, Int(entry.nameCount) == name.count,
+                name.isEmpty || nameBytes.withUnsafeBytes({ memcmp($0.baseAddress! + Int(entry.nameStart), name.baseAddress!, name.count) == 0 })
             {
                 return index
             }

@@ -43,10 +43,10 @@ public struct ReliefModel: Sendable {
             self.init(records: [], configuration: configuration)
             return
         }
-        try store.forEachEvent(through: last) { event in
+        try registry.forEachEvent(in: store, through: last) { event, decoded in
             let record = CaseRecord(
                 position: event.position, eventId: event.eventId, occurredAt: event.occurredAt,
-                recordedAt: event.recordedAt, actor: event.actor, event: try registry.decode(event)
+                recordedAt: event.recordedAt, actor: event.actor, event: decoded
             )
             records.append((event.stream, record))
         }

@@ -81,12 +81,15 @@ struct VerifyCommand: ParsableCommand {
         var unknown: [String: Int] = [:]
         var firstUndecodable: String?
         do {
-            try store.forEachEvent { event in
-                do {
-                    if case .unknown(let kept) = try EventRegistry.standard.withKeys(store.keys).decode(event) {
-                        unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
-                    }
-                } catch {
+            // Decoded on the threads that read ahead; every event is judged, also after a bad one.
+            let registry = EventRegistry.standard.withKeys(store.keys)
+            try store.forEachEvent(deriving: { event in Result { () throws(EventDecodingError) in try registry.decode(event) } }) { _, decoded in
+                switch decoded {
+                case .success(.unknown(let kept)):
+                    unknown["\(kept.typeName) v\(kept.schemaVersion)", default: 0] += 1
+                case .success:
+                    break
+                case .failure(let error):
                     undecodable += 1
                     if firstUndecodable == nil { firstUndecodable = "\(error)" }
                 }
