@@ -116,4 +116,30 @@ struct InterchangeTests {
             #expect(try store.head().position == 0)
         }
     }
+
+    /// Lines are parsed in chunks on other threads: across chunk boundaries, with blank lines,
+    /// CRLF endings and no final newline, every line keeps its number and comes in file order.
+    @Test func lineNumbersHoldAcrossChunksParsedAhead() throws {
+        let good = Self.good
+        var text = ""
+        var badLines: [Int] = []
+        var goodLines: [Int] = []
+        for number in 1...3000 {
+            if number % 700 == 0 {
+                text += "   \r\n"  // blank: skipped, but counted
+            } else if [1024, 1025, 2048, 2049, 2999].contains(number) {
+                text += #"{"stream":"case-HZ-1","type":"PickedUp"}"# + "\r\n"
+                badLines.append(number)
+            } else {
+                text += good + (number.isMultiple(of: 2) ? "\r\n" : "\n")
+                goodLines.append(number)
+            }
+        }
+        text += good  // line 3001, without a newline
+        goodLines.append(3001)
+        let (lines, errors) = JSONLinesReader().read(Array(text.utf8))
+        #expect(errors.map(\.line) == badLines)
+        #expect(lines.map(\.number) == goodLines)
+        #expect(errors.allSatisfy { $0.key == "occurredAt" })
+    }
 }

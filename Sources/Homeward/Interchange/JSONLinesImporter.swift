@@ -48,6 +48,26 @@ public struct JSONLinesImporter: Sendable {
 
     private let service: ReliefService
 
+    /// Events per write transaction by default. Large: an interchange file's events touch pages
+    /// all over the id and stream indexes, and each transaction writes every page it touched
+    /// once, so fewer, larger transactions write far less (a million-event import: 5,000 per
+    /// transaction wrote its indexes 200 times over and took twice as long).
+    public static let defaultTransactionSize = 50_000
+
+    /// A stream's state, records and version as the lines read so far leave it: a class, so
+    /// that each line changes it in place instead of copying its records.
+    private final class StreamProgress {
+        var state: CaseState
+        var records: [CaseRecord]
+        var version: UInt64
+
+        init(state: CaseState, records: [CaseRecord]) {
+            self.state = state
+            self.records = records
+            version = UInt64(records.count)
+        }
+    }
+
     /// Room kept in the store's payload limit for sealing personal fields (key name, lengths,
     /// nonce and tag).
     static let sealingAllowance = 512
@@ -68,18 +88,24 @@ public struct JSONLinesImporter: Sendable {
     public func importFile(
         _ bytes: [UInt8],
         recordViolations: Bool = false,
-        transactionSize: Int = 5000,
+        transactionSize: Int = JSONLinesImporter.defaultTransactionSize,
         progress: ((_ appended: Int, _ total: Int) -> Void)? = nil
     ) throws -> Report {
         var errors: [InterchangeError] = []
         var lineCount = 0
         var findings: [Finding] = []
-        var states: [StreamID: (state: CaseState, records: [CaseRecord], version: UInt64)] = [:]
+        // Each stream's state as the lines so far leave it, changed in place.
+        var streams: [StreamID: StreamProgress] = [:]
         var toAppend: [JSONLinesReader.Line] = []
+        // About one line per 300 bytes: room made once, not grown a million times.
+        let estimatedLines = bytes.count / 300 + 16
+        toAppend.reserveCapacity(estimatedLines)
         var alreadyStored = 0
         var lastRecordedAt = try service.store.head().recordedAt
         var contentOccurrences: [UUID: Int] = [:]
-        var seenIds = Set<UUID>()
+        var seenIds = Set<UUID>(minimumCapacity: estimatedLines)
+        // Nothing can be stored already in an empty store: no lookup per line.
+        let storeWasEmpty = try service.store.head().position == 0
         var unknownTypes: [String: Int] = [:]
         // Lines are validated as they are read; only what the append needs is kept of each.
         func check(_ line: JSONLinesReader.Line) throws {
@@ -115,7 +141,7 @@ public struct JSONLinesImporter: Sendable {
                     errors.append(InterchangeError(line: line.number, key: "eventId", kind: "duplicate", problem: "\(id.uuidString.lowercased()) appears on an earlier line"))
                     return
                 }
-                if try service.store.event(withId: id) != nil {
+                if !storeWasEmpty, try service.store.event(withId: id) != nil {
                     alreadyStored += 1
                     return
                 }
@@ -127,14 +153,15 @@ public struct JSONLinesImporter: Sendable {
                 }
                 lastRecordedAt = recordedAt
             }
-            if states[record.stream] == nil {
-                let records = try service.records(of: record.stream)
+            let entry: StreamProgress
+            if let known = streams[record.stream] {
+                entry = known
+            } else {
+                let records = storeWasEmpty ? [] : try service.records(of: record.stream)
                 let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
-                states[record.stream] = (service.decisionState(caseId: id, records: records), records, UInt64(records.count))
+                entry = StreamProgress(state: service.decisionState(caseId: id, records: records), records: records)
+                streams[record.stream] = entry
             }
-            // Taken out while it changes, so that its records are not copied for every line.
-            var entry = states.removeValue(forKey: record.stream)!
-            defer { states[record.stream] = entry }
             if let version = record.version, version != entry.version + 1 {
                 errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
                 return
@@ -181,13 +208,13 @@ public struct JSONLinesImporter: Sendable {
             let batch = toAppend[index..<min(index + transactionSize, toAppend.count)]
             var events = batch.map { $0.record.newEvent(payload: $0.payload) }
             try service.registry.seal(&events, keyNames: batch.map { $0.keyName ?? "stream:\($0.record.stream.rawValue)" })
-            for (line, event) in zip(batch, events) {
-                if var last = parts.last, last.stream == line.record.stream {
-                    last.events.append(event)
-                    parts[parts.count - 1] = last
+            for (offset, event) in events.enumerated() {
+                let record = batch[batch.startIndex + offset].record
+                if let last = parts.indices.last, parts[last].stream == record.stream {
+                    parts[last].events.append(event)
                 } else {
-                    let expected: ExpectedVersion = line.record.version.map { .exact($0 - 1) } ?? .any
-                    parts.append(StreamAppend(stream: line.record.stream, events: [event], expectedVersion: expected))
+                    let expected: ExpectedVersion = record.version.map { .exact($0 - 1) } ?? .any
+                    parts.append(StreamAppend(stream: record.stream, events: [event], expectedVersion: expected))
                 }
             }
             index += batch.count

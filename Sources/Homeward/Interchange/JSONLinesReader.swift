@@ -53,38 +53,84 @@ public struct JSONLinesReader: Sendable {
 
     /// Reads a file's lines one at a time, skipping blank ones, so that a caller need not hold
     /// every parsed line at once.
+    ///
+    /// The lines are parsed in chunks on other threads, a few chunks ahead of `body`, which
+    /// receives them in file order: a large import parses on one core while it checks and
+    /// appends on another.
     /// - Parameters:
     ///   - bytes: The file.
     ///   - body: Called with each non-blank line, valid or with its error, in file order.
     public func forEachLine<E: Error>(_ bytes: [UInt8], _ body: (Result<Line, InterchangeError>) throws(E) -> Void) throws(E) {
-        let result: Result<Void, E> = bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            var number = 0
-            while start < buffer.count {
-                number += 1
+        var ahead: [BackgroundWork<[Result<Line, InterchangeError>]>] = []
+        defer { for chunk in ahead { chunk.wait() } }
+        var next = Chunk(start: 0, firstNumber: 1)
+        while true {
+            while ahead.count < JSONLinesReader.chunksAhead, next.start < bytes.count {
+                let (chunk, after) = (next, next.following(in: bytes, lines: JSONLinesReader.linesPerChunk))
+                let reader = self
+                ahead.append(BackgroundWork { reader.parse(chunk, upTo: after.start, of: bytes) })
+                next = after
+            }
+            guard !ahead.isEmpty else { return }
+            // The work never throws: a bad line is a value.
+            let lines = (try? ahead.removeFirst().value()) ?? []
+            for line in lines { try body(line) }
+        }
+    }
+
+    /// Lines per chunk parsed on another thread.
+    static let linesPerChunk = 1024
+    /// Chunks parsed ahead of the caller.
+    static let chunksAhead = 3
+
+    /// Where a chunk of lines starts in the file, and the number of its first line.
+    private struct Chunk: Sendable {
+        var start: Int
+        var firstNumber: Int
+
+        /// The chunk after this one, which holds `lines` lines (fewer at the end of the file).
+        func following(in bytes: [UInt8], lines: Int) -> Chunk {
+            bytes.withUnsafeBufferPointer { buffer in
                 var end = start
-                while end < buffer.count, buffer[end] != 0x0a { end += 1 }
-                var lineEnd = end
+                var count = 0
+                while count < lines, end < buffer.count {
+                    let rest = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[end...]))
+                    if let newline = memchr(rest.baseAddress!, 0x0a, rest.count) {
+                        end += rest.baseAddress!.distance(to: UnsafeRawPointer(newline)) + 1
+                    } else {
+                        end = buffer.count
+                    }
+                    count += 1
+                }
+                return Chunk(start: end, firstNumber: firstNumber + count)
+            }
+        }
+    }
+
+    /// Parses the non-blank lines of `bytes[chunk.start..<end]`.
+    private func parse(_ chunk: Chunk, upTo end: Int, of bytes: [UInt8]) -> [Result<Line, InterchangeError>] {
+        bytes.withUnsafeBufferPointer { buffer in
+            var results: [Result<Line, InterchangeError>] = []
+            var start = chunk.start
+            var number = chunk.firstNumber
+            while start < end {
+                var lineEnd = start
+                while lineEnd < end, buffer[lineEnd] != 0x0a { lineEnd += 1 }
+                let next = lineEnd + 1
                 if lineEnd > start, buffer[lineEnd - 1] == 0x0d { lineEnd -= 1 }
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
                 if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                    let line: Result<Line, InterchangeError>
                     do throws(InterchangeError) {
-                        line = .success(try readLine(slice, number: number))
+                        results.append(.success(try readLine(slice, number: number)))
                     } catch {
-                        line = .failure(error)
-                    }
-                    do throws(E) {
-                        try body(line)
-                    } catch {
-                        return .failure(error)
+                        results.append(.failure(error))
                     }
                 }
-                start = end + 1
+                start = next
+                number += 1
             }
-            return .success(())
+            return results
         }
-        try result.get()
     }
 
     /// Reads one line.

@@ -20,7 +20,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The JSON Lines file.") var file: String
     @Flag(help: "Store events that break a guard and list them as findings.") var recordViolations = false
     @Option(help: "A role policy file: which roles may record which event types.") var policy: String?
-    @Option(help: "Events per write transaction while appending (each transaction is durable on its own).") var batchSize: Int = 5000
+    @Option(help: "Events per write transaction while appending (each transaction is durable on its own).") var batchSize: Int = JSONLinesImporter.defaultTransactionSize
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("Please give --batch-size of at least 1.") }

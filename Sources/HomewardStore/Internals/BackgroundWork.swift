@@ -3,12 +3,14 @@ import Synchronization
 
 /// Work started on another thread now, whose value is waited for later (synchronously: it is
 /// waited for inside write transactions, which never span an `await`).
-final class BackgroundWork<Value: Sendable>: Sendable {
+///
+/// Visible to the package's other modules (the domain parses files ahead with it), not to users.
+package final class BackgroundWork<Value: Sendable>: Sendable {
     private let outcome = Mutex<Result<Value, any Error>?>(nil)
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts `work` on a global queue.
-    init(_ work: @escaping @Sendable () throws -> Value) {
+    package init(_ work: @escaping @Sendable () throws -> Value) {
         DispatchQueue.global().async { [self] in
             let result = Result { try work() }
             outcome.withLock { $0 = result }
@@ -17,14 +19,14 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     }
 
     /// Waits for the work to end; its value, or what it threw.
-    func value() throws -> Value {
+    package func value() throws -> Value {
         finished.wait()
         finished.signal()
         return try outcome.withLock { $0! }.get()
     }
 
     /// Waits for the work to end, whatever its outcome.
-    func wait() {
+    package func wait() {
         finished.wait()
         finished.signal()
     }
