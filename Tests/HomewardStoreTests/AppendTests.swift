@@ -19,6 +19,33 @@ struct AppendTests {
         }
     }
 
+    /// One transaction that comes back to a stream sees the versions its earlier parts gave it,
+    /// and a part that then expects the wrong version undoes the whole transaction.
+    @Test func partsOfOneAppendThatReturnToAStreamSeeItsNewVersion() throws {
+        try withTemporaryEventStore { store in
+            try store.append([.sample(index: 0)], to: "case-a")
+            let results = try store.append([
+                StreamAppend(stream: "case-a", events: [.sample(index: 1), .sample(index: 2)], expectedVersion: .exact(1)),
+                StreamAppend(stream: "case-b", events: [.sample(index: 3)], expectedVersion: .noStream),
+                StreamAppend(stream: "case-a", events: [.sample(index: 4)], expectedVersion: .exact(3)),
+                StreamAppend(stream: "case-b", events: [.sample(index: 5)], expectedVersion: .exact(1)),
+            ])
+            #expect(results.map(\.streamVersion) == [3, 1, 4, 2])
+            #expect(results.map(\.positions) == [[2, 3], [4], [5], [6]])
+            #expect(try store.events(in: "case-a").map(\.version) == [1, 2, 3, 4])
+            let error = #expect(throws: EventStoreError.self) {
+                try store.append([
+                    StreamAppend(stream: "case-a", events: [.sample(index: 6)], expectedVersion: .exact(4)),
+                    StreamAppend(stream: "case-a", events: [.sample(index: 7)], expectedVersion: .exact(4)),
+                ])
+            }
+            #expect(error?.code == .wrongExpectedVersion)
+            #expect(error?.actualVersion == 5, "the first part had made it 5")
+            #expect(try store.head().position == 6, "nothing of the failed transaction is stored")
+            #expect(try store.version(of: "case-a") == 4)
+        }
+    }
+
     @Test func aBatchIsStoredWholeOrNotAtAll() throws {
         try withTemporaryEventStore { store in
             try store.append([.sample(index: 0)], to: "case-1")

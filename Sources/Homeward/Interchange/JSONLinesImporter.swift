@@ -54,6 +54,23 @@ public struct JSONLinesImporter: Sendable {
     /// transaction wrote its indexes 200 times over and took twice as long).
     public static let defaultTransactionSize = 50_000
 
+    /// A checked line as the append needs it.
+    private struct Pending {
+        var stream: StreamID
+        /// The version the line gave, if any.
+        var version: UInt64?
+        var event: NewEvent
+        /// The key its personal fields are sealed under.
+        var keyName: String
+    }
+
+    /// Hands a large value to another thread, where its memory is freed, so that freeing a
+    /// million records does not hold up the caller.
+    private static func releaseInBackground<Value>(_ value: Value) {
+        let handoff = Handoff(value)
+        _ = BackgroundWork { handoff.value = nil }
+    }
+
     /// A stream's state, records and version as the lines read so far leave it: a class, so
     /// that each line changes it in place instead of copying its records.
     private final class StreamProgress {
@@ -96,7 +113,7 @@ public struct JSONLinesImporter: Sendable {
         var findings: [Finding] = []
         // Each stream's state as the lines so far leave it, changed in place.
         var streams: [StreamID: StreamProgress] = [:]
-        var toAppend: [JSONLinesReader.Line] = []
+        var toAppend: [Pending] = []
         // About one line per 300 bytes: room made once, not grown a million times.
         let estimatedLines = bytes.count / 300 + 16
         toAppend.reserveCapacity(estimatedLines)
@@ -166,8 +183,7 @@ public struct JSONLinesImporter: Sendable {
                 errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
                 return
             }
-            var kept = line
-            kept.keyName = PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId)
+            let keyName = PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId)
             let caseRecord = CaseRecord(position: UInt64.max, eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
                                         recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
             if StreamNames.caseId(of: record.stream) != nil {
@@ -187,8 +203,11 @@ public struct JSONLinesImporter: Sendable {
                 }
             }
             entry.version += 1
-            kept.record.data = .null
-            toAppend.append(kept)
+            // Only what the append needs is kept of the line.
+            toAppend.append(Pending(
+                stream: record.stream, version: record.version, event: record.newEvent(payload: line.payload),
+                keyName: keyName
+            ))
         }
         try JSONLinesReader(registry: service.registry).forEachLine(bytes) { (result) throws in
             lineCount += 1
@@ -200,21 +219,24 @@ public struct JSONLinesImporter: Sendable {
         if !errors.isEmpty {
             throw Failure(errors: errors.sorted { $0.line < $1.line })
         }
+        // The streams' records are no longer needed: freed on another core while this one appends.
+        Self.releaseInBackground(streams)
+        streams = [:]
         var appended = 0
         var positions: ClosedRange<UInt64>?
         var index = 0
         while index < toAppend.count {
             var parts: [StreamAppend] = []
             let batch = toAppend[index..<min(index + transactionSize, toAppend.count)]
-            var events = batch.map { $0.record.newEvent(payload: $0.payload) }
-            try service.registry.seal(&events, keyNames: batch.map { $0.keyName ?? "stream:\($0.record.stream.rawValue)" })
+            var events = batch.map(\.event)
+            try service.registry.seal(&events, keyNames: batch.map(\.keyName))
             for (offset, event) in events.enumerated() {
-                let record = batch[batch.startIndex + offset].record
-                if let last = parts.indices.last, parts[last].stream == record.stream {
+                let pending = batch[batch.startIndex + offset]
+                if let last = parts.indices.last, parts[last].stream == pending.stream {
                     parts[last].events.append(event)
                 } else {
-                    let expected: ExpectedVersion = record.version.map { .exact($0 - 1) } ?? .any
-                    parts.append(StreamAppend(stream: record.stream, events: [event], expectedVersion: expected))
+                    let expected: ExpectedVersion = pending.version.map { .exact($0 - 1) } ?? .any
+                    parts.append(StreamAppend(stream: pending.stream, events: [event], expectedVersion: expected))
                 }
             }
             index += batch.count
@@ -226,9 +248,18 @@ public struct JSONLinesImporter: Sendable {
                 }
             }
         }
+        Self.releaseInBackground(toAppend)
+        toAppend = []
         return Report(
             lines: lineCount, appended: appended, alreadyStored: alreadyStored,
             positions: positions, findings: findings, unknownTypes: unknownTypes
         )
     }
+}
+
+/// A value handed to another thread to be freed there.
+private final class Handoff<Value>: @unchecked Sendable {
+    // Touched by no one after the hand-off but the thread that frees it.
+    var value: Value?
+    init(_ value: Value) { self.value = value }
 }
