@@ -43,10 +43,10 @@ public struct ReliefModel: Sendable {
             self.init(records: [], configuration: configuration)
             return
         }
-        try registry.forEachEvent(in: store, through: last) { event, decoded in
+        try store.forEachEvent(through: last) { event in
             let record = CaseRecord(
                 position: event.position, eventId: event.eventId, occurredAt: event.occurredAt,
-                recordedAt: event.recordedAt, actor: event.actor, event: decoded
+                recordedAt: event.recordedAt, actor: event.actor, event: try registry.decode(event)
             )
             records.append((event.stream, record))
         }
