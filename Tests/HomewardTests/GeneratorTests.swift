@@ -14,6 +14,25 @@ struct GeneratorTests {
         #expect(first != CampaignGenerator(configuration).jsonLines())
     }
 
+    /// Records handed over one at a time are the campaign's records, in log order, and each
+    /// comes with how many there are; the fixture is that campaign's text.
+    @Test func recordsHandedOverOneAtATimeAreTheCampaign() throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.cases = 40
+        let generator = CampaignGenerator(configuration)
+        let records = generator.records()
+        var handed: [InterchangeRecord] = []
+        var counts = Set<Int>()
+        generator.forEachRecord { record, count in
+            handed.append(record)
+            counts.insert(count)
+        }
+        #expect(handed == records)
+        #expect(counts == [records.count])
+        #expect(zip(records, records.dropFirst()).allSatisfy { $0.recordedAt! <= $1.recordedAt! })
+        #expect(generator.jsonLines() == records.map { $0.line + "\n" }.joined())
+    }
+
     /// The fixture campaign is frozen test data: a valid campaign whose every line imports
     /// without a guard violation.
     @Test func theFixtureCampaignImportsCleanly() async throws {

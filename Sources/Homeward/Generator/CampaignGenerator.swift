@@ -49,6 +49,29 @@ public struct CampaignGenerator: Sendable {
     /// The campaign's records in log order (recorded times never decrease), each with its event
     /// id, stream version and recorded time filled in.
     public func records() -> [InterchangeRecord] {
+        var records: [InterchangeRecord] = []
+        forEachRecord { record, count in
+            if records.isEmpty { records.reserveCapacity(count) }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// The campaign as JSON Lines, one record per line, each line ending with a newline.
+    public func jsonLines() -> String {
+        var text = ""
+        forEachRecord { record, _ in
+            text += record.line
+            text += "\n"
+        }
+        return text
+    }
+
+    /// Hands the campaign's records to `body` in log order, each made as it is handed over, so a
+    /// large campaign is held neither as records nor as text (only as the events generated).
+    /// - Parameter body: Receives each record (as ``records()`` gives them) and how many there
+    ///   are in all.
+    public func forEachRecord(_ body: (_ record: InterchangeRecord, _ count: Int) throws -> Void) rethrows {
         var random = SeededRandom(seed: configuration.seed)
         var world = CampaignWorld(configuration: configuration)
         var entries: [ScriptEntry] = []
@@ -59,30 +82,31 @@ public struct CampaignGenerator: Sendable {
             world = script.world
         }
         entries += world.personEntries
-        entries.sort { ($0.recordedAt, $0.order) < ($1.recordedAt, $1.order) }
+        // Sorted last first and taken from the end, so each event is freed once handed over.
+        // (recorded time, order) is unique: the order is the same as an ascending sort's.
+        entries.sort { ($0.recordedAt, $0.order) > ($1.recordedAt, $1.order) }
+        let count = entries.count
         var versions: [String: UInt64] = [:]
-        return entries.map { entry in
+        while let entry = entries.popLast() {
             let version = (versions[entry.stream, default: 0]) + 1
             versions[entry.stream] = version
-            return InterchangeRecord(
-                stream: StreamID(stringLiteral: entry.stream),
-                type: entry.event.typeName,
-                occurredAt: entry.occurredAt,
-                data: entry.event.json,
-                actor: entry.actor,
-                eventId: entry.eventId,
-                version: version,
-                recordedAt: entry.recordedAt,
-                correlationId: entry.correlationId,
-                causationId: entry.causationId,
-                schemaVersion: entry.event.schemaVersion
+            try body(
+                InterchangeRecord(
+                    stream: StreamID(stringLiteral: entry.stream),
+                    type: entry.event.typeName,
+                    occurredAt: entry.occurredAt,
+                    data: entry.event.json,
+                    actor: entry.actor,
+                    eventId: entry.eventId,
+                    version: version,
+                    recordedAt: entry.recordedAt,
+                    correlationId: entry.correlationId,
+                    causationId: entry.causationId,
+                    schemaVersion: entry.event.schemaVersion
+                ),
+                count
             )
         }
-    }
-
-    /// The campaign as JSON Lines, one record per line, each line ending with a newline.
-    public func jsonLines() -> String {
-        records().map { $0.line + "\n" }.joined()
     }
 }
 

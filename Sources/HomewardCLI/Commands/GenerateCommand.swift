@@ -16,6 +16,16 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let configuration = CampaignGenerator.Configuration(seed: seed, cases: cases, start: try parseDate(start, option: "--start"), days: days)
-        FileHandle.standardOutput.write(Data(CampaignGenerator(configuration).jsonLines().utf8))
+        // Written in blocks as the records are made: a large campaign's text is never held whole.
+        var block: [UInt8] = []
+        CampaignGenerator(configuration).forEachRecord { record, _ in
+            block += record.line.utf8
+            block.append(UInt8(ascii: "\n"))
+            if block.count >= 1 << 20 {
+                FileHandle.standardOutput.write(Data(block))
+                block.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(Data(block))
     }
 }

@@ -39,40 +39,42 @@ struct SeedCommand: ParsableCommand {
         _ configuration: CampaignGenerator.Configuration,
         linesPerPart: Int = SeedCommand.linesPerPart
     ) throws -> JSONLinesImporter.Report {
-        let text = CampaignGenerator(configuration).jsonLines()
         let importer = JSONLinesImporter(service: ReliefService(store: store))
-        let utf8 = text.utf8
-        let total = utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         var progress: Progress?
         var report: JSONLinesImporter.Report?
-        var start = utf8.startIndex
-        while start < utf8.endIndex {
-            var end = start
-            var lines = 0
-            while end < utf8.endIndex, lines < linesPerPart {
-                if utf8[end] == UInt8(ascii: "\n") { lines += 1 }
-                end = utf8.index(after: end)
-            }
-            let done = report?.lines ?? 0
-            let part = try importer.importFile(Array(utf8[start..<end])) { appended, _ in
-                if progress == nil { progress = Progress("seed", total: UInt64(total)) }
-                progress?.update(UInt64(done + appended))
-            }
+        // The campaign's lines are made and imported a part at a time: neither its records nor
+        // its whole text are held.
+        var part: [UInt8] = []
+        var partLines = 0
+        var linesDone = 0
+        func importPart() throws {
+            let done = linesDone
+            let imported = try importer.importFile(part) { appended, _ in progress?.update(UInt64(done + appended)) }
+            linesDone += partLines
+            part.removeAll(keepingCapacity: true)
+            partLines = 0
             if var whole = report {
-                whole.lines += part.lines
-                whole.appended += part.appended
-                whole.alreadyStored += part.alreadyStored
-                if let positions = part.positions {
+                whole.lines += imported.lines
+                whole.appended += imported.appended
+                whole.alreadyStored += imported.alreadyStored
+                if let positions = imported.positions {
                     whole.positions = (whole.positions?.lowerBound ?? positions.lowerBound)...positions.upperBound
                 }
-                whole.findings += part.findings
-                whole.unknownTypes.merge(part.unknownTypes, uniquingKeysWith: +)
+                whole.findings += imported.findings
+                whole.unknownTypes.merge(imported.unknownTypes, uniquingKeysWith: +)
                 report = whole
             } else {
-                report = part
+                report = imported
             }
-            start = end
         }
+        try CampaignGenerator(configuration).forEachRecord { record, count in
+            if progress == nil { progress = Progress("seed", total: UInt64(count)) }
+            part += record.line.utf8
+            part.append(UInt8(ascii: "\n"))
+            partLines += 1
+            if partLines == linesPerPart { try importPart() }
+        }
+        if partLines > 0 { try importPart() }
         progress?.finish()
         return report!
     }
