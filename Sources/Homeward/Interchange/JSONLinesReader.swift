@@ -72,8 +72,8 @@ public struct JSONLinesReader: Sendable {
                 next = after
             }
             guard !ahead.isEmpty else { return }
-            // The work never throws: a bad line is a value.
-            let lines = (try? ahead.removeFirst().value()) ?? []
+            // Parsing a chunk never throws (a bad line is a value), so no line is lost here.
+            guard let lines = try? ahead.removeFirst().value() else { preconditionFailure("parsing a chunk threw") }
             for line in lines { try body(line) }
         }
     }
