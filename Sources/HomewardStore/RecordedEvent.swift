@@ -87,6 +87,17 @@ public struct RecordedEvent: Hashable, Sendable, CustomStringConvertible {
         return Payload(codec: codec, shared: record, range: layout.range(of: RecordLayout.payload))
     }
 
+    /// The payload's codec, read without making a ``Payload``.
+    public var payloadCodec: PayloadCodec { PayloadCodec(rawValue: load(2, as: UInt16.self)) }
+
+    /// Lends the payload's bytes to `body` without making a ``Payload`` (no reference counting:
+    /// the hot path of a replay that decodes every event).
+    /// - Parameter body: Reads the bytes; they are valid only during the call.
+    /// - Returns: What `body` returns.
+    public func withPayloadBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(rebasing: record.bytes[layout.range(of: RecordLayout.payload)]))
+    }
+
     /// Lends the type name's UTF-8 bytes to `body` without making a string.
     /// - Parameter body: Reads the bytes.
     /// - Returns: What `body` returns.

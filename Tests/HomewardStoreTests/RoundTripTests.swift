@@ -113,6 +113,8 @@ struct RoundTripTests {
                 #expect(stored.correlationId == event.correlationId)
                 #expect(stored.causationId == event.causationId)
                 #expect(stored.payload == event.payload)
+                #expect(stored.payloadCodec == event.payload.codec)
+                #expect(stored.withPayloadBytes { Array($0) } == event.payload.withUnsafeBytes { Array($0) })
                 #expect(stored.hash != .zero)
             }
             let syncRead = try store.events(from: 1, limit: 20_000)

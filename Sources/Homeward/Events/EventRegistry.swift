@@ -216,21 +216,23 @@ public struct EventRegistry: Sendable {
     /// - Throws: ``EventDecodingError`` naming the position, the type and the cause when a known
     ///   event's payload does not decode.
     public func decode(_ event: RecordedEvent) throws(EventDecodingError) -> DomainEvent {
-        let payload = event.payload
         guard let found = event.withTypeBytes({ table.unmanagedSchema($0, version: event.schemaVersion) }) else {
-            return .unknown(UnknownEvent(typeName: event.type, schemaVersion: event.schemaVersion, data: EventRegistry.rawData(payload)))
+            return .unknown(UnknownEvent(typeName: event.type, schemaVersion: event.schemaVersion, data: EventRegistry.rawData(event.payload)))
         }
         // The table holds the schema for as long as this registry lives; not retaining it keeps
         // threads that decode at once off one shared reference count.
-        return try found._withUnsafeGuaranteedRef { schema in Result { () throws(EventDecodingError) in try decode(event, payload, schema) } }.get()
+        return try found._withUnsafeGuaranteedRef { schema in Result { () throws(EventDecodingError) in try decode(event, schema) } }.get()
     }
 
-    private func decode(_ event: RecordedEvent, _ payload: Payload, _ schema: Schema) throws(EventDecodingError) -> DomainEvent {
+    private func decode(_ event: RecordedEvent, _ schema: Schema) throws(EventDecodingError) -> DomainEvent {
         let typeName = schema.typeName
         do {
+            // The common case reads the bytes in place, making no payload value.
+            if event.payloadCodec == .binary {
+                return try event.withPayloadBytes { (bytes) throws(PayloadDecodingError) in try schema.decode(bytes) }
+            }
+            let payload = event.payload
             switch payload.codec {
-            case .binary:
-                return try payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.decode(bytes) }
             case .sealedBinary:
                 return try payload.withUnsafeBytes { bytes in
                     try withPersonalFields(bytes, schema) { (clear, personal) throws(PayloadDecodingError) in try schema.decode(clear, personal: personal) }
