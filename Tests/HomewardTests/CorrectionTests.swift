@@ -93,4 +93,25 @@ struct CorrectionTests {
             #expect(try service.snapshot(of: "case-HZ-1").status == .departed)
         }
     }
+
+    /// A void through the service takes the event out of what readers see, keeps it for
+    /// auditors, and is refused for an event the case does not hold.
+    @Test func aVoidThroughTheServiceUndoesTheEventForReaders() async throws {
+        try await withService { service in
+            try await service.requestAssistance("HZ-2", AssistanceRequested(station: "HZ-01", sex: .female, age: 40, conditions: allFour), by: stationWorker)
+            try await service.admit("HZ-2", Admitted(station: "HZ-01", personId: "P2", category: .adult), by: stationWorker)
+            #expect(try service.snapshot(of: "HZ-2").status == .admitted)
+            let admission = try service.history(of: "HZ-2").records[1].eventId
+            let result = try await service.void("HZ-2", target: admission, reason: "admitted in the wrong case", by: stationWorker)
+            #expect(result.streamVersion == 3)
+            #expect(try service.snapshot(of: "HZ-2").status != .admitted, "readers no longer see the admission")
+            let history = try service.history(of: "HZ-2")
+            #expect(history.records.count == 3, "the voided event and the void both stay in the log")
+            #expect(!history.effective.contains { $0.eventId == admission })
+            let violation = await #expect(throws: RuleViolation.self) {
+                try await service.void("HZ-2", target: UUID(), reason: "no such event", by: stationWorker)
+            }
+            #expect(violation?.rule == .targetNotFound)
+        }
+    }
 }

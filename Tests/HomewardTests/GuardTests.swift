@@ -95,4 +95,88 @@ struct GuardTests {
             #expect(violation?.rule == .eventAfterCaseClosed)
         }
     }
+
+    /// Each guard's sentence, word for word, as an officer reads it.
+    @Test func everyGuardExplainsItselfInASentence() {
+        let leave = DomainEvent.selfDeparted(SelfDeparted(voucherIssued: false, cashCny: 0))
+        let flagged = fold([record(report([.mental, .intellectual]), at: "2026-12-01T21:00:00+08:00", position: 1)])
+        #expect(Case.violations(of: leave, occurredAt: time("2026-12-05T10:00:00+08:00"), in: flagged).map(\.explanation) == [
+            "The person is flagged intellectual and mental: they may not leave on their own and must be escorted or placed.",
+        ])
+        let minor = fold([record(admitted(.minor), at: "2026-12-01T22:30:00+08:00", position: 1)])
+        #expect(Case.violations(of: leave, occurredAt: time("2026-12-05T10:00:00+08:00"), in: minor).map(\.explanation) == [
+            "The person was admitted as a minor: a minor may not leave on their own.",
+        ])
+        let three = AssistanceConditions(cannotAffordFoodOrLodging: true, noKinToRelyOn: false, notOnDibaoOrWubao: true, wanderingOrBegging: true)
+        let withoutAllFour = fold([record(request(conditions: three), at: "2026-12-01T22:00:00+08:00", position: 1)])
+        #expect(Case.violations(of: admitted(.adult), occurredAt: time("2026-12-01T23:00:00+08:00"), in: withoutAllFour).map(\.explanation) == [
+            "An adult can be admitted only when an assistance request states all four conditions; no request of this case does.",
+        ])
+        #expect(Case.violations(of: admitted(.adult), occurredAt: time("2026-12-01T23:00:00+08:00"), in: CaseState(caseId: "X")).map(\.explanation) == [
+            "An adult can be admitted only after an assistance request stating all four conditions; none is recorded.",
+        ])
+        let closed = fold([
+            record(report(), at: "2026-12-01T21:00:00+08:00", position: 1),
+            record(.caseClosed(CaseClosed(reason: "done")), at: "2026-12-02T21:00:00+08:00", position: 2),
+        ], caseId: "HZ-0009")
+        #expect(Case.violations(of: .serviceProvided(ServiceProvided(service: .meal)), occurredAt: time("2026-12-03T10:00:00+08:00"), in: closed).map(\.explanation) == [
+            "Case HZ-0009 is closed: only a reopening or a correction may be recorded until it is reopened.",
+        ])
+    }
+
+    /// A correction or void must name an earlier event of the case; envelope fields cannot be
+    /// corrected; and a correction may not give its target a value the target's guard refuses.
+    @Test func correctionsAndVoidsAreDecidedAgainstTheCase() throws {
+        let departure = record(.selfDeparted(SelfDeparted(voucherIssued: true, cashCny: 10)), at: "2026-12-03T10:00:00+08:00", position: 4)
+        let admission = record(admitted(.elderly), at: "2026-12-01T22:30:00+08:00", position: 2)
+        let records = [record(report(), at: "2026-12-01T21:00:00+08:00", position: 1), admission, departure]
+        var state = fold(records)
+        for stored in records { state.noteStored(stored) }
+        let now = time("2026-12-04T09:00:00+08:00")
+        func decide(_ command: CaseCommand) -> Result<Decision, RuleViolation> { Case.decide(state, command, now: now) }
+
+        let unknown = UUID()
+        guard case .failure(let missing) = decide(.correct(target: unknown, changes: ["cashCny": .integer(5)], reason: "typo")) else {
+            Issue.record("a correction of an unknown event was accepted")
+            return
+        }
+        #expect(missing.rule == .targetNotFound)
+        #expect(missing.explanation == "There is no event \(unknown.uuidString.lowercased()) in case HZ-0001 to correct.")
+        guard case .failure(let missingVoid) = decide(.void(target: unknown, reason: "wrong case")) else {
+            Issue.record("a void of an unknown event was accepted")
+            return
+        }
+        #expect(missingVoid.rule == .targetNotFound)
+
+        guard case .failure(let envelope) = decide(.correct(target: departure.eventId, changes: ["occurredAt": .string("2026-12-03T11:00:00+08:00")], reason: "time")) else {
+            Issue.record("a correction of occurredAt was accepted")
+            return
+        }
+        #expect(envelope.rule == .envelopeFieldNotCorrectable)
+        #expect(envelope.explanation == "occurredAt cannot be corrected: void the event and record it again.")
+
+        guard case .failure(let cash) = decide(.correct(target: departure.eventId, changes: ["cashCny": .integer(50)], reason: "typo")) else {
+            Issue.record("a correction to 50 CNY was accepted")
+            return
+        }
+        #expect(cash.rule == .selfDepartedCashOver20)
+        #expect(cash.explanation == "The correction would give 50 CNY in cash, more than the 20 CNY a person leaving on their own may be given.")
+        guard case .failure(let adult) = decide(.correct(target: admission.eventId, changes: ["category": .string("adult")], reason: "age")) else {
+            Issue.record("a correction to an adult admission without a request was accepted")
+            return
+        }
+        #expect(adult.rule == .admittedWithoutFourConditions)
+
+        guard case .success(let allowed) = decide(.correct(target: departure.eventId, changes: ["cashCny": .integer(15)], reason: "typo")) else {
+            Issue.record("a correction within the guard was refused")
+            return
+        }
+        #expect(allowed.events.map(\.typeName) == ["EventCorrected"])
+        #expect(allowed.occurredAt == now)
+        guard case .success(let voided) = decide(.void(target: departure.eventId, reason: "wrong person")) else {
+            Issue.record("a void of a stored event was refused")
+            return
+        }
+        #expect(voided.events == [.eventVoided(EventVoided(target: departure.eventId, reason: "wrong person"))])
+    }
 }

@@ -142,4 +142,23 @@ struct InterchangeTests {
         #expect(lines.map(\.number) == goodLines)
         #expect(errors.allSatisfy { $0.key == "occurredAt" })
     }
+
+    /// A correction in a file is judged like a command: one that gives a self-departure more
+    /// than 20 CNY is refused at its line, and nothing is imported.
+    @Test func aCorrectionThatBreaksAGuardIsRefusedAtItsLine() async throws {
+        let departureId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+        let lines = [
+            #"{"stream":"case-HZ-7","type":"ReportReceived","occurredAt":"2026-12-03T21:00:00+08:00","actor":{"id":"d","role":"dispatcher","org":"HZ"},"data":{"channel":"hotline","region":"330106001001","location":"bridge","description":"man sleeping","risks":["cold"]}}"#,
+            #"{"stream":"case-HZ-7","type":"SelfDeparted","eventId":"\#(departureId)","occurredAt":"2026-12-04T09:00:00+08:00","actor":{"id":"s","role":"station","org":"HZ-01"},"data":{"voucherIssued":true,"cashCny":10}}"#,
+            #"{"stream":"case-HZ-7","type":"EventCorrected","occurredAt":"2026-12-04T10:00:00+08:00","actor":{"id":"s","role":"station","org":"HZ-01"},"data":{"target":"\#(departureId)","changes":{"cashCny":50},"reason":"typo"}}"#,
+        ]
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let failure = #expect(throws: JSONLinesImporter.Failure.self) {
+                try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array(lines.joined(separator: "\n").utf8))
+            }
+            #expect(failure?.errors.map(\.line) == [3])
+            #expect(failure?.errors.first?.kind == "selfDepartedCashOver20")
+            #expect(try store.head().position == 0)
+        }
+    }
 }

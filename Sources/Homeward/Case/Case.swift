@@ -34,9 +34,13 @@ public enum Case {
                 return .failure(RuleViolation(.targetNotFound, "There is no event \(target.uuidString.lowercased()) in case \(state.caseId) to correct."))
             }
             if let forbidden = changes.keys.first(where: { ["occurredAt", "type", "stream"].contains($0) }) {
-                return .failure(RuleViolation(.targetNotFound, "\(forbidden) cannot be corrected: void the event and record it again."))
+                return .failure(RuleViolation(.envelopeFieldNotCorrectable, "\(forbidden) cannot be corrected: void the event and record it again."))
             }
-            return .success(Decision(events: [.eventCorrected(EventCorrected(target: target, changes: .object(changes), reason: reason))], occurredAt: now))
+            let correction = DomainEvent.eventCorrected(EventCorrected(target: target, changes: .object(changes), reason: reason))
+            if let violation = violations(of: correction, occurredAt: now, in: state, calendar: calendar).first {
+                return .failure(violation)
+            }
+            return .success(Decision(events: [correction], occurredAt: now))
         case .void(let target, let reason):
             guard state.storedTypes[target] != nil else {
                 return .failure(RuleViolation(.targetNotFound, "There is no event \(target.uuidString.lowercased()) in case \(state.caseId) to void."))
@@ -88,6 +92,20 @@ public enum Case {
                         : "An adult can be admitted only when an assistance request states all four conditions; no request of this case does."
                 ))
             }
+        case .eventCorrected(let correction):
+            // A correction may not give its target a value its guard refuses.
+            switch state.storedTypes[correction.target] {
+            case SelfDeparted.typeName:
+                if let cash = number(correction.changes["cashCny"]), cash > 20 {
+                    found.append(RuleViolation(.selfDepartedCashOver20, "The correction would give \(format(cash)) CNY in cash, more than the 20 CNY a person leaving on their own may be given."))
+                }
+            case Admitted.typeName:
+                if correction.changes["category"] == .string(AdmissionCategory.adult.rawValue), !state.hasRequestWithAllFourConditions {
+                    found.append(RuleViolation(.admittedWithoutFourConditions, "The correction would make this an adult's admission, but no assistance request of this case states all four conditions."))
+                }
+            default:
+                break
+            }
         default:
             break
         }
@@ -95,6 +113,15 @@ public enum Case {
             found.insert(RuleViolation(.eventAfterCaseClosed, "Case \(state.caseId) is closed: only a reopening or a correction may be recorded until it is reopened."), at: 0)
         }
         return found.sorted { order($0.rule) < order($1.rule) }
+    }
+
+    /// A JSON number as a `Double`, if it is one.
+    private static func number(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .integer(let integer): return Double(integer)
+        case .number(let number): return number
+        default: return nil
+        }
     }
 
     private static func order(_ rule: RuleViolation.Rule) -> Int {

@@ -20,6 +20,9 @@ public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible 
         public static let eventAfterCaseClosed = Rule(rawValue: "eventAfterCaseClosed")
         /// A correction or void whose target is not an earlier event of the stream.
         public static let targetNotFound = Rule(rawValue: "targetNotFound")
+        /// A correction of an envelope field (`occurredAt`, `type`, `stream`): such an event is
+        /// voided and recorded again (contract reading 4).
+        public static let envelopeFieldNotCorrectable = Rule(rawValue: "envelopeFieldNotCorrectable")
         /// An event in the wrong kind of stream (a case event in a person stream, or the reverse).
         public static let wrongStream = Rule(rawValue: "wrongStream")
         /// A link or unlink that does not name two different person ids.

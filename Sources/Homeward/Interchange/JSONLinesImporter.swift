@@ -200,6 +200,7 @@ public struct JSONLinesImporter: Sendable {
                     entry.state = service.decisionState(caseId: entry.state.caseId, records: entry.records)
                 } else {
                     entry.state = entry.state.evolve(caseRecord)
+                    entry.state.noteStored(caseRecord)
                 }
             }
             entry.version += 1
