@@ -301,4 +301,49 @@ struct EndToEndTests {
         #expect(alerts.output.hasPrefix("rule,station,cases,caseIds\n"))
         #expect(alerts.output.contains("stay10Days,"))
     }
+
+    /// A campaign of another seed conflicts with the stored streams: `seed` names the conflicts,
+    /// exits with 2 (bad input) and appends nothing.
+    @Test func seedingAConflictingCampaignAppendsNothing() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-seed-conflict")
+        let store = directory.appending("seeded.store")
+        #expect(try homeward(["seed", "--cases", "20", "--seed", "1", "--store", store, "--no-keys"]).status == 0)
+        let head = try homeward(["head", "--store", store, "--format", "json"]).output
+        let conflicting = try homeward(["seed", "--cases", "20", "--seed", "2", "--store", store, "--no-keys"])
+        #expect(conflicting.status == 2)
+        #expect(conflicting.errors.hasPrefix("homeward: the campaign cannot be added to this store:"))
+        #expect(conflicting.errors.contains("line 1, key recordedAt:"))
+        #expect(try homeward(["head", "--store", store, "--format", "json"]).output == head)
+    }
+
+    /// `log` JSON gives each event as the contract's record, and `--stream` takes a case id alone;
+    /// `history` JSON uses the same keys for its records.
+    @Test func logAndHistoryJSONUseTheContractsKeys() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-log-json")
+        let store = directory.appending("fixture.store")
+        #expect(try homeward(["import", Fixtures.path("campaigns/small-winter.jsonl"), "--store", store]).status == 0)
+        let log = try homeward(["log", "--stream", "WZ-0292", "--limit", "3", "--store", store, "--format", "json"])
+        #expect(log.status == 0)
+        guard case .array(let events) = try JSONParser.parse(log.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            Issue.record("log did not print a JSON array")
+            return
+        }
+        #expect(events.count == 3)
+        let first = try #require(events.first?.objectValue)
+        #expect(first.keys == ["position", "stream", "version", "type", "schemaVersion", "eventId", "occurredAt", "recordedAt", "actor", "correlationId", "causationId", "data", "hash"])
+        #expect(first["stream"] == .string("case-WZ-0292"))
+        #expect(first["version"] == .integer(1))
+        #expect(first["actor"]?.objectValue?.keys == ["id", "role", "org"])
+        let exported = try homeward(["export", "--stream", "WZ-0292", "--store", store])
+        let firstLine = try #require(exported.output.split(separator: "\n").first)
+        #expect(try JSONParser.parse(String(firstLine)) == .object(first), "log's JSON record is export's line")
+        let history = try homeward(["history", "WZ-0292", "--store", store, "--format", "json"])
+        guard case .array(let records) = try JSONParser.parse(history.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            Issue.record("history did not print a JSON array")
+            return
+        }
+        let record = try #require(records.first?.objectValue)
+        #expect(record.keys == ["position", "stream", "version", "type", "eventId", "occurredAt", "recordedAt", "actor", "data", "notes"])
+        #expect(record["eventId"] == first["eventId"])
+    }
 }

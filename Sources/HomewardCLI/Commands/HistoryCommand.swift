@@ -23,7 +23,10 @@ struct HistoryCommand: ParsableCommand {
         let cut = try time.occurredCut
         let positions = Dictionary(uniqueKeysWithValues: history.records.map { ($0.eventId, $0.position) })
         var rows: [[JSONValue]] = []
-        for record in history.records where cut.map({ record.isMeta || record.occurredAt <= $0 }) ?? true {
+        // JSON gives each record with the contract's keys, its data as corrected, and the notes.
+        var objects: [JSONValue] = []
+        let stream = try StreamNames.caseStream(caseId)
+        for (index, record) in history.records.enumerated() where cut.map({ record.isMeta || record.occurredAt <= $0 }) ?? true {
             var notes: [String] = []
             for correction in history.corrections[record.eventId] ?? [] {
                 notes.append("corrected at \(correction.correction.position) (\(correction.changes.keys.joined(separator: ", "))): \(correction.reason)")
@@ -46,7 +49,19 @@ struct HistoryCommand: ParsableCommand {
                 .string("\(record.actor.id) (\(record.actor.role))"), .string(record.event.typeName), effective.json,
                 .array(notes.map { .string($0) }),
             ])
+            objects.append(.object([
+                "position": .integer(Int(record.position)),
+                "stream": .string(stream.rawValue),
+                "version": .integer(index + 1),
+                "type": .string(record.event.typeName),
+                "eventId": .string(record.eventId.uuidString.lowercased()),
+                "occurredAt": .string(record.occurredAt.rfc3339),
+                "recordedAt": .string(record.recordedAt.rfc3339),
+                "actor": .object(["id": .string(record.actor.id), "role": .string(record.actor.role), "org": .string(record.actor.org)]),
+                "data": effective.json,
+                "notes": .array(notes.map { .string($0) }),
+            ]))
         }
-        try output.print(headers: ["position", "occurredAt", "recordedAt", "actor", "type", "data", "notes"], rows: rows)
+        try output.print(headers: ["position", "occurredAt", "recordedAt", "actor", "type", "data", "notes"], rows: rows, json: objects)
     }
 }

@@ -20,6 +20,8 @@ struct LogCommand: ParsableCommand {
         let store = try storeOptions.open(readOnly: true)
         let registry = EventRegistry.standard.withKeys(store.keys)
         var rows: [[JSONValue]] = []
+        // JSON gives each event as the contract's record (with its position and hash).
+        var objects: [JSONValue] = []
         let keep: (RecordedEvent) throws -> Bool = { event in
             if let type, event.type != type { return true }
             let data = (try? registry.storedData(of: event)) ?? .string("(\(event.payload.count) bytes of codec \(event.payload.codec) that do not decode)")
@@ -27,11 +29,19 @@ struct LogCommand: ParsableCommand {
                 .integer(Int(event.position)), .string(event.occurredAt.rfc3339), .string(event.recordedAt.rfc3339),
                 .string("\(event.stream)@\(event.version)"), .string(event.type), .string("\(event.actor.id) (\(event.actor.role))"), data,
             ])
+            let record = InterchangeRecord(
+                stream: event.stream, type: event.type, occurredAt: event.occurredAt, data: data, actor: event.actor,
+                eventId: event.eventId, version: event.version, recordedAt: event.recordedAt, correlationId: event.correlationId,
+                causationId: event.causationId, schemaVersion: event.schemaVersion, position: event.position, hash: event.hash
+            )
+            objects.append(record.json)
             return rows.count < limit
         }
         if let stream {
             let id: StreamID
-            do { id = try StreamID(validating: stream) } catch {
+            // A case id alone names its case stream, as in `export --stream`.
+            let name = stream.hasPrefix("case-") || stream.hasPrefix("person-") ? stream : "case-" + stream
+            do { id = try StreamID(validating: name) } catch {
                 printError("\(error)")
                 throw ExitCode(2)
             }
@@ -47,6 +57,6 @@ struct LogCommand: ParsableCommand {
                 next = last.position + 1
             }
         }
-        try output.print(headers: ["position", "occurredAt", "recordedAt", "stream", "type", "actor", "data"], rows: rows)
+        try output.print(headers: ["position", "occurredAt", "recordedAt", "stream", "type", "actor", "data"], rows: rows, json: objects)
     }
 }

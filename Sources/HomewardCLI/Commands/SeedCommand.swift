@@ -26,7 +26,14 @@ struct SeedCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open(create: true)
         let configuration = CampaignGenerator.Configuration(seed: seed, cases: cases, start: try parseDate(start, option: "--start"), days: days)
-        let report = try SeedCommand.seed(store, configuration, linesPerPart: partLines)
+        let report: JSONLinesImporter.Report
+        do {
+            report = try SeedCommand.seed(store, configuration, linesPerPart: partLines)
+        } catch let failure as JSONLinesImporter.Failure {
+            // The campaign conflicts with what is stored (as an import file would): bad input.
+            printError("the campaign cannot be added to this store: \(failure)")
+            throw ExitCode(2)
+        }
         print("appended \(report.appended) events of \(cases) cases" + (report.positions.map { " at positions \($0.lowerBound)–\($0.upperBound)" } ?? ""))
     }
 

@@ -70,7 +70,7 @@ struct StatsCommand: ParsableCommand {
             if output.resolved == .csv {
                 output.write((["figure"] + columns).map(csvField).joined(separator: ",") + "\n" + rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n")
             } else {
-                output.write("\(start) to \(end)\(asOfRecorded.map { ", as known at \($0)" } ?? "")\n" + table(headers: ["figure"] + columns, rows: rows))
+                output.write("\(start) to \(end)\(try asOfRecorded.map { ", as known at \(try parseTime($0, option: "--as-of-recorded").rfc3339)" } ?? "")\n" + table(headers: ["figure"] + columns, rows: rows))
             }
         }
     }

@@ -34,6 +34,16 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
+    /// Prints rows as a table or CSV, or, for JSON, the objects given (whose keys are the
+    /// contract's, which a table's compact columns are not).
+    func print(headers: [String], rows: [[JSONValue]], json objects: [JSONValue]) throws {
+        if resolved == .json {
+            write(JSONValue.array(objects).serialized + "\n")
+        } else {
+            try print(headers: headers, rows: rows)
+        }
+    }
+
     /// Prints one object: as it is for JSON, as key and value rows for a table or CSV.
     func printKeyValues(_ object: JSONObject) throws {
         switch resolved {
