@@ -27,4 +27,31 @@ struct PersonLinkTests {
             #expect(try service.personLinks().canonicalId(of: "P200") == "P200")
         }
     }
+
+    /// Unlinks of one pair racing on its stream: exactly one is recorded; the others, decided
+    /// again after losing the race, find the pair no longer linked and are refused.
+    @Test func concurrentUnlinksOfOnePairRecordOne() async throws {
+        try await withService { service in
+            try await service.link("P700", "P800", basis: "fingerprint", by: stationWorker)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        do {
+                            try await service.unlink("P700", "P800", reason: "DNA mismatch \(index)", by: stationWorker)
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                var results: [Bool] = []
+                for await outcome in group { results.append(outcome) }
+                return results
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            let records = try service.personRecords("P700")
+            #expect(records.map(\.event.typeName) == ["PersonsLinked", "PersonsUnlinked"])
+            #expect(try service.personLinks().canonicalId(of: "P800") == "P800")
+        }
+    }
 }

@@ -5,6 +5,28 @@ import HomewardTesting
 import Testing
 
 struct ServiceTests {
+    /// An identity is recorded in the case and the person's stream in one transaction, the fact
+    /// caused by the case's event; refused by a guard, neither stream gets anything.
+    @Test func anIdentityIsRecordedInBothStreamsOrInNeither() async throws {
+        try await withService { service in
+            try await service.report("HZ-8", ReportReceived(channel: .hotline, region: "330106001001", location: "bridge", description: "man asleep", risks: []), by: outreachWorker)
+            let identity = IdentityVerified(personId: "P43", method: .face, name: "Li", birthDate: LocalDate("1970-05-05")!, hukouRegion: "411525102219")
+            let result = try await service.verifyIdentity("HZ-8", identity, by: stationWorker)
+            let fact = try #require(try service.store.events(in: "person-P43").first)
+            #expect(fact.position == result.positions[0] + 1, "appended in the same transaction, right after the case's event")
+            #expect(fact.causationId == result.eventIds[0].uuidString.lowercased())
+            #expect(try service.personRecords("P43").map(\.event) == [.identityVerified(identity)])
+
+            try await service.close("HZ-8", reason: "returned", by: stationWorker)
+            let head = try service.store.head().position
+            let refused = IdentityVerified(personId: "P44", method: .fingerprint, name: "Li", birthDate: LocalDate("1970-05-05")!, hukouRegion: "411525102219")
+            let violation = await #expect(throws: RuleViolation.self) { try await service.verifyIdentity("HZ-8", refused, by: stationWorker) }
+            #expect(violation?.rule == .eventAfterCaseClosed)
+            #expect(try service.store.head().position == head)
+            #expect(try service.personRecords("P44").isEmpty)
+        }
+    }
+
     @Test func aCaseFromReportToReturnThroughTheService() async throws {
         let clock = TestClock("2026-12-01T21:00:00+08:00")
         try await withService(clock: clock) { service in

@@ -218,27 +218,60 @@ public final class ReliefService: Sendable {
         return links
     }
 
-    /// Records that two person ids are one human, in stream `person-<first id>`.
+    /// Records that two person ids are one human, in stream `person-<first id>`, appended with
+    /// that stream's version as the expected one (decided again after a concurrent append).
     @discardableResult
     public func link(_ first: String, _ second: String, basis: String, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
         guard PersonLinks.Pair(first, second) != nil else {
             throw RuleViolation(.invalidPersonLink, "A link needs two different person ids; both are \(first).")
         }
-        return try await appendPersonFact(.personsLinked(PersonsLinked(personIds: [first, second], basis: basis)), to: first, occurredAt: occurredAt, by: actor)
+        let event = DomainEvent.personsLinked(PersonsLinked(personIds: [first, second], basis: basis))
+        return try await appendPersonFactDecided(to: first, occurredAt: occurredAt, by: actor) { _ in event }
     }
 
     /// Records that two linked person ids are no longer one human, in stream `person-<first id>`.
+    /// The pair must be linked when the unlink is decided; it is appended with that stream's
+    /// version as the expected one, so of two concurrent unlinks of a pair one is recorded and
+    /// the other, decided again, is refused.
     @discardableResult
     public func unlink(_ first: String, _ second: String, reason: String, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
         guard PersonLinks.Pair(first, second) != nil else {
             throw RuleViolation(.invalidPersonLink, "An unlink needs two different person ids; both are \(first).")
         }
-        var links = PersonLinks()
-        for record in try personRecords(first) + personRecords(second) { links.apply(record) }
-        guard links.areLinked(first, second) else {
-            throw RuleViolation(.invalidPersonLink, "Person ids \(first) and \(second) are not linked, so they cannot be unlinked.")
+        let event = DomainEvent.personsUnlinked(PersonsUnlinked(personIds: [first, second], reason: reason))
+        return try await appendPersonFactDecided(to: first, occurredAt: occurredAt, by: actor) { firstRecords in
+            var links = PersonLinks()
+            for record in try firstRecords + personRecords(second) { links.apply(record) }
+            guard links.areLinked(first, second) else {
+                throw RuleViolation(.invalidPersonLink, "Person ids \(first) and \(second) are not linked, so they cannot be unlinked.")
+            }
+            return event
         }
-        return try await appendPersonFact(.personsUnlinked(PersonsUnlinked(personIds: [first, second], reason: reason)), to: first, occurredAt: occurredAt, by: actor)
+    }
+
+    /// Decides a fact of `person-<personId>` against that stream as stored, and appends it with
+    /// the stream's version as the expected one; after a concurrent append to the stream it
+    /// decides again (with the same pauses as case commands), up to ``maxAttempts`` times.
+    func appendPersonFactDecided(
+        to personId: String,
+        occurredAt: Timestamp?,
+        by actor: EventActor,
+        decide: ([CaseRecord]) throws -> DomainEvent
+    ) async throws -> CommandResult {
+        let stream = try StreamNames.personStream(personId)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let records = try records(of: stream)
+            let event = try decide(records)
+            do {
+                var result = try await appendPersonFact(event, to: personId, occurredAt: occurredAt, by: actor, expectedVersion: .exact(UInt64(records.count)))
+                result.attempts = attempt
+                return result
+            } catch EventStoreError.Code.wrongExpectedVersion where attempt < maxAttempts {
+                try await Task.sleep(nanoseconds: Self.backoff(afterAttempt: attempt))
+            }
+        }
     }
 
     /// Throws ``PolicyRefusal`` when the policy does not let the actor's role record the type.
@@ -246,7 +279,10 @@ public final class ReliefService: Sendable {
         if let refusal = policy?.refusal(of: eventType, by: actor.role) { throw refusal }
     }
 
-    func appendPersonFact(_ event: DomainEvent, to personId: String, occurredAt: Timestamp?, by actor: EventActor, eventId: UUID = .timeOrdered(), causationId: String? = nil) async throws -> CommandResult {
+    func appendPersonFact(
+        _ event: DomainEvent, to personId: String, occurredAt: Timestamp?, by actor: EventActor,
+        eventId: UUID = .timeOrdered(), causationId: String? = nil, expectedVersion: ExpectedVersion = .any
+    ) async throws -> CommandResult {
         try checkPolicy(event.typeName, by: actor)
         let stream = try StreamNames.personStream(personId)
         var events = [NewEvent(
@@ -260,25 +296,51 @@ public final class ReliefService: Sendable {
         )]
         try registry.seal(&events, keyNames: [PersonalKeys.person(personId)])
         let newEvent = events[0]
-        let result = try await store.append(events, to: stream, expectedVersion: .any)
+        let result = try await store.append(events, to: stream, expectedVersion: expectedVersion)
         return CommandResult(stream: stream, positions: result.positions, eventIds: [newEvent.eventId], streamVersion: result.streamVersion, attempts: 1)
     }
 
     /// Records that a case's person was identified, in the case and as a fact of the person's
-    /// stream (`person-<personId>`, caused by the case's event).
+    /// stream (`person-<personId>`, caused by the case's event), both in one transaction: either
+    /// both are stored or neither is.
+    ///
+    /// The case event is decided and guarded like any command and appended with the case's
+    /// version as the expected one, deciding again after a concurrent append. (The two streams'
+    /// transaction is committed on the calling thread, not through the group-commit writer.)
     @discardableResult
     public func verifyIdentity(_ caseId: String, _ event: IdentityVerified, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
-        let result = try await record(.identityVerified(event), in: caseId, occurredAt: occurredAt, by: actor)
-        guard let caseEventId = result.eventIds.first else { return result }
-        _ = try await appendPersonFact(
-            .identityVerified(event),
-            to: event.personId,
-            occurredAt: occurredAt ?? clock(),
-            by: actor,
-            eventId: ReliefService.personFactId(for: caseEventId),
-            causationId: caseEventId.uuidString.lowercased()
-        )
-        return result
+        let stream = try StreamNames.caseStream(caseId)
+        let personStream = try StreamNames.personStream(event.personId)
+        let id = StreamNames.caseId(of: stream) ?? caseId
+        let domainEvent = DomainEvent.identityVerified(event)
+        try checkPolicy(domainEvent.typeName, by: actor)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let records = try records(of: stream)
+            let decision = try Case.decide(decisionState(caseId: id, records: records), .record(domainEvent, occurredAt: occurredAt), now: clock(), calendar: calendar).get()
+            let caseEvent = NewEvent(
+                type: domainEvent.typeName, schemaVersion: domainEvent.schemaVersion,
+                occurredAt: decision.occurredAt, actor: actor, payload: domainEvent.payload
+            )
+            let fact = NewEvent(
+                type: domainEvent.typeName, schemaVersion: domainEvent.schemaVersion,
+                eventId: ReliefService.personFactId(for: caseEvent.eventId), occurredAt: decision.occurredAt, actor: actor,
+                causationId: caseEvent.eventId.uuidString.lowercased(), payload: domainEvent.payload
+            )
+            var events = [caseEvent, fact]
+            let keyName = PersonalKeys.person(event.personId)
+            try registry.seal(&events, keyNames: [keyName, keyName])
+            do {
+                let results = try store.append([
+                    StreamAppend(stream: stream, events: [events[0]], expectedVersion: .exact(UInt64(records.count))),
+                    StreamAppend(stream: personStream, events: [events[1]]),
+                ])
+                return CommandResult(stream: stream, positions: results[0].positions, eventIds: [caseEvent.eventId], streamVersion: results[0].streamVersion, attempts: attempt)
+            } catch EventStoreError.Code.wrongExpectedVersion where attempt < maxAttempts {
+                try await Task.sleep(nanoseconds: Self.backoff(afterAttempt: attempt))
+            }
+        }
     }
 
     /// The id of a person-stream fact derived from a case event, so that a retry stores it once.
