@@ -67,5 +67,20 @@ struct GeneratorTests {
         #expect(recorded == recorded.sorted(), "recorded times never go backwards")
         let end = LocalCalendar.chinaStandardTime.start(of: configuration.start.adding(days: configuration.days))
         #expect(records.allSatisfy { $0.occurredAt < end })
+        // Every value of the enumerations that tell the paths apart occurs.
+        var texts = Set<String>()
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .string(let text): texts.insert(text)
+            case .array(let values): values.forEach(collect)
+            case .object(let object): object.members.forEach { collect($0.value) }
+            default: break
+            }
+        }
+        records.forEach { collect($0.data) }
+        let values = NoticeChannel.allCases.map(\.rawValue) + VerificationMethod.allCases.map(\.rawValue) + PlacementKind.allCases.map(\.rawValue)
+            + AdmissionRefusalReason.allCases.map(\.rawValue) + FamilyResponse.allCases.map(\.rawValue) + Risk.allCases.map(\.rawValue)
+            + Channel.allCases.map(\.rawValue)
+        #expect(values.filter { !texts.contains($0) } == [], "values never generated")
     }
 }

@@ -148,7 +148,8 @@ struct CaseScript {
     }
 
     private mutating func opening(_ random: inout SeededRandom, extraRisks: [Risk] = []) {
-        risks = Array(Set([.cold] + extraRisks + (random.chance(0.2) ? [.ill] : []))).sorted { $0.ordinal < $1.ordinal }
+        let pregnant = sex == .female && (18...45).contains(age) && random.chance(0.15)
+        risks = Array(Set([.cold] + extraRisks + (random.chance(0.2) ? [.ill] : []) + (pregnant ? [.pregnant] : []))).sorted { $0.ordinal < $1.ordinal }
         let channel: Channel = random.pick([.police110, .police110, .cityPlatform, .hotline, .hotline, .patrol, .public, .transfer])
         let places = ["under the Wulin Square underpass", "武林广场地下通道", "bus shelter on Jiefang Road", "railway station north square",
                       "steps of the riverside park", "暖气出风口 near the metro exit", "doorway of a closed market", "bridge over the canal"]
@@ -226,7 +227,10 @@ struct CaseScript {
         add(.identityQueryAnswered(IdentityQueryAnswered(system: .nationalFingerprint, candidates: matched ? 1 : random.int(0...4), matched: matched)),
             after: 60...600, by: police, &random)
         let lateNotice = random.chance(0.2)
-        add(.tracingNoticePublished(TracingNoticePublished(channels: [.xunqinWebsite] + (random.chance(0.5) ? [.wechat] : []) + (random.chance(0.2) ? [.newspaper] : []))),
+        // The national platform always; the others as a station chooses.
+        let channels: [NoticeChannel] = [.xunqinWebsite] + (random.chance(0.4) ? [.nationalSystem] : []) + (random.chance(0.5) ? [.wechat] : [])
+            + (random.chance(0.3) ? [.weibo] : []) + (random.chance(0.2) ? [.newspaper] : []) + (random.chance(0.05) ? [.tv] : [])
+        add(.tracingNoticePublished(TracingNoticePublished(channels: channels)),
             after: lateNotice ? 1500...3000 : 60...900, by: tracer, &random)
         if matched {
             verify(&random, method: .fingerprint, channel: .police)
@@ -240,10 +244,12 @@ struct CaseScript {
                 after: 600...5000, by: tracer, &random)
             let dna = random.chance(0.4)
             if dna { add(.dnaMatchReported(DnaMatchReported(matched: true)), after: 600...8000, by: police, &random) }
-            verify(&random, method: dna ? .dna : random.pick([.relative, .interview, .face, .police]), channel: dna ? .dna : random.pick([.xunqinWebsite, .notice, .interview, .media, .other]))
+            verify(&random, method: dna ? .dna : random.pick([.relative, .interview, .face, .police, .idCard]), channel: dna ? .dna : random.pick([.xunqinWebsite, .notice, .interview, .media, .other]))
         } else {
             add(.dnaMatchReported(DnaMatchReported(matched: false)), after: 1000...8000, by: police, &random)
-            add(.familyContacted(FamilyContacted(relation: "cousin", response: .unreachable)), after: 600...5000, by: tracer, &random)
+            // A relative found but unwilling to take the person in, or no one reachable.
+            let refuses = random.chance(0.3)
+            add(.familyContacted(FamilyContacted(relation: refuses ? "uncle" : "cousin", response: refuses ? .refuses : .unreachable)), after: 600...5000, by: tracer, &random)
         }
     }
 
@@ -340,7 +346,7 @@ struct CaseScript {
             conditions: AssistanceConditions(cannotAffordFoodOrLodging: true, noKinToRelyOn: false, notOnDibaoOrWubao: true, wanderingOrBegging: random.chance(0.5)),
             claimedName: nil, claimedHukouRegion: nil
         )), after: 5...20, by: stationStaff, &random)
-        add(.admissionRefused(AdmissionRefused(reason: random.pick([.ineligible, .refusedToGiveDetails]), noticeRef: "\(station)-RN-\(index)")), after: 10...40, by: stationStaff, &random)
+        add(.admissionRefused(AdmissionRefused(reason: random.pick([.ineligible, .refusedToGiveDetails, .unexplainedIllnessOrInjury]), noticeRef: "\(station)-RN-\(index)")), after: 10...40, by: stationStaff, &random)
         closeCase(&random, reason: "assistance refused with written notice")
     }
 
@@ -393,6 +399,13 @@ struct CaseScript {
             add(.transferredToMinorsCentre(TransferredToMinorsCentre(centre: "\(city.name) minors protection centre")), after: late ? 1500...2500 : 60...900, by: stationStaff, &random)
         }
         add(.serviceProvided(ServiceProvided(service: .schooling)), after: 600...3000, by: stationStaff, &random)
+        if random.chance(0.15) {
+            // No family found: the child is placed in a child welfare institution.
+            tracing(&random, identify: false)
+            add(.placedInCare(PlacedInCare(kind: .childWelfare, provider: "\(city.name) child welfare institute")), after: 5000...20_000, by: civilAffairs(district), &random)
+            closeCase(&random, reason: "placed in child welfare care")
+            return
+        }
         tracing(&random, identify: true)
         if random.chance(0.5) {
             add(.collectedByRelative(CollectedByRelative(relation: random.pick(["father", "mother", "grandmother"]), idChecked: true)), after: 1000...6000, by: stationStaff, &random)
@@ -450,6 +463,10 @@ struct CaseScript {
                 after: 1000...6000, by: stationStaff, &random)
         }
         add(.serviceProvided(ServiceProvided(service: .counselling)), after: 10_000...40_000, by: stationStaff, &random)
+        if random.chance(0.25) {
+            // Kept in the station's own long-term care while tracing goes on.
+            add(.placedInCare(PlacedInCare(kind: .stationCare, provider: "\(station) long-stay ward")), after: 5000...20_000, by: stationStaff, &random)
+        }
     }
 
     private mutating func originRefusedStory(_ random: inout SeededRandom) {
