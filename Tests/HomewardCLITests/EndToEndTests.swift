@@ -346,4 +346,19 @@ struct EndToEndTests {
         #expect(record.keys == ["position", "stream", "version", "type", "eventId", "occurredAt", "recordedAt", "actor", "data", "notes"])
         #expect(record["eventId"] == first["eventId"])
     }
+
+    /// A checkpoint file that cannot be read, or that is not a checkpoint, is bad input named as such.
+    @Test func aMissingOrMalformedCheckpointIsNamed() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-checkpoint-file")
+        let store = directory.appending("seeded.store")
+        #expect(try homeward(["seed", "--cases", "5", "--store", store, "--no-keys"]).status == 0)
+        let missing = try homeward(["verify", "--checkpoint", directory.appending("none.json"), "--store", store, "--no-keys"])
+        #expect(missing.status == 2)
+        #expect(missing.errors == "homeward: cannot read the checkpoint \(directory.appending("none.json"))\n")
+        let file = directory.appending("wrong.json")
+        try "{\"position\": 3}".write(toFile: file, atomically: true, encoding: .utf8)
+        let malformed = try homeward(["verify", "--checkpoint", file, "--store", store, "--no-keys"])
+        #expect(malformed.status == 2)
+        #expect(malformed.errors.contains("is not a checkpoint"))
+    }
 }

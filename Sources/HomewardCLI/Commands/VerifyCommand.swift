@@ -36,8 +36,11 @@ struct VerifyCommand: ParsableCommand {
         let store = try storeOptions.open()
         var expected: StoreHead?
         if let checkpoint {
-            guard let data = FileManager.default.contents(atPath: checkpoint),
-                let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
+            guard let data = FileManager.default.contents(atPath: checkpoint) else {
+                printError("cannot read the checkpoint \(checkpoint)")
+                throw ExitCode(2)
+            }
+            guard let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
                 case .integer(let position)? = json["position"], let hash = json["hash"]?.stringValue.flatMap(ChainHash.init(hex:))
             else {
                 printError("\(checkpoint) is not a checkpoint: a JSON object with \"position\" and a 64-digit \"hash\"")
