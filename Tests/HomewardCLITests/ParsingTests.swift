@@ -26,6 +26,13 @@ struct ParsingTests {
         ["trace", "0f8e5f3c-1d2b-4c5a-9e6f-7a8b9c0d1e2f"],
         ["report", "--from", "2026-12-01", "--to", "2027-03-01", "--out", "r.html"],
         ["head", "--format", "json"],
+        ["projections", "catch-up", "--batch-size", "5000"],
+        ["checkpoint", "--key", "signer.pem", "--out", "head.signed.json"],
+        ["keygen", "--out", "signer"],
+        ["backup", "copy.store"],
+        ["forget", "P100016", "--reason", "request of the person", "--actor", "a", "--role", "officer", "--org", "HZ"],
+        ["import", "f.jsonl", "--batch-size", "1000", "--policy", "p.policy"],
+        ["seed", "--cases", "10", "--part-lines", "97", "--no-keys"],
     ])
     func everyCommandParses(arguments: [String]) throws {
         _ = try HomewardCommand.parseAsRoot(arguments)
