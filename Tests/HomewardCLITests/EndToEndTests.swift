@@ -361,4 +361,30 @@ struct EndToEndTests {
         #expect(malformed.status == 2)
         #expect(malformed.errors.contains("is not a checkpoint"))
     }
+
+    /// `trace` gives an event's cause, its effects (by causation id) and the rest of its
+    /// correlation group; another case's events are not in it.
+    @Test func traceFollowsCausationAndCorrelation() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-trace")
+        let store = directory.appending("trace.store")
+        let file = directory.appending("caused.jsonl")
+        let lines = [
+            #"{"stream":"case-HZ-1","type":"ReportReceived","eventId":"0190a1b2-0000-7000-8000-000000000001","occurredAt":"2026-12-03T21:00:00+08:00","actor":{"id":"d","role":"dispatcher","org":"HZ"},"correlationId":"HZ-1","data":{"channel":"hotline","region":"330106001001","location":"bridge","description":"man sleeping","risks":["cold"]}}"#,
+            #"{"stream":"case-HZ-1","type":"TeamDispatched","eventId":"0190a1b2-0000-7000-8000-000000000002","occurredAt":"2026-12-03T21:05:00+08:00","actor":{"id":"d","role":"dispatcher","org":"HZ"},"correlationId":"HZ-1","causationId":"0190a1b2-0000-7000-8000-000000000001","data":{"team":"t1"}}"#,
+            #"{"stream":"case-HZ-1","type":"PersonContacted","eventId":"0190a1b2-0000-7000-8000-000000000003","occurredAt":"2026-12-03T21:30:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"correlationId":"HZ-1","causationId":"0190a1b2-0000-7000-8000-000000000002","data":{"sex":"male","estimatedAge":40,"livingSituation":"x","risks":["cold"]}}"#,
+            #"{"stream":"case-HZ-2","type":"ReportReceived","eventId":"0190a1b2-0000-7000-8000-000000000004","occurredAt":"2026-12-03T22:00:00+08:00","actor":{"id":"d","role":"dispatcher","org":"HZ"},"correlationId":"HZ-2","data":{"channel":"hotline","region":"330106001001","location":"park","description":"woman","risks":["cold"]}}"#
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try homeward(["import", file, "--store", store, "--no-keys"]).status == 0)
+        let traced = try homeward(["trace", "0190a1b2-0000-7000-8000-000000000002", "--store", store, "--no-keys", "--format", "json"])
+        #expect(traced.status == 0)
+        guard case .array(let rows) = try JSONParser.parse(traced.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            Issue.record("trace did not print a JSON array")
+            return
+        }
+        let relations = rows.map { "\($0["relation"]?.stringValue ?? "?") \($0["position"].map { "\($0)" } ?? "?")" }
+        #expect(relations == ["event 2", "cause 1", "effect 3", "correlated 1", "correlated 3"])
+        let unknown = try homeward(["trace", "0190a1b2-0000-7000-8000-00000000ffff", "--store", store, "--no-keys"])
+        #expect(unknown.status == 2)
+    }
 }
