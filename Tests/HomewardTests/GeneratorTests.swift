@@ -33,6 +33,31 @@ struct GeneratorTests {
         #expect(generator.jsonLines() == records.map { $0.line + "\n" }.joined())
     }
 
+    /// A campaign imported in parts, each made, validated and appended before the next, is the
+    /// same log as the campaign imported as one file; a second import of it appends nothing.
+    @Test func aCampaignImportedInPartsIsTheSameLogAsOneFile() async throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.cases = 30
+        let generator = CampaignGenerator(configuration)
+        try await withTemporaryEventStore { (whole: EventStore) async throws in
+            try await withTemporaryEventStore { (parts: EventStore) async throws in
+                let file = Array(generator.jsonLines().utf8)
+                let once = try JSONLinesImporter(service: ReliefService(store: whole)).importFile(file)
+                var progress: [(Int, Int)] = []
+                let importer = JSONLinesImporter(service: ReliefService(store: parts))
+                let inParts = try importer.importCampaign(generator, linesPerPart: 37) { progress.append(($0, $1)) }
+                #expect(inParts.appended == once.appended)
+                #expect(inParts.lines == once.lines)
+                #expect(inParts.positions == once.positions)
+                #expect(progress.last.map { $0.0 == once.appended && $0.1 == once.lines } == true)
+                // The same records give the same chain: the heads' hashes are equal.
+                #expect(try parts.head() == whole.head())
+                #expect(try parts.events(from: 1, limit: 100_000) == whole.events(from: 1, limit: 100_000))
+                #expect(try importer.importCampaign(generator, linesPerPart: 37).appended == 0)
+            }
+        }
+    }
+
     /// The fixture campaign is frozen test data: a valid campaign whose every line imports
     /// without a guard violation.
     @Test func theFixtureCampaignImportsCleanly() async throws {

@@ -39,50 +39,21 @@ struct SeedCommand: ParsableCommand {
 
     /// Lines imported per import: each part is validated whole before it is appended (as a file
     /// is), and a large campaign's validated lines are not all held at once.
-    static let linesPerPart = 200_000
+    static let linesPerPart = JSONLinesImporter.defaultLinesPerPart
 
     static func seed(
         _ store: EventStore,
         _ configuration: CampaignGenerator.Configuration,
         linesPerPart: Int = SeedCommand.linesPerPart
     ) throws -> JSONLinesImporter.Report {
-        let importer = JSONLinesImporter(service: ReliefService(store: store))
         var progress: Progress?
-        var report: JSONLinesImporter.Report?
-        // The campaign's lines are made and imported a part at a time: neither its records nor
-        // its whole text are held.
-        var part: [UInt8] = []
-        var partLines = 0
-        var linesDone = 0
-        func importPart() throws {
-            let done = linesDone
-            let imported = try importer.importFile(part) { appended, _ in progress?.update(UInt64(done + appended)) }
-            linesDone += partLines
-            part.removeAll(keepingCapacity: true)
-            partLines = 0
-            if var whole = report {
-                whole.lines += imported.lines
-                whole.appended += imported.appended
-                whole.alreadyStored += imported.alreadyStored
-                if let positions = imported.positions {
-                    whole.positions = (whole.positions?.lowerBound ?? positions.lowerBound)...positions.upperBound
-                }
-                whole.findings += imported.findings
-                whole.unknownTypes.merge(imported.unknownTypes, uniquingKeysWith: +)
-                report = whole
-            } else {
-                report = imported
-            }
+        let report = try JSONLinesImporter(service: ReliefService(store: store)).importCampaign(
+            CampaignGenerator(configuration), linesPerPart: linesPerPart
+        ) { appended, total in
+            if progress == nil { progress = Progress("seed", total: UInt64(total)) }
+            progress?.update(UInt64(appended))
         }
-        try CampaignGenerator(configuration).forEachRecord { record, count in
-            if progress == nil { progress = Progress("seed", total: UInt64(count)) }
-            part += record.line.utf8
-            part.append(UInt8(ascii: "\n"))
-            partLines += 1
-            if partLines == linesPerPart { try importPart() }
-        }
-        if partLines > 0 { try importPart() }
         progress?.finish()
-        return report!
+        return report
     }
 }
