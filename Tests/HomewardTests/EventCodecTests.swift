@@ -87,6 +87,11 @@ struct EventCodecTests {
             let error = #expect(throws: EventDecodingError.self) { try EventRegistry.standard.decode(stored) }
             #expect(error?.position == 1)
             #expect(error?.typeName == "PickedUp")
+            // A reader that cannot decode it can still show the record, with data of its own.
+            let shown = InterchangeRecord(stored, data: .string("undecodable"))
+            #expect(shown.position == 1 && shown.type == "PickedUp" && shown.stream == "case-1")
+            #expect(shown.data == .string("undecodable"))
+            #expect(shown.hash == stored.hash)
         }
     }
 

@@ -19,12 +19,9 @@ public struct EventRegistry: Sendable {
         /// Reads and checks interchange `data`, returning the payload to store (at this version)
         /// and the event at the current version.
         let fromJSON: @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent)
-        let decodeBinary: @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent
+        let binaryDecoding: BinaryDecoding
         let binaryToJSON: @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue
         let splitBinary: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8])
-        /// The type of a current schema version, decoded through its metatype: no function
-        /// context is shared between threads decoding at once. `nil` for an upcast version.
-        let currentType: (any EventData.Type)?
         /// Whether the type has fields sealed under a person's key.
         public let hasPersonalFields: Bool
 
@@ -32,17 +29,15 @@ public struct EventRegistry: Sendable {
             typeName: String,
             version: UInt32,
             fromJSON: @escaping @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent),
-            decodeBinary: @escaping @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent,
+            binaryDecoding: BinaryDecoding,
             binaryToJSON: @escaping @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue,
             splitBinary: @escaping @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8]),
-            currentType: (any EventData.Type)? = nil,
             hasPersonalFields: Bool
         ) {
-            self.currentType = currentType
             self.typeName = typeName
             self.version = version
             self.fromJSON = fromJSON
-            self.decodeBinary = decodeBinary
+            self.binaryDecoding = binaryDecoding
             self.binaryToJSON = binaryToJSON
             self.splitBinary = splitBinary
             self.hasPersonalFields = hasPersonalFields
@@ -53,14 +48,25 @@ public struct EventRegistry: Sendable {
         ///   - bytes: The payload (its clear part, for a sealed one).
         ///   - personal: Where the personal fields are.
         public func decode(_ bytes: UnsafeRawBufferPointer, personal: PayloadReader.PersonalFields = .inline) throws(PayloadDecodingError) -> DomainEvent {
-            if let currentType { return try currentType.decodeEvent(bytes, personal) }
-            return try decodeBinary(bytes, personal)
+            switch binaryDecoding {
+            case .current(let type): return try type.decodeEvent(bytes, personal)
+            case .upcast(let decode): return try decode(bytes, personal)
+            }
         }
 
         /// Reads a stored binary payload of this version as the `data` it was given as.
         public func storedJSON(_ bytes: UnsafeRawBufferPointer, personal: PayloadReader.PersonalFields = .inline) throws(PayloadDecodingError) -> JSONValue {
             try binaryToJSON(bytes, personal)
         }
+    }
+
+    /// How a schema reads a stored binary payload into the current event.
+    enum BinaryDecoding: Sendable {
+        /// A current schema version, decoded through its type: no function context is shared
+        /// between threads decoding at once.
+        case current(any EventData.Type)
+        /// An older version, read and then upcast.
+        case upcast(@Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent)
     }
 
     /// The key store that seals and opens personal fields; `nil` writes them in place and reads
@@ -125,10 +131,9 @@ public struct EventRegistry: Sendable {
                 let value = try T(json: json, path: path)
                 return (PayloadWriter.payload(of: value), value.domainEvent)
             },
-            decodeBinary: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes, personal).domainEvent },
+            binaryDecoding: .current(T.self),
             binaryToJSON: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes, personal).json },
             splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(T.self, bytes, .inline)) },
-            currentType: T.self,
             hasPersonalFields: T.hasPersonalFields
         )
         add(schema)
@@ -154,7 +159,7 @@ public struct EventRegistry: Sendable {
                 let value = try Old(json: json, path: path)
                 return (PayloadWriter.payload(of: value), upcast(value).domainEvent)
             },
-            decodeBinary: { (bytes, personal) throws(PayloadDecodingError) in upcast(try EventRegistry.read(Old.self, bytes, personal)).domainEvent },
+            binaryDecoding: .upcast { (bytes, personal) throws(PayloadDecodingError) in upcast(try EventRegistry.read(Old.self, bytes, personal)).domainEvent },
             binaryToJSON: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(Old.self, bytes, personal).json },
             splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(Old.self, bytes, .inline)) },
             hasPersonalFields: Old.hasPersonalFields

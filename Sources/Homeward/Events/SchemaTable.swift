@@ -40,11 +40,6 @@ struct SchemaTable: Sendable {
         }
     }
 
-    /// The schema of a type name (as UTF-8 bytes) at a version.
-    func schema(_ name: UnsafeRawBufferPointer, version: UInt32) -> EventRegistry.Schema? {
-        find(name, version: version).map { schemas[Int(slots[$0])] }
-    }
-
     /// The schema of a type name at a version, not retained: valid while this table lives.
     func unmanagedSchema(_ name: UnsafeRawBufferPointer, version: UInt32) -> Unmanaged<EventRegistry.Schema>? {
         guard let slot = find(name, version: version) else { return nil }

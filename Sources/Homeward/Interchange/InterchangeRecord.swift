@@ -67,11 +67,20 @@ public struct InterchangeRecord: Sendable, Hashable {
     ///   - registry: Reads the payload.
     /// - Throws: ``EventDecodingError`` when a known event's payload does not decode.
     public init(_ event: RecordedEvent, registry: EventRegistry = .standard) throws(EventDecodingError) {
+        self.init(event, data: try registry.storedData(of: event))
+    }
+
+    /// The record of a stored event with `data` given (such as a note in place of a payload that
+    /// does not decode).
+    /// - Parameters:
+    ///   - event: The stored event.
+    ///   - data: The record's `data`.
+    public init(_ event: RecordedEvent, data: JSONValue) {
         self.init(
             stream: event.stream,
             type: event.type,
             occurredAt: event.occurredAt,
-            data: try registry.storedData(of: event),
+            data: data,
             actor: event.actor,
             eventId: event.eventId,
             version: event.version,

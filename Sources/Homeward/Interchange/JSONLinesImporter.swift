@@ -118,11 +118,12 @@ public struct JSONLinesImporter: Sendable {
         let estimatedLines = bytes.count / 300 + 16
         toAppend.reserveCapacity(estimatedLines)
         var alreadyStored = 0
-        var lastRecordedAt = try service.store.head().recordedAt
+        let startingHead = try service.store.head()
+        var lastRecordedAt = startingHead.recordedAt
         var contentOccurrences: [UUID: Int] = [:]
         var seenIds = Set<UUID>(minimumCapacity: estimatedLines)
         // Nothing can be stored already in an empty store: no lookup per line.
-        let storeWasEmpty = try service.store.head().position == 0
+        let storeWasEmpty = startingHead.position == 0
         var unknownTypes: [String: Int] = [:]
         // Lines are validated as they are read; only what the append needs is kept of each.
         func check(_ line: JSONLinesReader.Line) throws {

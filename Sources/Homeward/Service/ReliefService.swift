@@ -153,34 +153,55 @@ public final class ReliefService: Sendable {
         causationId: String? = nil
     ) async throws -> CommandResult {
         let stream = try StreamNames.caseStream(caseId)
-        let id = StreamNames.caseId(of: stream) ?? caseId
+        return try await retryingLostRaces { attempt in
+            let records = try records(of: stream)
+            let events = try caseEvents(command, in: stream, records: records, by: actor, correlationId: correlationId, causationId: causationId)
+            let result = try await store.append(events, to: stream, expectedVersion: .exact(UInt64(records.count)))
+            return CommandResult(stream: stream, positions: result.positions, eventIds: events.map(\.eventId), streamVersion: result.streamVersion, attempts: attempt)
+        }
+    }
+
+    /// Decides a command against a case stream's records and makes its events to append: each
+    /// allowed by the policy, with the decision's time, and sealed under the right key.
+    private func caseEvents(
+        _ command: CaseCommand,
+        in stream: StreamID,
+        records: [CaseRecord],
+        by actor: EventActor,
+        correlationId: String? = nil,
+        causationId: String? = nil
+    ) throws -> [NewEvent] {
+        let state = decisionState(caseId: StreamNames.caseId(of: stream) ?? stream.rawValue, records: records)
+        let decision = try Case.decide(state, command, now: clock(), calendar: calendar).get()
+        for event in decision.events { try checkPolicy(event.typeName, by: actor) }
+        var events = decision.events.map { event in
+            NewEvent(
+                type: event.typeName,
+                schemaVersion: event.schemaVersion,
+                occurredAt: decision.occurredAt,
+                actor: actor,
+                correlationId: correlationId,
+                causationId: causationId,
+                payload: event.payload
+            )
+        }
+        var personId = state.personId
+        let keyNames = decision.events.map { event in
+            defer { personId = PersonalKeys.personId(in: event) ?? personId }
+            return PersonalKeys.name(for: event, in: stream, knownPersonId: personId)
+        }
+        try registry.seal(&events, keyNames: keyNames)
+        return events
+    }
+
+    /// Runs `body` (numbered from 1) until it does not lose a race on an expected version,
+    /// pausing between tries, at most ``maxAttempts`` times; the last loss is thrown.
+    private func retryingLostRaces<Result>(_ body: (_ attempt: Int) async throws -> Result) async throws -> Result {
         var attempt = 0
         while true {
             attempt += 1
-            let records = try records(of: stream)
-            let state = decisionState(caseId: id, records: records)
-            let decision = try Case.decide(state, command, now: clock(), calendar: calendar).get()
-            for event in decision.events { try checkPolicy(event.typeName, by: actor) }
-            var events = decision.events.map { event in
-                NewEvent(
-                    type: event.typeName,
-                    schemaVersion: event.schemaVersion,
-                    occurredAt: decision.occurredAt,
-                    actor: actor,
-                    correlationId: correlationId,
-                    causationId: causationId,
-                    payload: event.payload
-                )
-            }
-            var personId = state.personId
-            let keyNames = decision.events.map { event in
-                defer { personId = PersonalKeys.personId(in: event) ?? personId }
-                return PersonalKeys.name(for: event, in: stream, knownPersonId: personId)
-            }
-            try registry.seal(&events, keyNames: keyNames)
             do {
-                let result = try await store.append(events, to: stream, expectedVersion: .exact(UInt64(records.count)))
-                return CommandResult(stream: stream, positions: result.positions, eventIds: events.map(\.eventId), streamVersion: result.streamVersion, attempts: attempt)
+                return try await body(attempt)
             } catch EventStoreError.Code.wrongExpectedVersion where attempt < maxAttempts {
                 try await Task.sleep(nanoseconds: Self.backoff(afterAttempt: attempt))
             }
@@ -259,18 +280,11 @@ public final class ReliefService: Sendable {
         decide: ([CaseRecord]) throws -> DomainEvent
     ) async throws -> CommandResult {
         let stream = try StreamNames.personStream(personId)
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await retryingLostRaces { attempt in
             let records = try records(of: stream)
-            let event = try decide(records)
-            do {
-                var result = try await appendPersonFact(event, to: personId, occurredAt: occurredAt, by: actor, expectedVersion: .exact(UInt64(records.count)))
-                result.attempts = attempt
-                return result
-            } catch EventStoreError.Code.wrongExpectedVersion where attempt < maxAttempts {
-                try await Task.sleep(nanoseconds: Self.backoff(afterAttempt: attempt))
-            }
+            var result = try await appendPersonFact(try decide(records), to: personId, occurredAt: occurredAt, by: actor, expectedVersion: .exact(UInt64(records.count)))
+            result.attempts = attempt
+            return result
         }
     }
 
@@ -311,35 +325,21 @@ public final class ReliefService: Sendable {
     public func verifyIdentity(_ caseId: String, _ event: IdentityVerified, occurredAt: Timestamp? = nil, by actor: EventActor) async throws -> CommandResult {
         let stream = try StreamNames.caseStream(caseId)
         let personStream = try StreamNames.personStream(event.personId)
-        let id = StreamNames.caseId(of: stream) ?? caseId
         let domainEvent = DomainEvent.identityVerified(event)
-        try checkPolicy(domainEvent.typeName, by: actor)
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await retryingLostRaces { attempt in
             let records = try records(of: stream)
-            let decision = try Case.decide(decisionState(caseId: id, records: records), .record(domainEvent, occurredAt: occurredAt), now: clock(), calendar: calendar).get()
-            let caseEvent = NewEvent(
+            let caseEvent = try caseEvents(.record(domainEvent, occurredAt: occurredAt), in: stream, records: records, by: actor)[0]
+            var fact = [NewEvent(
                 type: domainEvent.typeName, schemaVersion: domainEvent.schemaVersion,
-                occurredAt: decision.occurredAt, actor: actor, payload: domainEvent.payload
-            )
-            let fact = NewEvent(
-                type: domainEvent.typeName, schemaVersion: domainEvent.schemaVersion,
-                eventId: ReliefService.personFactId(for: caseEvent.eventId), occurredAt: decision.occurredAt, actor: actor,
+                eventId: ReliefService.personFactId(for: caseEvent.eventId), occurredAt: caseEvent.occurredAt, actor: actor,
                 causationId: caseEvent.eventId.uuidString.lowercased(), payload: domainEvent.payload
-            )
-            var events = [caseEvent, fact]
-            let keyName = PersonalKeys.person(event.personId)
-            try registry.seal(&events, keyNames: [keyName, keyName])
-            do {
-                let results = try store.append([
-                    StreamAppend(stream: stream, events: [events[0]], expectedVersion: .exact(UInt64(records.count))),
-                    StreamAppend(stream: personStream, events: [events[1]]),
-                ])
-                return CommandResult(stream: stream, positions: results[0].positions, eventIds: [caseEvent.eventId], streamVersion: results[0].streamVersion, attempts: attempt)
-            } catch EventStoreError.Code.wrongExpectedVersion where attempt < maxAttempts {
-                try await Task.sleep(nanoseconds: Self.backoff(afterAttempt: attempt))
-            }
+            )]
+            try registry.seal(&fact, keyNames: [PersonalKeys.person(event.personId)])
+            let results = try store.append([
+                StreamAppend(stream: stream, events: [caseEvent], expectedVersion: .exact(UInt64(records.count))),
+                StreamAppend(stream: personStream, events: fact),
+            ])
+            return CommandResult(stream: stream, positions: results[0].positions, eventIds: [caseEvent.eventId], streamVersion: results[0].streamVersion, attempts: attempt)
         }
     }
 

@@ -29,12 +29,7 @@ struct LogCommand: ParsableCommand {
                 .integer(Int(event.position)), .string(event.occurredAt.rfc3339), .string(event.recordedAt.rfc3339),
                 .string("\(event.stream)@\(event.version)"), .string(event.type), .string("\(event.actor.id) (\(event.actor.role))"), data,
             ])
-            let record = InterchangeRecord(
-                stream: event.stream, type: event.type, occurredAt: event.occurredAt, data: data, actor: event.actor,
-                eventId: event.eventId, version: event.version, recordedAt: event.recordedAt, correlationId: event.correlationId,
-                causationId: event.causationId, schemaVersion: event.schemaVersion, position: event.position, hash: event.hash
-            )
-            objects.append(record.json)
+            objects.append(InterchangeRecord(event, data: data).json)
             return rows.count < limit
         }
         if let stream {

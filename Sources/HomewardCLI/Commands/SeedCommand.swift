@@ -15,7 +15,7 @@ struct SeedCommand: ParsableCommand {
     @Option(help: "The seed.") var seed: UInt64 = 2026
     @Option(help: "The first day (local date).") var start: String = "2026-12-01"
     @Option(help: "How many days.") var days: Int = 90
-    @Option(help: "Lines imported per part, each validated whole before it is appended.") var partLines: Int = SeedCommand.linesPerPart
+    @Option(help: "Lines imported per part, each validated whole before it is appended.") var partLines: Int = JSONLinesImporter.defaultLinesPerPart
 
     func validate() throws {
         guard cases >= 1 else { throw ValidationError("Please give --cases of at least 1.") }
@@ -37,14 +37,11 @@ struct SeedCommand: ParsableCommand {
         print("appended \(report.appended) events of \(cases) cases" + (report.positions.map { " at positions \($0.lowerBound)–\($0.upperBound)" } ?? ""))
     }
 
-    /// Lines imported per import: each part is validated whole before it is appended (as a file
-    /// is), and a large campaign's validated lines are not all held at once.
-    static let linesPerPart = JSONLinesImporter.defaultLinesPerPart
-
+    /// Imports a generated campaign into a store a part at a time, with a progress line.
     static func seed(
         _ store: EventStore,
         _ configuration: CampaignGenerator.Configuration,
-        linesPerPart: Int = SeedCommand.linesPerPart
+        linesPerPart: Int = JSONLinesImporter.defaultLinesPerPart
     ) throws -> JSONLinesImporter.Report {
         var progress: Progress?
         let report = try JSONLinesImporter(service: ReliefService(store: store)).importCampaign(

@@ -99,7 +99,7 @@ final class LogStorage: Sendable {
 
         // The checks that need no writes. When one fails, the append may still be a retry of one
         // that succeeded: that is judged by its ids.
-        let state = try head.appendedStreams[request.stream] ?? streamState(request.stream, in: transaction)
+        let state = try streamState(request.stream, in: transaction)
         let recordedTimes: [Timestamp]
         switch checkTimesAndVersion(request, state: state, head: head, now: now) {
         case .success(let times):
@@ -208,10 +208,7 @@ final class LogStorage: Sendable {
             }
         }
         let version = firstVersion + UInt64(events.count) - 1
-        head.position = firstPosition + UInt64(events.count) - 1
-        head.hash = hash
-        head.recordedAt = recordedTimes.last
-        head.appendedStreams[request.stream] = (streamNumber, version)
+        head = WriterHead(position: firstPosition + UInt64(events.count) - 1, hash: hash, recordedAt: recordedTimes.last)
         return .success(AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false))
     }
 
