@@ -37,10 +37,12 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .target(name: "HomewardCSHA256"),
         .target(
             name: "HomewardStore",
             dependencies: [
                 "HomewardLMDB",
+                "HomewardCSHA256",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -95,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "HomewardStoreTests",
             dependencies: [
-                "HomewardStore", "HomewardLMDB", "HomewardTesting", "HomewardStoreProbe",
+                "HomewardStore", "HomewardLMDB", "HomewardCSHA256", "HomewardTesting", "HomewardStoreProbe",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings

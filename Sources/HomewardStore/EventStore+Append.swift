@@ -29,8 +29,9 @@ extension EventStore {
         let outcome: Result<AppendResult, EventStoreError>
         do {
             outcome = try storage.environment.write { transaction in
+                let cursors = try AppendCursors(storage, in: transaction)
                 var head = try storage.head(in: transaction)
-                return try storage.apply(request, head: &head, now: options.clock(), in: transaction)
+                return try storage.apply(request, head: &head, now: options.clock(), cursors: cursors, in: transaction)
             }
         } catch {
             throw EventStore.storageError(error, while: "the append to '\(stream)'", at: path)

@@ -36,11 +36,12 @@ extension EventStore {
         let results: [AppendResult]
         do {
             results = try storage.environment.write { transaction in
+                let cursors = try AppendCursors(storage, in: transaction)
                 var head = try storage.head(in: transaction)
                 let now = options.clock()
                 return try parts.enumerated().map { index, part in
                     let request = AppendRequest(stream: part.stream, events: part.events, expectedVersion: part.expectedVersion)
-                    switch try storage.apply(request, head: &head, now: now, in: transaction) {
+                    switch try storage.apply(request, head: &head, now: now, cursors: cursors, in: transaction) {
                     case .success(let result): return result
                     case .failure(var error):
                         error.message = "part \(index + 1) of the append: \(error.message)"

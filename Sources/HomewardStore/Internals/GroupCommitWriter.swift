@@ -107,9 +107,10 @@ final class GroupCommitWriter: Sendable {
         let outcomes: [Result<AppendResult, EventStoreError>]
         do {
             outcomes = try storage.environment.write { transaction in
+                let cursors = try AppendCursors(storage, in: transaction)
                 var head = try storage.head(in: transaction)
                 let now = clock()
-                return try batch.map { try storage.apply($0.request, head: &head, now: now, in: transaction) }
+                return try batch.map { try storage.apply($0.request, head: &head, now: now, cursors: cursors, in: transaction) }
             }
         } catch {
             let failure = EventStore.storageError(error, while: "the append", at: storage.environment.path)

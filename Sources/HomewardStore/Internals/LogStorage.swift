@@ -91,6 +91,7 @@ final class LogStorage: Sendable {
         _ request: AppendRequest,
         head: inout WriterHead,
         now: Timestamp,
+        cursors: AppendCursors,
         in transaction: Transaction
     ) throws -> Result<AppendResult, EventStoreError> {
         if let problem = validate(request) { return .failure(problem) }
@@ -141,7 +142,7 @@ final class LogStorage: Sendable {
             let taken = try withUnsafeBytes(of: events[index].eventId.uuid) { id in
                 try withUnsafeBytes(of: &position) { value -> Bool in
                     do {
-                        try transaction.put(eventIds, key: id, value: value, options: .noOverwrite)
+                        try cursors.eventIds.put(key: id, value: value, options: .noOverwrite)
                         return false
                     } catch LMDBError.keyExists {
                         return true
@@ -164,7 +165,7 @@ final class LogStorage: Sendable {
             var streamEventKey = (streamNumber.bigEndian, (firstVersion + UInt64(index)).bigEndian)
             try withUnsafeBytes(of: &positionKey) { key in
                 try withUnsafeBytes(of: &streamEventKey) { streamKey in
-                    try transaction.put(streamEvents, key: streamKey, value: key, options: .noOverwrite)
+                    try cursors.streamEvents.put(key: streamKey, value: key, options: .noOverwrite)
                 }
                 let second = BigEndian.second(of: recorded)
                 if index == events.count - 1 || BigEndian.second(of: recordedTimes[index + 1]) != second {
@@ -182,7 +183,7 @@ final class LogStorage: Sendable {
                 var positionKey = (firstPosition + UInt64(index)).bigEndian
                 let record = sealer.record(index)
                 try withUnsafeBytes(of: &positionKey) { key in
-                    try transaction.reserve(log, key: key, count: record.count, options: .append) {
+                    try cursors.log.reserve(key: key, count: record.count, options: .append) {
                         $0.copyMemory(from: record)
                     }
                 }
@@ -193,7 +194,7 @@ final class LogStorage: Sendable {
                 var positionKey = position.bigEndian
                 try withUnsafeBytes(of: &positionKey) { key in
                     let size = Envelope.canonicalSize(events[index], stream: request.stream) + StorageLayout.hashSize
-                    try transaction.reserve(log, key: key, count: size, options: .append) { buffer in
+                    try cursors.log.reserve(key: key, count: size, options: .append) { buffer in
                         hash = Envelope.write(
                             events[index],
                             position: position,
