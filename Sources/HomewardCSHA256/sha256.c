@@ -79,28 +79,42 @@ static void compressWithInstructions(uint32_t state[8], const uint8_t *blocks, s
     __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
     __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
 
+// Four rounds on four message words.
+#define FOUR_ROUNDS(words, constantIndex) do { \
+        const __m128i withConstants = _mm_add_epi32(words, _mm_loadu_si128((const __m128i *)&roundConstants[constantIndex])); \
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, withConstants); \
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(withConstants, 0x0E)); \
+    } while (0)
+// The next four words of the schedule, W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], from
+// the four groups before them (oldest first); replaces the oldest.
+#define NEXT_WORDS(oldest, second, third, newest) \
+    oldest = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(oldest, second), _mm_alignr_epi8(newest, third, 4)), newest)
+#define LOAD_WORDS(offset) _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blocks + (offset))), byteOrder)
+
     for (size_t block = 0; block < count; block++, blocks += 64) {
         const __m128i savedABEF = abef;
         const __m128i savedCDGH = cdgh;
-        __m128i words[4];
-        for (int group = 0; group < 16; group++) {
-            __m128i current;
-            if (group < 4) {
-                current = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blocks + 16 * group)), byteOrder);
-            } else {
-                // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], four words at a time.
-                __m128i partial = _mm_sha256msg1_epu32(words[group % 4], words[(group + 1) % 4]);
-                partial = _mm_add_epi32(partial, _mm_alignr_epi8(words[(group + 3) % 4], words[(group + 2) % 4], 4));
-                current = _mm_sha256msg2_epu32(partial, words[(group + 3) % 4]);
-            }
-            words[group % 4] = current;
-            __m128i withConstants = _mm_add_epi32(current, _mm_loadu_si128((const __m128i *)&roundConstants[4 * group]));
-            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, withConstants);
-            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(withConstants, 0x0E));
+        __m128i w0 = LOAD_WORDS(0), w1 = LOAD_WORDS(16), w2 = LOAD_WORDS(32), w3 = LOAD_WORDS(48);
+        FOUR_ROUNDS(w0, 0);
+        FOUR_ROUNDS(w1, 4);
+        FOUR_ROUNDS(w2, 8);
+        FOUR_ROUNDS(w3, 12);
+        for (int constantIndex = 16; constantIndex < 64; constantIndex += 16) {
+            NEXT_WORDS(w0, w1, w2, w3);
+            FOUR_ROUNDS(w0, constantIndex);
+            NEXT_WORDS(w1, w2, w3, w0);
+            FOUR_ROUNDS(w1, constantIndex + 4);
+            NEXT_WORDS(w2, w3, w0, w1);
+            FOUR_ROUNDS(w2, constantIndex + 8);
+            NEXT_WORDS(w3, w0, w1, w2);
+            FOUR_ROUNDS(w3, constantIndex + 12);
         }
         abef = _mm_add_epi32(abef, savedABEF);
         cdgh = _mm_add_epi32(cdgh, savedCDGH);
     }
+#undef FOUR_ROUNDS
+#undef NEXT_WORDS
+#undef LOAD_WORDS
 
     __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
     __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);

@@ -6,12 +6,16 @@ import Testing
 
 struct HashChainTests {
     /// An auditor can recompute the chain from the canonical bytes alone, as
-    /// `Docs/storage-format.md` describes: hash(n) = SHA-256(hash(n-1) || canonical bytes of n).
+    /// `Docs/storage-format.md` describes: hash(n) = SHA-256(hash(n-1) || canonical bytes of n),
+    /// for small appends and for large ones, whose records are sealed on two threads.
     @Test func theChainIsSHA256OfThePreviousHashAndTheCanonicalBytes() throws {
         try withTemporaryEventStore { store in
             for batch in 0..<5 {
                 try store.append((0..<(batch + 1)).map { .sample(index: batch * 10 + $0) }, to: StreamID(validating: "case-\(batch % 2)"))
             }
+            // Large batches are encoded on the writer's thread and hashed on another.
+            try store.append((0..<300).map { .sample(index: 100 + $0) }, to: "case-2")
+            try store.append((0..<70).map { .sample(index: 400 + $0) }, to: "case-0")
             var previous = [UInt8](repeating: 0, count: 32)
             for event in try store.events(from: 1) {
                 var hasher = SHA256()

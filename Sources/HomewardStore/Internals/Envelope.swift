@@ -31,6 +31,22 @@ enum Envelope {
         previousHash: ChainHash,
         into buffer: UnsafeMutableRawBufferPointer
     ) -> ChainHash {
+        let count = writeCanonical(event, position: position, stream: stream, version: version, recordedAt: recordedAt, into: buffer)
+        let hash = chainHash(previous: previousHash, canonical: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[count..<(count + StorageLayout.hashSize)]).copyMemory(from: $0) }
+        return hash
+    }
+
+    /// Writes the canonical bytes (everything but the chain hash); returns their count.
+    @inline(__always)
+    static func writeCanonical(
+        _ event: borrowing NewEvent,
+        position: UInt64,
+        stream: StreamID,
+        version: UInt64,
+        recordedAt: Timestamp,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) -> Int {
         var writer = ByteWriter(buffer: buffer)
         writer.write(recordFormat)
         writer.write(UInt8((event.correlationId != nil ? 1 : 0) | (event.causationId != nil ? 2 : 0)))
@@ -50,10 +66,7 @@ enum Envelope {
         if let causation = event.causationId { writer.writeShortString(causation) }
         writer.write(UInt32(event.payload.count))
         event.payload.withUnsafeBytes { writer.write($0) }
-        let canonical = UnsafeRawBufferPointer(rebasing: buffer[0..<writer.offset])
-        let hash = chainHash(previous: previousHash, canonical: canonical)
-        hash.withUnsafeBytes { writer.write($0) }
-        return hash
+        return writer.offset
     }
 
     /// `SHA-256(previous || canonical)`.

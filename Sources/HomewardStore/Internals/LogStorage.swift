@@ -178,10 +178,8 @@ final class LogStorage: Sendable {
 
         var hash = head.hash
         if let sealer {
-            hash = sealer.wait()
-            for index in events.indices {
+            hash = try sealer.forEachSealedRecord { index, record in
                 var positionKey = (firstPosition + UInt64(index)).bigEndian
-                let record = sealer.record(index)
                 try withUnsafeBytes(of: &positionKey) { key in
                     try cursors.log.reserve(key: key, count: record.count, options: .append) {
                         $0.copyMemory(from: record)
