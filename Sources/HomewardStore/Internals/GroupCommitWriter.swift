@@ -18,6 +18,8 @@ final class GroupCommitWriter: Sendable {
         var queue: [Pending] = []
         var isRunning = false
         var isStopping = false
+        /// The queue length at which a submission wakes the writer; 0 while it is not waiting.
+        var wakeAtQueueLength = 0
     }
 
     private let storage: LogStorage
@@ -35,17 +37,22 @@ final class GroupCommitWriter: Sendable {
     }
 
     func submit(_ pending: Pending) {
-        let mustStart = state.withLock { state -> Bool in
+        let (mustStart, mustWake) = state.withLock { state -> (Bool, Bool) in
             state.queue.append(pending)
-            defer { state.isRunning = true }
-            return !state.isRunning
+            let mustStart = !state.isRunning
+            state.isRunning = true
+            // Only the submission the writer waits for wakes it: waking it for each of a group's
+            // callers cost a system call and a context switch per append.
+            guard state.wakeAtQueueLength > 0, state.queue.count >= state.wakeAtQueueLength else { return (mustStart, false) }
+            state.wakeAtQueueLength = 0
+            return (mustStart, true)
         }
         if mustStart {
             let thread = Thread { [self] in run() }
             thread.name = "homeward-writer"
             thread.start()
         }
-        wakeUp.signal()
+        if mustWake { wakeUp.signal() }
     }
 
     /// Lets the thread finish what is queued and end.
@@ -61,29 +68,47 @@ final class GroupCommitWriter: Sendable {
     private func run() {
         var lastGroup = 0
         while true {
-            wakeUp.wait()
-            while true {
-                // The callers just answered need a moment to append again; committing at once
-                // would spend one fsync on the first of them. Waiting (briefly) for as many as
-                // the last group keeps groups large under steady concurrency; a lone caller
-                // (a group of one) never waits.
-                if lastGroup > 1 { waitForQueue(atLeast: lastGroup) }
-                let (batch, shouldEnd) = takeBatch()
-                if batch.isEmpty {
-                    if shouldEnd { return }
-                    lastGroup = 0
-                    break
-                }
-                lastGroup = batch.count
-                commit(batch)
+            // The callers just answered need a moment to append again; committing at once would
+            // spend one fsync on the first of them. Waiting (briefly) for as many as the last
+            // group keeps groups large under steady concurrency; a lone caller (a group of one)
+            // never waits, and an idle writer sleeps until the next append.
+            if lastGroup > 1 {
+                waitForQueue(atLeast: lastGroup, until: DispatchTime.now() + GroupCommitWriter.linger)
+            } else {
+                waitForQueue(atLeast: 1, until: nil)
             }
+            let (batch, shouldEnd) = takeBatch()
+            if batch.isEmpty {
+                if shouldEnd { return }
+                lastGroup = 0
+                continue
+            }
+            lastGroup = batch.count
+            commit(batch)
         }
     }
 
-    private func waitForQueue(atLeast count: Int) {
-        let deadline = DispatchTime.now() + GroupCommitWriter.linger
-        while state.withLock({ $0.queue.count < count && !$0.isStopping }) {
-            if wakeUp.wait(timeout: deadline) == .timedOut { return }
+    /// Returns once `count` appends are queued, the writer is stopping, or `deadline` passed.
+    /// A wake-up left over from an earlier wait only makes the check run once more.
+    private func waitForQueue(atLeast count: Int, until deadline: DispatchTime?) {
+        while true {
+            let isReady = state.withLock { state -> Bool in
+                if state.queue.count >= count || state.isStopping {
+                    state.wakeAtQueueLength = 0
+                    return true
+                }
+                state.wakeAtQueueLength = count
+                return false
+            }
+            if isReady { return }
+            if let deadline {
+                if wakeUp.wait(timeout: deadline) == .timedOut {
+                    state.withLock { $0.wakeAtQueueLength = 0 }
+                    return
+                }
+            } else {
+                wakeUp.wait()
+            }
         }
     }
 

@@ -59,9 +59,11 @@ final class LogStorage: Sendable {
     /// The number comes from `streams` (written once, when the stream is created); the version is
     /// the last key of the stream's range in `stream-events`, so an append to an existing stream
     /// dirties no page of `streams`.
-    func streamState(_ stream: StreamID, in transaction: Transaction) throws -> (number: UInt64, version: UInt64)? {
+    /// - Parameter cursor: A cursor on `stream-events` to use (an append's, which the lookup then
+    ///   leaves at the end of the stream's range, where the append writes); a new one if nil.
+    func streamState(_ stream: StreamID, using cursor: Cursor? = nil, in transaction: Transaction) throws -> (number: UInt64, version: UInt64)? {
         guard let number = try streamNumber(stream, in: transaction) else { return nil }
-        return (number, try lastVersion(ofStreamNumber: number, in: transaction))
+        return (number, try lastVersion(ofStreamNumber: number, using: cursor ?? transaction.cursor(streamEvents)))
     }
 
     func streamNumber(_ stream: StreamID, in transaction: Transaction) throws -> UInt64? {
@@ -74,8 +76,7 @@ final class LogStorage: Sendable {
         return BigEndian.uint64(value)
     }
 
-    func lastVersion(ofStreamNumber number: UInt64, in transaction: Transaction) throws -> UInt64 {
-        let cursor = try transaction.cursor(streamEvents)
+    func lastVersion(ofStreamNumber number: UInt64, using cursor: Cursor) throws -> UInt64 {
         var next = (number &+ 1).bigEndian
         let after = try withUnsafeBytes(of: &next) { try cursor.seek(atLeast: $0) }
         let entry = after == nil ? try cursor.last() : try cursor.previous()
@@ -100,7 +101,7 @@ final class LogStorage: Sendable {
 
         // The checks that need no writes. When one fails, the append may still be a retry of one
         // that succeeded: that is judged by its ids.
-        let state = try streamState(request.stream, in: transaction)
+        let state = try streamState(request.stream, using: cursors.streamEvents, in: transaction)
         let recordedTimes: [Timestamp]
         switch checkTimesAndVersion(request, state: state, head: head, now: now) {
         case .success(let times):
