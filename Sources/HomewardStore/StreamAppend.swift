@@ -33,26 +33,45 @@ extension EventStore {
             throw EventStoreError(.readOnly, "the store at \(path) was opened read-only")
         }
         guard !parts.isEmpty else { return [] }
+        let requests = parts.map { AppendRequest(stream: $0.stream, events: $0.events, expectedVersion: $0.expectedVersion) }
         let results: [AppendResult]
         do {
-            results = try storage.environment.write { transaction in
-                let cursors = try AppendCursors(storage, in: transaction)
-                var head = try storage.head(in: transaction)
-                let now = options.clock()
-                return try parts.enumerated().map { index, part in
-                    let request = AppendRequest(stream: part.stream, events: part.events, expectedVersion: part.expectedVersion)
-                    switch try storage.apply(request, head: &head, now: now, cursors: cursors, in: transaction) {
-                    case .success(let result): return result
-                    case .failure(var error):
-                        error.message = "part \(index + 1) of the append: \(error.message)"
-                        throw error
-                    }
-                }
+            do {
+                // Several parts: each index is written in key order. Parts that need judging (a
+                // failed check, an id already stored) are applied one by one instead.
+                guard requests.count > 1 else { throw LogStorage.KeyOrderFallback() }
+                results = try appendInKeyOrder(requests)
+            } catch is LogStorage.KeyOrderFallback {
+                results = try appendOneByOne(requests)
             }
         } catch {
             throw EventStore.storageError(error, while: "the append to \(parts.count) streams", at: path)
         }
         if results.contains(where: { !$0.wasAlreadyStored }) { notifier.notify() }
         return results
+    }
+
+    private func appendInKeyOrder(_ requests: [AppendRequest]) throws -> [AppendResult] {
+        try storage.environment.write { transaction in
+            let cursors = try AppendCursors(storage, in: transaction)
+            var head = try storage.head(in: transaction)
+            return try storage.applyInKeyOrder(requests, head: &head, now: options.clock(), cursors: cursors, in: transaction)
+        }
+    }
+
+    private func appendOneByOne(_ requests: [AppendRequest]) throws -> [AppendResult] {
+        try storage.environment.write { transaction in
+            let cursors = try AppendCursors(storage, in: transaction)
+            var head = try storage.head(in: transaction)
+            let now = options.clock()
+            return try requests.enumerated().map { index, request in
+                switch try storage.apply(request, head: &head, now: now, cursors: cursors, in: transaction) {
+                case .success(let result): return result
+                case .failure(var error):
+                    error.message = "part \(index + 1) of the append: \(error.message)"
+                    throw error
+                }
+            }
+        }
     }
 }

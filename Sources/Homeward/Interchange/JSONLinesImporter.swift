@@ -54,15 +54,6 @@ public struct JSONLinesImporter: Sendable {
     /// transaction wrote its indexes 200 times over and took twice as long).
     public static let defaultTransactionSize = 50_000
 
-    /// A checked line as the append needs it.
-    private struct Pending {
-        var stream: StreamID
-        /// The version the line gave, if any.
-        var version: UInt64?
-        var event: NewEvent
-        /// The key its personal fields are sealed under.
-        var keyName: String
-    }
 
     /// Hands a large value to another thread, where its memory is freed, so that freeing a
     /// million records does not hold up the caller.
@@ -113,10 +104,13 @@ public struct JSONLinesImporter: Sendable {
         var findings: [Finding] = []
         // Each stream's state as the lines so far leave it, changed in place.
         var streams: [StreamID: StreamProgress] = [:]
-        var toAppend: [Pending] = []
+        // What the append needs of the checked lines: the file's runs of one stream, as the
+        // store's parts, and the key each event's personal fields are sealed under.
+        var parts: [StreamAppend] = []
+        var keyNames: [String] = []
         // About one line per 300 bytes: room made once, not grown a million times.
         let estimatedLines = bytes.count / 300 + 16
-        toAppend.reserveCapacity(estimatedLines)
+        keyNames.reserveCapacity(estimatedLines)
         var alreadyStored = 0
         let startingHead = try service.store.head()
         var lastRecordedAt = startingHead.recordedAt
@@ -206,10 +200,14 @@ public struct JSONLinesImporter: Sendable {
             }
             entry.version += 1
             // Only what the append needs is kept of the line.
-            toAppend.append(Pending(
-                stream: record.stream, version: record.version, event: record.newEvent(payload: line.payload),
-                keyName: keyName
-            ))
+            let event = record.newEvent(payload: line.payload)
+            if let last = parts.indices.last, parts[last].stream == record.stream {
+                parts[last].events.append(event)
+            } else {
+                let expected: ExpectedVersion = record.version.map { .exact($0 - 1) } ?? .any
+                parts.append(StreamAppend(stream: record.stream, events: [event], expectedVersion: expected))
+            }
+            keyNames.append(keyName)
         }
         try JSONLinesReader(registry: service.registry).forEachLine(bytes) { (result) throws in
             lineCount += 1
@@ -226,32 +224,56 @@ public struct JSONLinesImporter: Sendable {
         streams = [:]
         var appended = 0
         var positions: ClosedRange<UInt64>?
-        var index = 0
-        while index < toAppend.count {
-            var parts: [StreamAppend] = []
-            let batch = toAppend[index..<min(index + transactionSize, toAppend.count)]
-            var events = batch.map(\.event)
-            try service.registry.seal(&events, keyNames: batch.map(\.keyName))
-            for (offset, event) in events.enumerated() {
-                let pending = batch[batch.startIndex + offset]
-                if let last = parts.indices.last, parts[last].stream == pending.stream {
-                    parts[last].events.append(event)
-                } else {
-                    let expected: ExpectedVersion = pending.version.map { .exact($0 - 1) } ?? .any
-                    parts.append(StreamAppend(stream: pending.stream, events: [event], expectedVersion: expected))
+        let transactionSize = max(1, transactionSize)
+        var partIndex = 0
+        // How many events of `parts[partIndex]` earlier transactions took.
+        var partOffset = 0
+        var eventIndex = 0
+        while partIndex < parts.count {
+            // The next `transactionSize` events, in parts; a part cut at the end of a
+            // transaction goes on in the next one, expecting the version its first half left.
+            var batch: [StreamAppend] = []
+            var count = 0
+            while partIndex < parts.count && count < transactionSize {
+                let part = parts[partIndex]
+                let taken = min(part.events.count - partOffset, transactionSize - count)
+                var piece = part
+                if partOffset > 0 || taken < part.events.count {
+                    piece.events = Array(part.events[partOffset..<(partOffset + taken)])
+                    if partOffset > 0, case .exact(let version) = part.expectedVersion {
+                        piece.expectedVersion = .exact(version + UInt64(partOffset))
+                    }
+                }
+                batch.append(piece)
+                count += taken
+                partOffset += taken
+                if partOffset == part.events.count {
+                    partIndex += 1
+                    partOffset = 0
                 }
             }
-            index += batch.count
-            progress?(index, toAppend.count)
-            for result in try service.store.append(parts) where !result.wasAlreadyStored {
+            if service.registry.keys != nil {
+                var events = batch.flatMap(\.events)
+                try service.registry.seal(&events, keyNames: Array(keyNames[eventIndex..<(eventIndex + count)]))
+                var offset = 0
+                for index in batch.indices {
+                    let size = batch[index].events.count
+                    batch[index].events = Array(events[offset..<(offset + size)])
+                    offset += size
+                }
+            }
+            eventIndex += count
+            progress?(eventIndex, keyNames.count)
+            for result in try service.store.append(batch) where !result.wasAlreadyStored {
                 appended += result.positions.count
                 if let first = result.positions.first, let last = result.positions.last {
                     positions = (positions?.lowerBound ?? first)...max(positions?.upperBound ?? last, last)
                 }
             }
+            Self.releaseInBackground(batch)
         }
-        Self.releaseInBackground(toAppend)
-        toAppend = []
+        Self.releaseInBackground(parts)
+        parts = []
         return Report(
             lines: lineCount, appended: appended, alreadyStored: alreadyStored,
             positions: positions, findings: findings, unknownTypes: unknownTypes

@@ -126,14 +126,9 @@ final class LogStorage: Sendable {
 
         // Large appends are encoded and hashed on another core meanwhile.
         let sealer = events.count >= RecordSealer.threshold
-            ? RecordSealer(
-                events: events,
-                stream: request.stream,
-                firstPosition: firstPosition,
-                firstVersion: firstVersion,
-                recordedTimes: recordedTimes,
-                previousHash: head.hash
-            )
+            ? RecordSealer(events: events, firstPosition: firstPosition, recordedTimes: recordedTimes, previousHash: head.hash) {
+                (request.stream, firstVersion + UInt64($0))
+            }
             : nil
 
         // Claim every id in the id index. A claim that finds its id taken means a retry, a
@@ -171,7 +166,7 @@ final class LogStorage: Sendable {
                 let second = BigEndian.second(of: recorded)
                 if index == events.count - 1 || BigEndian.second(of: recordedTimes[index + 1]) != second {
                     var timeKey = BigEndian.secondKey(second)
-                    try withUnsafeBytes(of: &timeKey) { try transaction.put(recordedAt, key: $0, value: key) }
+                    try withUnsafeBytes(of: &timeKey) { try cursors.recordedAt.put(key: $0, value: key) }
                 }
             }
             positions.append(position)
@@ -214,7 +209,7 @@ final class LogStorage: Sendable {
 
     /// The expected version, and the recorded time of each event: given ones must not go
     /// backwards; the clock never does.
-    private func checkTimesAndVersion(
+    func checkTimesAndVersion(
         _ request: AppendRequest,
         state: (number: UInt64, version: UInt64)?,
         head: WriterHead,
@@ -287,7 +282,7 @@ final class LogStorage: Sendable {
         }
     }
 
-    private func validate(_ request: AppendRequest) -> EventStoreError? {
+    func validate(_ request: AppendRequest) -> EventStoreError? {
         func invalid(_ index: Int, _ problem: String) -> EventStoreError {
             EventStoreError(.invalidEvent, "event \(index + 1) of the append to '\(request.stream)' \(problem)", stream: request.stream)
         }

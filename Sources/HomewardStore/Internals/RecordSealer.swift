@@ -28,18 +28,18 @@ final class RecordSealer: @unchecked Sendable {
     static let threshold = 64
 
     /// Starts the hashing job, then encodes every record on the calling thread.
+    /// - Parameter placement: The stream and version of event `index` (used during the call only).
     init(
         events: [NewEvent],
-        stream: StreamID,
         firstPosition: UInt64,
-        firstVersion: UInt64,
         recordedTimes: [Timestamp],
-        previousHash: ChainHash
+        previousHash: ChainHash,
+        placement: (_ index: Int) -> (stream: StreamID, version: UInt64)
     ) {
         var offsets = [0]
         offsets.reserveCapacity(events.count + 1)
         for index in events.indices {
-            offsets.append(offsets[index] + Envelope.canonicalSize(events[index], stream: stream) + StorageLayout.hashSize)
+            offsets.append(offsets[index] + Envelope.canonicalSize(events[index], stream: placement(index).stream) + StorageLayout.hashSize)
         }
         self.offsets = offsets
         arena = .allocate(byteCount: offsets[events.count], alignment: 16)
@@ -63,11 +63,12 @@ final class RecordSealer: @unchecked Sendable {
             done.signal()
         }
         for index in events.indices {
+            let (stream, version) = placement(index)
             _ = Envelope.writeCanonical(
                 events[index],
                 position: firstPosition + UInt64(index),
                 stream: stream,
-                version: firstVersion + UInt64(index),
+                version: version,
                 recordedAt: recordedTimes[index],
                 into: UnsafeMutableRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]])
             )

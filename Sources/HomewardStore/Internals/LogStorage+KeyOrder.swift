@@ -1,0 +1,145 @@
+import Foundation
+import HomewardLMDB
+
+extension LogStorage {
+    /// Why ``applyInKeyOrder(_:head:now:cursors:in:)`` gave up: the transaction is aborted and
+    /// the parts applied one by one instead, which judges them (an id already stored may be a
+    /// retry; a failed check names its part).
+    struct KeyOrderFallback: Error {}
+
+    /// Writes the parts of a multi-stream append with each index's entries in key order.
+    ///
+    /// Applied one by one, the parts of an imported file put their ids and stream entries all
+    /// over the id and stream indexes: every put searches its tree from the root and lands on
+    /// another page. Here the parts are checked first (in order, each stream's version carried
+    /// from part to part), then each index gets its entries sorted, through one cursor: a run of
+    /// keys that falls on one page costs one search, and the pages are visited in order. Every
+    /// record of the transaction is encoded and hashed meanwhile, the hashing on another core.
+    ///
+    /// Throws ``KeyOrderFallback`` as soon as a part fails a check or an id is already stored,
+    /// with writes already made: the caller must abort the transaction and apply the parts one
+    /// by one, which gives the same outcome as if this path did not exist.
+    func applyInKeyOrder(
+        _ requests: [AppendRequest],
+        head: inout WriterHead,
+        now: Timestamp,
+        cursors: AppendCursors,
+        in transaction: Transaction
+    ) throws -> [AppendResult] {
+        // Check every part and place its events: stream number, version, recorded time.
+        var known: [StreamID: (number: UInt64, version: UInt64)] = [:]
+        var newStreams: [(name: StreamID, number: UInt64)] = []
+        var nextStreamNumber: UInt64?
+        var events: [NewEvent] = []
+        var placements: [(stream: StreamID, version: UInt64)] = []
+        var streamNumbers: [UInt64] = []
+        var recordedTimes: [Timestamp] = []
+        var results: [AppendResult] = []
+        results.reserveCapacity(requests.count)
+        var checkedHead = head
+        for request in requests {
+            if validate(request) != nil { throw KeyOrderFallback() }
+            let state = try known[request.stream] ?? streamState(request.stream, using: cursors.streamEvents, in: transaction)
+            guard case .success(let times) = checkTimesAndVersion(request, state: state, head: checkedHead, now: now) else {
+                throw KeyOrderFallback()
+            }
+            let number: UInt64
+            if let state {
+                number = state.number
+            } else {
+                if nextStreamNumber == nil { nextStreamNumber = try UInt64(transaction.count(streams) + 1) }
+                number = nextStreamNumber!
+                nextStreamNumber! += 1
+                newStreams.append((request.stream, number))
+            }
+            let firstVersion = (state?.version ?? 0) + 1
+            let firstPosition = checkedHead.position + 1
+            for index in request.events.indices {
+                events.append(request.events[index])
+                placements.append((request.stream, firstVersion + UInt64(index)))
+                streamNumbers.append(number)
+            }
+            recordedTimes += times
+            let lastVersion = firstVersion + UInt64(request.events.count) - 1
+            known[request.stream] = (number, lastVersion)
+            checkedHead.position += UInt64(request.events.count)
+            checkedHead.recordedAt = times.last
+            results.append(AppendResult(
+                positions: (firstPosition...checkedHead.position).map { $0 },
+                streamVersion: lastVersion,
+                wasAlreadyStored: false
+            ))
+        }
+        let firstPosition = head.position + 1
+        let sealer = RecordSealer(events: events, firstPosition: firstPosition, recordedTimes: recordedTimes, previousHash: head.hash) {
+            placements[$0]
+        }
+
+        // The id index, in id order. A taken id (or one repeated within the transaction) sends
+        // the whole transaction back to the one-by-one path.
+        var idOrder = events.indices.map { index in
+            withUnsafeBytes(of: events[index].eventId.uuid) { id in
+                (UInt64(bigEndian: id.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: id.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), index)
+            }
+        }
+        idOrder.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (_, _, index) in idOrder {
+            var position = (firstPosition + UInt64(index)).bigEndian
+            let taken = try withUnsafeBytes(of: events[index].eventId.uuid) { id in
+                try withUnsafeBytes(of: &position) { value -> Bool in
+                    do {
+                        try cursors.eventIds.put(key: id, value: value, options: .noOverwrite)
+                        return false
+                    } catch LMDBError.keyExists {
+                        return true
+                    }
+                }
+            }
+            if taken {
+                _ = sealer.wait()
+                throw KeyOrderFallback()
+            }
+        }
+
+        // New streams' numbers, then the stream index in (stream number, version) order.
+        for (name, number) in newStreams.sorted(by: { $0.name.rawValue < $1.name.rawValue }) {
+            try withUnsafeBytes(of: number.bigEndian) { value in
+                var name = name.rawValue
+                try name.withUTF8 { try transaction.put(streams, key: UnsafeRawBufferPointer($0), value: value, options: .noOverwrite) }
+            }
+        }
+        var streamOrder = events.indices.map { (streamNumbers[$0], placements[$0].version, $0) }
+        streamOrder.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (number, version, index) in streamOrder {
+            var streamEventKey = (number.bigEndian, version.bigEndian)
+            var positionKey = (firstPosition + UInt64(index)).bigEndian
+            try withUnsafeBytes(of: &streamEventKey) { key in
+                try withUnsafeBytes(of: &positionKey) { value in
+                    try cursors.streamEvents.put(key: key, value: value, options: .noOverwrite)
+                }
+            }
+        }
+
+        // The recorded-time index: the last position of each second (times never go backwards).
+        for index in events.indices {
+            let second = BigEndian.second(of: recordedTimes[index])
+            if index == events.count - 1 || BigEndian.second(of: recordedTimes[index + 1]) != second {
+                var timeKey = BigEndian.secondKey(second)
+                var positionKey = (firstPosition + UInt64(index)).bigEndian
+                try withUnsafeBytes(of: &timeKey) { key in
+                    try withUnsafeBytes(of: &positionKey) { try cursors.recordedAt.put(key: key, value: $0) }
+                }
+            }
+        }
+
+        // The log, each record as soon as it is sealed.
+        let hash = try sealer.forEachSealedRecord { index, record in
+            var positionKey = (firstPosition + UInt64(index)).bigEndian
+            try withUnsafeBytes(of: &positionKey) { key in
+                try cursors.log.reserve(key: key, count: record.count, options: .append) { $0.copyMemory(from: record) }
+            }
+        }
+        head = WriterHead(position: checkedHead.position, hash: hash, recordedAt: checkedHead.recordedAt)
+        return results
+    }
+}
