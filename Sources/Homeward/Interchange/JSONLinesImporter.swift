@@ -62,9 +62,9 @@ public struct JSONLinesImporter: Sendable {
         _ = BackgroundWork { handoff.value = nil }
     }
 
-    /// A stream's state, records and version as the lines read so far leave it: a class, so
-    /// that each line changes it in place instead of copying its records.
-    private final class StreamProgress {
+    /// A stream's state, records and version as the lines read so far leave it. Each line
+    /// changes it in place, in the importer's dictionary (no copy of its records or state).
+    private struct StreamProgress {
         var state: CaseState
         var records: [CaseRecord]
         var version: UInt64
@@ -126,16 +126,20 @@ public struct JSONLinesImporter: Sendable {
             }
             // A line without an event id gets one derived from its content (and how many identical
             // lines came before it), so that importing the same file again is a no-op.
-            var line = line
-            if line.record.eventId == nil {
+            guard line.record.eventId != nil else {
+                var identified = line
                 // Occurrences are counted by the first occurrence's id, not by the text: a million
                 // lines of text would be held twice.
                 let content = line.record.json.serialized
                 let firstId = ContentIdentifier.uuid(for: content, occurrence: 0)
                 let occurrence = contentOccurrences[firstId, default: 0]
                 contentOccurrences[firstId] = occurrence + 1
-                line.record.eventId = occurrence == 0 ? firstId : ContentIdentifier.uuid(for: content, occurrence: occurrence)
+                identified.record.eventId = occurrence == 0 ? firstId : ContentIdentifier.uuid(for: content, occurrence: occurrence)
+                return try checkIdentified(identified)
             }
+            try checkIdentified(line)
+        }
+        func checkIdentified(_ line: JSONLinesReader.Line) throws {
             let record = line.record
             // A refused line is still followed through, so that the lines after it are judged as
             // if it had been allowed: one refusal, not a cascade of version conflicts.
@@ -165,15 +169,16 @@ public struct JSONLinesImporter: Sendable {
                 }
                 lastRecordedAt = recordedAt
             }
-            let entry: StreamProgress
-            if let known = streams[record.stream] {
-                entry = known
-            } else {
+            if streams[record.stream] == nil {
                 let records = storeWasEmpty ? [] : try service.records(of: record.stream)
                 let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
-                entry = StreamProgress(state: service.decisionState(caseId: id, records: records), records: records)
-                streams[record.stream] = entry
+                streams[record.stream] = StreamProgress(state: service.decisionState(caseId: id, records: records), records: records)
             }
+            follow(line, in: &streams[record.stream]!)
+        }
+        /// Checks a line against its stream and moves the stream on.
+        func follow(_ line: JSONLinesReader.Line, in entry: inout StreamProgress) {
+            let record = line.record
             if let version = record.version, version != entry.version + 1 {
                 errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
                 return
@@ -194,7 +199,7 @@ public struct JSONLinesImporter: Sendable {
                     // A correction or void can change earlier events: resolve the case again.
                     entry.state = service.decisionState(caseId: entry.state.caseId, records: entry.records)
                 } else {
-                    entry.state = entry.state.evolve(caseRecord)
+                    entry.state.apply(caseRecord)
                     entry.state.noteStored(caseRecord)
                 }
             }

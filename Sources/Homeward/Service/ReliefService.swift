@@ -126,9 +126,10 @@ public final class ReliefService: Sendable {
 
     /// The case state the guards judge a new event against: every effective event in log order.
     func decisionState(caseId: String, records: [CaseRecord]) -> CaseState {
-        let history = CaseHistory(records: records, registry: registry)
         var state = CaseState(caseId: caseId)
-        for record in history.effective { state = state.evolve(record) }
+        if records.isEmpty { return state }
+        let history = CaseHistory(records: records, registry: registry)
+        for record in history.effective { state.apply(record) }
         for record in records { state.noteStored(record) }
         return state
     }
