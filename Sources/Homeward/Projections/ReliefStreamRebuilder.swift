@@ -94,6 +94,6 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     /// Entries in key order: LMDB then fills its pages in order instead of at random.
     private static func sorted(_ entries: Entries) -> Entries {
-        entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        entries.sorted { $0.key.precedesInKeyOrder($1.key) }
     }
 }

@@ -209,7 +209,7 @@ public struct StatisticsProjection: Projection {
             }
             try flush()
             for (date, counters) in openStays {
-                let sorted = counters.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+                let sorted = counters.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.precedesInKeyOrder($1.name) }
                 try merge(sorted, into: ProjectionCoding.key("openall", date.description))
             }
             for (entry, change) in admitted where change != 0 {
