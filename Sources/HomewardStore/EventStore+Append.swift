@@ -30,7 +30,7 @@ extension EventStore {
         do {
             outcome = try storage.environment.write { transaction in
                 let cursors = try AppendCursors(storage, in: transaction)
-                var head = try storage.head(in: transaction)
+                var head = try storage.head(using: cursors.log, in: transaction)
                 return try storage.apply(request, head: &head, now: options.clock(), cursors: cursors, in: transaction)
             }
         } catch {

@@ -54,7 +54,7 @@ extension EventStore {
     private func appendInKeyOrder(_ requests: [AppendRequest]) throws -> [AppendResult] {
         try storage.environment.write { transaction in
             let cursors = try AppendCursors(storage, in: transaction)
-            var head = try storage.head(in: transaction)
+            var head = try storage.head(using: cursors.log, in: transaction)
             return try storage.applyInKeyOrder(requests, head: &head, now: options.clock(), cursors: cursors, in: transaction)
         }
     }
@@ -62,7 +62,7 @@ extension EventStore {
     private func appendOneByOne(_ requests: [AppendRequest]) throws -> [AppendResult] {
         try storage.environment.write { transaction in
             let cursors = try AppendCursors(storage, in: transaction)
-            var head = try storage.head(in: transaction)
+            var head = try storage.head(using: cursors.log, in: transaction)
             let now = options.clock()
             return try requests.enumerated().map { index, request in
                 switch try storage.apply(request, head: &head, now: now, cursors: cursors, in: transaction) {

@@ -133,7 +133,7 @@ final class GroupCommitWriter: Sendable {
         do {
             outcomes = try storage.environment.write { transaction in
                 let cursors = try AppendCursors(storage, in: transaction)
-                var head = try storage.head(in: transaction)
+                var head = try storage.head(using: cursors.log, in: transaction)
                 let now = clock()
                 return try batch.map { try storage.apply($0.request, head: &head, now: now, cursors: cursors, in: transaction) }
             }

@@ -35,8 +35,9 @@ final class LogStorage: Sendable {
 
     // MARK: Head
 
-    func head(in transaction: Transaction) throws -> WriterHead {
-        let cursor = try transaction.cursor(log)
+    /// - Parameter cursor: A cursor on `log` to use (an append's); a new one if nil.
+    func head(using cursor: Cursor? = nil, in transaction: Transaction) throws -> WriterHead {
+        let cursor = try cursor ?? transaction.cursor(log)
         guard let last = try cursor.last() else {
             return WriterHead(position: 0, hash: .zero, recordedAt: nil)
         }
