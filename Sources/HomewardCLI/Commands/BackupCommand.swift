@@ -6,10 +6,10 @@ struct BackupCommand: ParsableCommand {
         commandName: "backup",
         abstract: "Copy the store, consistently and compacted, while appends go on; then verify the copy.",
         discussion: """
-            The copy holds every event committed when it started, with the projections kept in the
-            store, and is verified (hash chain, every index, the head read before copying) before
-            this command succeeds. DEST must not exist or be empty: a backup never overwrites.
-            To restore, stop the writers and use the copy as the store (--store DEST), or move it
+            The copy holds every event committed when it started, with the projections kept in the \
+            store, and is verified (hash chain, every index, the head read before copying) before \
+            this command succeeds. DEST must not exist or be empty: a backup never overwrites. \
+            To restore, stop the writers and use the copy as the store (--store DEST), or move it \
             where the store was.
             Example: homeward backup /backups/homeward-2027-01-31
             """

@@ -7,8 +7,8 @@ struct CheckpointCommand: ParsableCommand {
         commandName: "checkpoint",
         abstract: "Sign the store's head (position, hash, time) with an Ed25519 key.",
         discussion: """
-            Keep the file where the service cannot change it. Later,
-            `homeward verify --checkpoint FILE --public-key KEY.pub` proves that the log still begins
+            Keep the file where the service cannot change it. Later, \
+            `homeward verify --checkpoint FILE --public-key KEY.pub` proves that the log still begins \
             with exactly that prefix and that the checkpoint was signed by that key.
             Example: homeward checkpoint --key checkpoint-key.pem --out checkpoint-2027-03-01.json
             """

@@ -8,7 +8,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Seed a winter campaign into a fresh store, replay it, and print the season's figures, overdue deadlines and a few case timelines.",
         discussion: """
-            Without --store the demo uses a new directory under the system's temporary directory.
+            Without --store the demo uses a new directory under the system's temporary directory. \
             It also writes the season's HTML report and says where it is.
             Example: homeward demo --cases 500
             """

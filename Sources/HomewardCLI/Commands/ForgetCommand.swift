@@ -7,10 +7,10 @@ struct ForgetCommand: AsyncParsableCommand {
         commandName: "forget",
         abstract: "Forget a person: destroy the keys of their personal fields, record PersonForgotten, rebuild the projections.",
         discussion: """
-            Names, birth dates, free text and relatives sealed under the person's keys (and those of
-            every person id linked to them, and of every case that names one of them) become
-            unreadable for good: exports, logs and timelines show them as [forgotten]. Nothing is
-            removed from the log, so verify still passes; statistics do not change. Backups of the
+            Names, birth dates, free text and relatives sealed under the person's keys (and those of \
+            every person id linked to them, and of every case that names one of them) become \
+            unreadable for good: exports, logs and timelines show them as [forgotten]. Nothing is \
+            removed from the log, so verify still passes; statistics do not change. Backups of the \
             key store made before still hold the keys: destroy them too.
             Example: homeward forget P-330106-000042 --reason "erasure order 2027-031"
             """

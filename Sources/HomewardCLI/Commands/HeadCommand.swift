@@ -7,7 +7,7 @@ struct HeadCommand: ParsableCommand {
         commandName: "head",
         abstract: "Print the last position and its chain hash.",
         discussion: """
-            Keep the JSON output elsewhere: `homeward verify --checkpoint FILE` later proves that the
+            Keep the JSON output elsewhere: `homeward verify --checkpoint FILE` later proves that the \
             log was neither rewritten nor truncated up to it.
             Example: homeward head --format json > head-2027-01-31.json
             """

@@ -8,9 +8,9 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import an interchange JSON Lines file; nothing is appended if any line is invalid.",
         discussion: """
-            Every bad line is listed (line, key, problem). Guard violations are errors unless
-            --record-violations, which stores them and lists them as findings. Re-importing the
-            same file is a no-op (event ids). With --policy, a line whose actor role may not record
+            Every bad line is listed (line, key, problem). Guard violations are errors unless \
+            --record-violations, which stores them and lists them as findings. Re-importing the \
+            same file is a no-op (event ids). With --policy, a line whose actor role may not record \
             its event type is an error naming the role, the type and the policy line.
             Example: homeward import Fixtures/campaigns/small-winter.jsonl --policy Fixtures/policy/sample.policy
             """

@@ -7,8 +7,8 @@ struct KeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Make an Ed25519 key pair for signing checkpoints.",
         discussion: """
-            Writes the private key to KEY.pem (owner-only) and the public key to KEY.pub, both PEM as
-            OpenSSL writes them. Keep the private key with whoever signs checkpoints and hand the
+            Writes the private key to KEY.pem (owner-only) and the public key to KEY.pub, both PEM as \
+            OpenSSL writes them. Keep the private key with whoever signs checkpoints and hand the \
             public key to auditors. Refuses to overwrite an existing file.
             Example: homeward keygen --out checkpoint-key
             """

@@ -8,11 +8,11 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check the data file's pages, the hash chain, every index, that every event decodes, and that every projection equals a fresh rebuild.",
         discussion: """
-            First audits the page structure of data.mdb without LMDB; when a page is damaged it lists
-            every problem and reads nothing through LMDB. Prints what it checked and the first problem
-            of each kind; exits 0 when all is sound, 1 when a problem is found, 3 when the store
-            cannot be opened. With --checkpoint (a JSON file {"position": N, "hash": "…"}
-            kept elsewhere, such as the output of `homeward head --format json`), also proves that the
+            First audits the page structure of data.mdb without LMDB; when a page is damaged it lists \
+            every problem and reads nothing through LMDB. Prints what it checked and the first problem \
+            of each kind; exits 0 when all is sound, 1 when a problem is found, 3 when the store \
+            cannot be opened. With --checkpoint (a JSON file {"position": N, "hash": "…"} \
+            kept elsewhere, such as the output of `homeward head --format json`), also proves that the \
             log still begins with exactly that prefix.
             Example: homeward verify --checkpoint head-2027-01-31.json
             """
