@@ -165,6 +165,7 @@ static void hashTwoParts(CompressFunction compress,
     for (int part = 0; part < 2; part++) {
         const uint8_t *bytes = parts[part];
         size_t remaining = counts[part];
+        if (remaining == 0) continue;  // an empty part may come as a null pointer
         if (buffered > 0) {
             size_t taken = 64 - buffered < remaining ? 64 - buffered : remaining;
             memcpy(buffer + buffered, bytes, taken);

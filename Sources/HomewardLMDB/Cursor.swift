@@ -68,8 +68,9 @@ public final class Cursor {
     /// Stores `value` under `key` and leaves the cursor on it.
     ///
     /// Unlike ``Transaction/put(_:key:value:options:)``, which searches from the root every time,
-    /// a cursor that is already on the page where `key` belongs writes there without searching
-    /// the tree again: a run of puts of ascending keys costs one search, not one per key.
+    /// a cursor whose current page holds `key`'s place (the key sorts within the page, or the page
+    /// is the last of the tree) writes there without searching the tree again: a run of puts of
+    /// ascending keys costs about one search per page, not one per key.
     /// - Parameters:
     ///   - key: The key's bytes.
     ///   - value: The value's bytes.
@@ -84,7 +85,8 @@ public final class Cursor {
     }
 
     /// Reserves `count` bytes for the value under `key` and lets `fill` write them in place,
-    /// leaving the cursor on the new entry (see ``put(key:value:options:)``).
+    /// leaving the cursor on the new entry (see ``put(key:value:options:)``). The database must
+    /// not keep duplicates.
     /// - Parameters:
     ///   - key: The key's bytes.
     ///   - count: The value's size.

@@ -51,7 +51,7 @@ extension EventStore {
         return results
     }
 
-    private func appendInKeyOrder(_ requests: [AppendRequest]) throws -> [AppendResult] {
+    func appendInKeyOrder(_ requests: [AppendRequest]) throws -> [AppendResult] {
         try storage.environment.write { transaction in
             let cursors = try AppendCursors(storage, in: transaction)
             var head = try storage.head(using: cursors.log, in: transaction)

@@ -46,6 +46,20 @@ struct AppendTests {
         }
     }
 
+    /// An append refused for its ids leaves no trace of the stream it would have created: the
+    /// stream still does not exist, and an append expecting no stream succeeds.
+    @Test func aRefusedAppendToANewStreamLeavesNoStreamBehind() throws {
+        try withTemporaryEventStore { store in
+            let stored = NewEvent.sample(index: 0)
+            try store.append([stored], to: "case-a")
+            let error = #expect(throws: EventStoreError.self) { try store.append([stored], to: "case-new") }
+            #expect(error?.code == .idempotencyConflict)
+            #expect(try store.version(of: "case-new") == nil)
+            let created = try store.append([.sample(index: 1)], to: "case-new", expectedVersion: .noStream)
+            #expect(created.streamVersion == 1)
+        }
+    }
+
     @Test func aBatchIsStoredWholeOrNotAtAll() throws {
         try withTemporaryEventStore { store in
             try store.append([.sample(index: 0)], to: "case-1")

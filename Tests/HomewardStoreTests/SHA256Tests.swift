@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import HomewardCSHA256
 import HomewardStore
@@ -49,9 +50,37 @@ struct SHA256Tests {
         }
     }
 
-    @Test func theChoiceOfCodeIsStable() {
-        let first = homeward_sha256_uses_instructions()
-        #expect(first == 0 || first == 1)
-        #expect(homeward_sha256_uses_instructions() == first)
+    /// A processor with SHA instructions gets them (else the comparisons above would only
+    /// compare the portable code with itself).
+    @Test func theInstructionsAreUsedWhereTheProcessorHasThem() throws {
+        let uses = homeward_sha256_uses_instructions()
+        #expect(homeward_sha256_uses_instructions() == uses, "the choice is made once")
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return }
+        let hasInstructions = cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("sha_ni") }
+        #if arch(x86_64)
+        #expect(uses == (hasInstructions ? 1 : 0))
+        #else
+        #expect(uses == 0)
+        #endif
+    }
+
+    /// An empty part may come as a null pointer.
+    @Test func anEmptyPartMayBeANullPointer() {
+        let abc = Array("abc".utf8)
+        var digest = [UInt8](repeating: 0, count: 32)
+        abc.withUnsafeBytes { bytes in
+            digest.withUnsafeMutableBufferPointer { output in
+                homeward_sha256_two_parts(nil, 0, bytes.baseAddress, bytes.count, output.baseAddress)
+            }
+        }
+        #expect(hex(digest) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        abc.withUnsafeBytes { bytes in
+            digest.withUnsafeMutableBufferPointer { output in
+                homeward_sha256_two_parts(bytes.baseAddress, bytes.count, nil, 0, output.baseAddress)
+            }
+        }
+        #expect(hex(digest) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        digest.withUnsafeMutableBufferPointer { output in homeward_sha256_two_parts(nil, 0, nil, 0, output.baseAddress) }
+        #expect(hex(digest) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 }

@@ -79,6 +79,47 @@ struct InterchangeTests {
         #expect(exported.contains(original.dropFirst().dropLast().replacingOccurrences(of: #""version":1,"#, with: "").prefix(20)))
     }
 
+    /// Transactions of 7 events cut a stream's run of lines (the fixture has 830 lines that follow
+    /// a line of their own stream): the cut run goes on in the next transaction, expecting the
+    /// version its first half left, and each event keeps its own personal key when sealed.
+    @Test(arguments: [false, true])
+    func smallTransactionsThatCutAStreamsRunStoreTheSameEvents(sealed: Bool) throws {
+        let campaign = try Fixtures.bytes("campaigns/small-winter.jsonl")
+        /// Each event as an interchange line (personal fields opened, no hash: sealing uses random
+        /// nonces) and the name of the key its personal fields are sealed under.
+        func imported(transactionSize: Int) throws -> [(line: String, keyName: String?)] {
+            let directory = try TemporaryDirectory(prefix: "homeward-cut")
+            var options = EventStore.Options()
+            if sealed { options.keys = try KeyStore(path: directory.appending("keys")) }
+            let store = try EventStore(path: directory.appending("store"), options: options)
+            var reported: [Int] = []
+            let report = try JSONLinesImporter(service: ReliefService(store: store))
+                .importFile(campaign, transactionSize: transactionSize) { appended, total in
+                    #expect(total == 3849)
+                    reported.append(appended)
+                }
+            #expect(report.appended == 3849)
+            #expect(reported.last == 3849 && reported == reported.sorted(), "progress rises to the whole file")
+            #expect(try store.verify().isSound)
+            let registry = EventRegistry.standard.withKeys(options.keys)
+            var events: [(line: String, keyName: String?)] = []
+            try store.forEachEvent { event in
+                var record = try InterchangeRecord(event, registry: registry)
+                record.hash = nil
+                let keyName = event.payload.codec == .sealedBinary
+                    ? try event.payload.withUnsafeBytes { try PersonalSealing.parts(of: $0).keyName } : nil
+                events.append((record.line, keyName))
+            }
+            return events
+        }
+        let cut = try imported(transactionSize: 7)
+        let whole = try imported(transactionSize: JSONLinesImporter.defaultTransactionSize)
+        #expect(cut.count == 3849)
+        #expect(cut.map(\.line) == whole.map(\.line), "every field, version and recorded time")
+        #expect(cut.map(\.keyName) == whole.map(\.keyName), "each event sealed under its own key")
+        #expect(cut.contains { $0.keyName != nil } == sealed)
+    }
+
     @Test func reimportingTheSameFileIsANoOp() async throws {
         try await withTemporaryEventStore { (store: EventStore) async throws in
             let importer = JSONLinesImporter(service: ReliefService(store: store))

@@ -207,6 +207,10 @@ public struct JSONLinesImporter: Sendable {
             // Only what the append needs is kept of the line.
             let event = record.newEvent(payload: line.payload)
             if let last = parts.indices.last, parts[last].stream == record.stream {
+                // A line with a version pins the run's start, should its first lines have none.
+                if case .any = parts[last].expectedVersion, let version = record.version {
+                    parts[last].expectedVersion = .exact(version - 1 - UInt64(parts[last].events.count))
+                }
                 parts[last].events.append(event)
             } else {
                 let expected: ExpectedVersion = record.version.map { .exact($0 - 1) } ?? .any
@@ -268,13 +272,13 @@ public struct JSONLinesImporter: Sendable {
                 }
             }
             eventIndex += count
-            progress?(eventIndex, keyNames.count)
             for result in try service.store.append(batch) where !result.wasAlreadyStored {
                 appended += result.positions.count
                 if let first = result.positions.first, let last = result.positions.last {
                     positions = (positions?.lowerBound ?? first)...max(positions?.upperBound ?? last, last)
                 }
             }
+            progress?(eventIndex, keyNames.count)
             Self.releaseInBackground(batch)
         }
         Self.releaseInBackground(parts)

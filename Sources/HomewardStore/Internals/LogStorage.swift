@@ -113,16 +113,6 @@ final class LogStorage: Sendable {
             }
             return .failure(problem)
         }
-        let streamNumber: UInt64
-        if let state {
-            streamNumber = state.number
-        } else {
-            streamNumber = try UInt64(transaction.count(streams) + 1)
-            try withUnsafeBytes(of: streamNumber.bigEndian) { number in
-                var name = request.stream.rawValue
-                try name.withUTF8 { try transaction.put(streams, key: UnsafeRawBufferPointer($0), value: number, options: .noOverwrite) }
-            }
-        }
         let firstVersion = (state?.version ?? 0) + 1
 
         // Large appends are encoded and hashed on another core meanwhile.
@@ -150,6 +140,18 @@ final class LogStorage: Sendable {
                 _ = sealer?.wait()
                 try withdrawClaims(events.prefix(index), in: transaction)
                 return try judgeStoredIds(request, duplicateAt: index, in: transaction)
+            }
+        }
+
+        // A new stream gets its number only now: an append judged above leaves no stream behind.
+        let streamNumber: UInt64
+        if let state {
+            streamNumber = state.number
+        } else {
+            streamNumber = try UInt64(transaction.count(streams) + 1)
+            try withUnsafeBytes(of: streamNumber.bigEndian) { number in
+                var name = request.stream.rawValue
+                try name.withUTF8 { try transaction.put(streams, key: UnsafeRawBufferPointer($0), value: number, options: .noOverwrite) }
             }
         }
 
