@@ -146,7 +146,7 @@ extension EventStore {
         if event.position != key {
             report.record(.positionMismatch, at: key, "the record says it is at position \(event.position)")
         }
-        let computed = Envelope.chainHash(previous: previousHash, canonical: Envelope.canonicalBytes(of: value))
+        let computed = Envelope.verifiedChainHash(previous: previousHash, canonical: Envelope.canonicalBytes(of: value))
         if computed != storedHash {
             report.record(.hashMismatch, at: key, "the stored hash \(storedHash.hex) is not the chain hash of the record's bytes (\(computed.hex)): the record was changed")
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 internal import HomewardCSHA256
 
@@ -69,11 +70,13 @@ enum Envelope {
         return writer.offset
     }
 
-    /// `SHA-256(previous || canonical)`.
+    /// `SHA-256(previous || canonical)`, as appends write it.
     ///
     /// Computed by the store's own SHA-256 (`HomewardCSHA256`): one call per record, no
     /// allocation, the processor's SHA instructions when present. Through swift-crypto, half of
-    /// the sealing time of a batch went to setting up and finishing each digest.
+    /// the sealing time of a batch went to setting up and finishing each digest. `verify()`
+    /// recomputes every hash with swift-crypto instead (``verifiedChainHash(previous:canonical:)``),
+    /// so the two implementations check each other on every record verified.
     @inline(__always)
     static func chainHash(previous: ChainHash, canonical: UnsafeRawBufferPointer) -> ChainHash {
         var digest = ChainHash.zero
@@ -87,6 +90,15 @@ enum Envelope {
             }
         }
         return digest
+    }
+
+    /// `SHA-256(previous || canonical)` by swift-crypto: how `verify()` recomputes the chain,
+    /// independently of the implementation that wrote it.
+    static func verifiedChainHash(previous: ChainHash, canonical: UnsafeRawBufferPointer) -> ChainHash {
+        var hasher = SHA256()
+        previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: canonical)
+        return hasher.finalize().withUnsafeBytes { ChainHash($0) }
     }
 
     /// The canonical bytes of a stored value (everything but the trailing hash).
