@@ -16,8 +16,8 @@ public struct JSONFields {
         guard case .object(let object) = json else {
             throw FieldError(path: path, kind: .wrongType, message: "expected an object, found \(json.kind)")
         }
-        for key in object.keys where !known.contains(key) {
-            throw FieldError(path: "\(path).\(key)", kind: .unknownField, message: "is not a field of this event (its fields: \(known.joined(separator: ", ")))")
+        for member in object.members where !known.contains(member.key) {
+            throw FieldError(path: "\(path).\(member.key)", kind: .unknownField, message: "is not a field of this event (its fields: \(known.joined(separator: ", ")))")
         }
         self.object = object
         self.path = path
@@ -27,7 +27,8 @@ public struct JSONFields {
 
     /// The value of a key; `nil` when absent or null.
     public func value(_ key: String) -> JSONValue? {
-        guard let value = object[key], value != .null else { return nil }
+        guard let value = object[key] else { return nil }
+        if case .null = value { return nil }
         return value
     }
 

@@ -77,12 +77,14 @@ public struct JSONParser {
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         guard depth <= JSONParser.maximumDepth else { throw error("nested deeper than \(JSONParser.maximumDepth) levels") }
         index += 1
-        var members: [(String, JSONValue)] = []
+        var members: [(key: String, value: JSONValue)] = []
         skipWhiteSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(JSONObject(members))
+            return .object(JSONObject(members: members))
         }
+        // An interchange line's envelope has a dozen members: room made once.
+        members.reserveCapacity(depth == 1 ? 16 : 8)
         while true {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in quotes") }
@@ -91,7 +93,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhiteSpace()
-            members.append((key, try value(depth: depth)))
+            members.append((key: key, value: try value(depth: depth)))
             skipWhiteSpace()
             guard index < bytes.count else { throw error("the text ends inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -100,7 +102,7 @@ public struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}' in an object") }
             index += 1
-            return .object(JSONObject(members))
+            return .object(JSONObject(members: members))
         }
     }
 

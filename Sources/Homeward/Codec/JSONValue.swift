@@ -61,6 +61,11 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         self.members = members.map { (key: $0.0, value: $0.1) }
     }
 
+    /// Creates an object from members already labelled (the parser's, kept without a copy).
+    init(members: [(key: String, value: JSONValue)]) {
+        self.members = members
+    }
+
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }

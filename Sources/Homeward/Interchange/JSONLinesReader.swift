@@ -160,11 +160,12 @@ public struct JSONLinesReader: Sendable {
         guard case .object(let object) = json else {
             throw FieldError(path: "", kind: .wrongType, message: "expected a JSON object, found \(json.kind)")
         }
-        for key in object.keys where !envelopeKeys.contains(key) {
-            throw FieldError(path: key, kind: .unknownField, message: "is not a key of an interchange record")
+        for member in object.members where !envelopeKeys.contains(member.key) {
+            throw FieldError(path: member.key, kind: .unknownField, message: "is not a key of an interchange record")
         }
         func value(_ key: String) -> JSONValue? {
-            guard let value = object[key], value != .null else { return nil }
+            guard let value = object[key] else { return nil }
+            if case .null = value { return nil }
             return value
         }
         func required(_ key: String) throws(FieldError) -> JSONValue {
