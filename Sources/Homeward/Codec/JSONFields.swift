@@ -16,8 +16,8 @@ public struct JSONFields {
         guard case .object(let object) = json else {
             throw FieldError(path: path, kind: .wrongType, message: "expected an object, found \(json.kind)")
         }
-        for member in object.members where !known.contains(member.key) {
-            throw FieldError(path: "\(path).\(member.key)", kind: .unknownField, message: "is not a field of this event (its fields: \(known.joined(separator: ", ")))")
+        if let key = object.firstKey(notIn: known) {
+            throw FieldError(path: "\(path).\(key)", kind: .unknownField, message: "is not a field of this event (its fields: \(known.joined(separator: ", ")))")
         }
         self.object = object
         self.path = path

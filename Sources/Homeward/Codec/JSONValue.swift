@@ -73,12 +73,28 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
     /// The number of members.
     public var count: Int { members.count }
 
+    /// The first member whose key is not one of `known`, if any.
+    ///
+    /// Keys are compared by length first: most pairs of different keys differ in length, and
+    /// then need no string comparison.
+    func firstKey(notIn known: [String]) -> String? {
+        members.first { member in
+            let length = member.key.utf8.count
+            return !known.contains { $0.utf8.count == length && $0 == member.key }
+        }?.key
+    }
+
     /// The keys, in order.
     public var keys: [String] { members.map(\.key) }
 
     /// The value of a key (the last one, if a key repeats); setting `nil` removes it.
     public subscript(key: String) -> JSONValue? {
-        get { members.last { $0.key == key }?.value }
+        get {
+            // Keys of another length are passed over without a string comparison (an out-of-line
+            // call for every pair of different keys, a dozen per key looked up in a line).
+            let length = key.utf8.count
+            return members.last { $0.key.utf8.count == length && $0.key == key }?.value
+        }
         set {
             if let index = members.firstIndex(where: { $0.key == key }) {
                 if let newValue {

@@ -160,8 +160,8 @@ public struct JSONLinesReader: Sendable {
         guard case .object(let object) = json else {
             throw FieldError(path: "", kind: .wrongType, message: "expected a JSON object, found \(json.kind)")
         }
-        for member in object.members where !envelopeKeys.contains(member.key) {
-            throw FieldError(path: member.key, kind: .unknownField, message: "is not a key of an interchange record")
+        if let key = object.firstKey(notIn: envelopeKeys) {
+            throw FieldError(path: key, kind: .unknownField, message: "is not a key of an interchange record")
         }
         func value(_ key: String) -> JSONValue? {
             guard let value = object[key] else { return nil }
