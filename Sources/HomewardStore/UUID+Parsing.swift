@@ -12,37 +12,35 @@ extension UUID {
         self = id
     }
 
+    /// Each byte's value as a hexadecimal digit, or 0xFF when it is not one.
+    private static let hexDigitValues: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, digit) in "0123456789abcdef".utf8.enumerated() { table[Int(digit)] = UInt8(value) }
+        for (value, digit) in "ABCDEF".utf8.enumerated() { table[Int(digit)] = UInt8(value + 10) }
+        return table
+    }()
+
     private static func parse(_ text: UnsafeBufferPointer<UInt8>) -> UUID? {
-        guard text.count == 36 else { return nil }
+        let dash = UInt8(ascii: "-")
+        guard text.count == 36, text[8] == dash, text[13] == dash, text[18] == dash, text[23] == dash else { return nil }
         var bytes = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
                      UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
-        var count = 0
-        var high: UInt8?
-        var valid = true
-        withUnsafeMutableBytes(of: &bytes) { target in
-            for (index, character) in text.enumerated() {
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    if character != UInt8(ascii: "-") { valid = false; return }
-                    continue
+        let allHex = hexDigitValues.withUnsafeBufferPointer { table in
+            withUnsafeMutableBytes(of: &bytes) { target -> Bool in
+                // Digit values fit in 4 bits; a byte that is not a digit sets the high ones.
+                var invalid: UInt8 = 0
+                var position = 0
+                for index in 0..<16 {
+                    if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+                    let high = table[Int(text[position])]
+                    let low = table[Int(text[position + 1])]
+                    invalid |= high | low
+                    target[index] = high << 4 | low & 0x0F
+                    position += 2
                 }
-                let nibble: UInt8
-                switch character {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
-                default: valid = false; return
-                }
-                if let first = high {
-                    guard count < 16 else { valid = false; return }
-                    target[count] = first << 4 | nibble
-                    count += 1
-                    high = nil
-                } else {
-                    high = nibble
-                }
+                return invalid & 0xF0 == 0
             }
         }
-        guard valid, count == 16, high == nil else { return nil }
-        return UUID(uuid: bytes)
+        return allHex ? UUID(uuid: bytes) : nil
     }
 }

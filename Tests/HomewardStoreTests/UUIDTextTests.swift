@@ -24,6 +24,25 @@ struct UUIDTextTests {
         #expect(UUID(uuidString: text) == nil)
     }
 
+    /// A wrong character at any place is refused: a digit that is not hexadecimal (in either
+    /// half of a byte) or anything but a dash where a dash goes.
+    @Test func aWrongCharacterAtAnyPlaceIsRefused() {
+        let valid = Array("0190a3b2-7c4d-7e5f-8a6b-1c2d3e4f5a6b".utf8)
+        #expect(UUID(canonicalText: String(decoding: valid, as: UTF8.self)) != nil)
+        for index in valid.indices {
+            for wrong in ["g", "G", "x", "/", ":", "@", "`", " ", "\u{0}"] where !(wrong == "-" && valid[index] == UInt8(ascii: "-")) {
+                var text = valid
+                text[index] = Array(wrong.utf8)[0]
+                #expect(UUID(canonicalText: String(decoding: text, as: UTF8.self)) == nil, "'\(wrong)' at \(index)")
+            }
+            if valid[index] != UInt8(ascii: "-") {
+                var text = valid
+                text[index] = UInt8(ascii: "-")
+                #expect(UUID(canonicalText: String(decoding: text, as: UTF8.self)) == nil, "a dash at \(index)")
+            }
+        }
+    }
+
     /// Stricter than Foundation, whose `sscanf` skips a space and reads a lone last digit.
     @Test func aSpaceBeforeTheTextIsRefused() {
         #expect(UUID(canonicalText: " 0190a3b2-7c4d-7e5f-8a6b-1c2d3e4f5a6") == nil)

@@ -43,8 +43,9 @@ public struct JSONFields {
 
     // MARK: Scalars
 
-    static func string(_ value: JSONValue, path: String) throws(FieldError) -> String {
-        guard case .string(let text) = value else { throw FieldError(path: path, kind: .wrongType, message: "expected a string, found \(value.kind)") }
+    /// The paths of errors are made only when an error is thrown: a line reads a dozen fields.
+    static func string(_ value: JSONValue, path: @autoclosure () -> String) throws(FieldError) -> String {
+        guard case .string(let text) = value else { throw FieldError(path: path(), kind: .wrongType, message: "expected a string, found \(value.kind)") }
         return text
     }
 
@@ -128,11 +129,11 @@ public struct JSONFields {
 
     // MARK: Enumerations, objects, arrays
 
-    static func enumeration<E: EnumerationValue>(_ value: JSONValue, path: String, of type: E.Type) throws(FieldError) -> E {
-        let text = try string(value, path: path)
+    static func enumeration<E: EnumerationValue>(_ value: JSONValue, path: @autoclosure () -> String, of type: E.Type) throws(FieldError) -> E {
+        let text = try string(value, path: path())
         guard let result = E(rawValue: text) else {
             throw FieldError(
-                path: path,
+                path: path(),
                 kind: .unknownValue,
                 message: "unknown value '\(text.prefix(40))' (allowed: \(E.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
