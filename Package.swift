@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "HomewardStoreTests",
             dependencies: [
-                "HomewardStore", "HomewardLMDB", "HomewardCSHA256", "HomewardTesting", "HomewardStoreProbe",
+                "HomewardStore", "HomewardLMDB", "HomewardCSHA256", "HomewardTesting", "HomewardStoreProbe", "Homeward",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings

@@ -1,4 +1,5 @@
 import Foundation
+import Homeward
 @testable import HomewardStore
 import HomewardTesting
 import Testing
@@ -23,7 +24,7 @@ struct ManyPartAppendTests {
     /// that are exact for every third part, so that the id index, the stream index and the
     /// recorded-time index are each written in an order of their own.
     private static func parts(seed: UInt64) -> [StreamAppend] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var versions: [StreamID: UInt64] = Dictionary(uniqueKeysWithValues: existingStreams.map { ($0, 2) })
         var parts: [StreamAppend] = []
         var micros: Int64 = 1_767_225_700_000_000
@@ -136,18 +137,5 @@ struct ManyPartAppendTests {
             #expect(try store.version(of: "case-x") == nil, "no stream is left behind by a refused append")
             #expect(try store.verify().isSound)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing case can be rerun.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -84,18 +84,7 @@ extension LogStorage {
         }
         idOrder.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         for (_, _, index) in idOrder {
-            var position = (firstPosition + UInt64(index)).bigEndian
-            let taken = try withUnsafeBytes(of: events[index].eventId.uuid) { id in
-                try withUnsafeBytes(of: &position) { value -> Bool in
-                    do {
-                        try cursors.eventIds.put(key: id, value: value, options: .noOverwrite)
-                        return false
-                    } catch LMDBError.keyExists {
-                        return true
-                    }
-                }
-            }
-            if taken {
+            if try !cursors.claim(events[index].eventId, at: firstPosition + UInt64(index)) {
                 _ = sealer.wait()
                 throw KeyOrderFallback()
             }
@@ -103,42 +92,17 @@ extension LogStorage {
 
         // New streams' numbers, then the stream index in (stream number, version) order.
         for (name, number) in newStreams.sorted(by: { $0.name.rawValue < $1.name.rawValue }) {
-            try withUnsafeBytes(of: number.bigEndian) { value in
-                var name = name.rawValue
-                try name.withUTF8 { try transaction.put(streams, key: UnsafeRawBufferPointer($0), value: value, options: .noOverwrite) }
-            }
+            try createStream(name, number: number, in: transaction)
         }
         var streamOrder = events.indices.map { (streamNumbers[$0], placements[$0].version, $0) }
         streamOrder.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         for (number, version, index) in streamOrder {
-            var streamEventKey = (number.bigEndian, version.bigEndian)
-            var positionKey = (firstPosition + UInt64(index)).bigEndian
-            try withUnsafeBytes(of: &streamEventKey) { key in
-                try withUnsafeBytes(of: &positionKey) { value in
-                    try cursors.streamEvents.put(key: key, value: value, options: .noOverwrite)
-                }
-            }
+            try cursors.putStreamEvent(streamNumber: number, version: version, at: firstPosition + UInt64(index))
         }
-
-        // The recorded-time index: the last position of each second (times never go backwards).
-        for index in events.indices {
-            let second = BigEndian.second(of: recordedTimes[index])
-            if index == events.count - 1 || BigEndian.second(of: recordedTimes[index + 1]) != second {
-                var timeKey = BigEndian.secondKey(second)
-                var positionKey = (firstPosition + UInt64(index)).bigEndian
-                try withUnsafeBytes(of: &timeKey) { key in
-                    try withUnsafeBytes(of: &positionKey) { try cursors.recordedAt.put(key: key, value: $0) }
-                }
-            }
-        }
+        try cursors.putRecordedSeconds(recordedTimes, from: firstPosition)
 
         // The log, each record as soon as it is sealed.
-        let hash = try sealer.forEachSealedRecord { index, record in
-            var positionKey = (firstPosition + UInt64(index)).bigEndian
-            try withUnsafeBytes(of: &positionKey) { key in
-                try cursors.log.reserve(key: key, count: record.count, options: .append) { $0.copyMemory(from: record) }
-            }
-        }
+        let hash = try cursors.writeSealedRecords(of: sealer, from: firstPosition)
         head = WriterHead(position: checkedHead.position, hash: hash, recordedAt: checkedHead.recordedAt)
         return results
     }

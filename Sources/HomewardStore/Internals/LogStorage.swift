@@ -125,18 +125,7 @@ final class LogStorage: Sendable {
         // Claim every id in the id index. A claim that finds its id taken means a retry, a
         // conflict or a repeated id: the claims made so far are withdrawn and the append is judged.
         for index in events.indices {
-            var position = (firstPosition + UInt64(index)).bigEndian
-            let taken = try withUnsafeBytes(of: events[index].eventId.uuid) { id in
-                try withUnsafeBytes(of: &position) { value -> Bool in
-                    do {
-                        try cursors.eventIds.put(key: id, value: value, options: .noOverwrite)
-                        return false
-                    } catch LMDBError.keyExists {
-                        return true
-                    }
-                }
-            }
-            if taken {
+            if try !cursors.claim(events[index].eventId, at: firstPosition + UInt64(index)) {
                 _ = sealer?.wait()
                 try withdrawClaims(events.prefix(index), in: transaction)
                 return try judgeStoredIds(request, duplicateAt: index, in: transaction)
@@ -149,42 +138,18 @@ final class LogStorage: Sendable {
             streamNumber = state.number
         } else {
             streamNumber = try UInt64(transaction.count(streams) + 1)
-            try withUnsafeBytes(of: streamNumber.bigEndian) { number in
-                var name = request.stream.rawValue
-                try name.withUTF8 { try transaction.put(streams, key: UnsafeRawBufferPointer($0), value: number, options: .noOverwrite) }
-            }
+            try createStream(request.stream, number: streamNumber, in: transaction)
         }
 
-        var positions: [UInt64] = []
-        positions.reserveCapacity(events.count)
+        let positions = (0..<UInt64(events.count)).map { firstPosition + $0 }
         for index in events.indices {
-            let position = firstPosition + UInt64(index)
-            let recorded = recordedTimes[index]
-            var positionKey = position.bigEndian
-            var streamEventKey = (streamNumber.bigEndian, (firstVersion + UInt64(index)).bigEndian)
-            try withUnsafeBytes(of: &positionKey) { key in
-                try withUnsafeBytes(of: &streamEventKey) { streamKey in
-                    try cursors.streamEvents.put(key: streamKey, value: key, options: .noOverwrite)
-                }
-                let second = BigEndian.second(of: recorded)
-                if index == events.count - 1 || BigEndian.second(of: recordedTimes[index + 1]) != second {
-                    var timeKey = BigEndian.secondKey(second)
-                    try withUnsafeBytes(of: &timeKey) { try cursors.recordedAt.put(key: $0, value: key) }
-                }
-            }
-            positions.append(position)
+            try cursors.putStreamEvent(streamNumber: streamNumber, version: firstVersion + UInt64(index), at: positions[index])
         }
+        try cursors.putRecordedSeconds(recordedTimes, from: firstPosition)
 
         var hash = head.hash
         if let sealer {
-            hash = try sealer.forEachSealedRecord { index, record in
-                var positionKey = (firstPosition + UInt64(index)).bigEndian
-                try withUnsafeBytes(of: &positionKey) { key in
-                    try cursors.log.reserve(key: key, count: record.count, options: .append) {
-                        $0.copyMemory(from: record)
-                    }
-                }
-            }
+            hash = try cursors.writeSealedRecords(of: sealer, from: firstPosition)
         } else {
             for index in events.indices {
                 let position = firstPosition + UInt64(index)
@@ -208,6 +173,14 @@ final class LogStorage: Sendable {
         let version = firstVersion + UInt64(events.count) - 1
         head = WriterHead(position: firstPosition + UInt64(events.count) - 1, hash: hash, recordedAt: recordedTimes.last)
         return .success(AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false))
+    }
+
+    /// Records a new stream's number in `streams`.
+    func createStream(_ stream: StreamID, number: UInt64, in transaction: Transaction) throws {
+        try withUnsafeBytes(of: number.bigEndian) { value in
+            var name = stream.rawValue
+            try name.withUTF8 { try transaction.put(streams, key: UnsafeRawBufferPointer($0), value: value, options: .noOverwrite) }
+        }
     }
 
     /// The expected version, and the recorded time of each event: given ones must not go
