@@ -318,6 +318,13 @@ public final class ProjectionEngine: Sendable {
 
     // MARK: Rebuilding stream by stream
 
+    /// A group of whole streams read from the log, on another thread.
+    private struct StreamGroup: Sendable {
+        var streams: [[RecordedEvent]]
+        /// The name of the last stream looked at; `nil` when no stream was left.
+        var lastStream: String?
+    }
+
     /// A group of streams read from the log and folded, on another thread.
     private struct FoldedGroup<Folded: Sendable>: Sendable {
         /// The number of the last stream looked at; `nil` when no stream was left.
@@ -357,15 +364,25 @@ public final class ProjectionEngine: Sendable {
         }
         let names = Set(group)
         let groupSize = streamGroupSize
-        func readAndFold(after: String) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
+        // Three groups are in flight: while one is written, the next is folded and the one
+        // after it read, each on threads of its own.
+        func read(after previous: BackgroundWork<StreamGroup>?) -> BackgroundWork<StreamGroup> {
             let store = self.store
             return BackgroundWork {
+                guard let after = try previous.map({ try $0.value().lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil) }
                 let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
                     try store.storage.wholeStreams(after: after, through: head, minimumEvents: groupSize, in: transaction)
                 }
+                return StreamGroup(streams: streams, lastStream: lastStream)
+            }
+        }
+        func fold(_ read: BackgroundWork<StreamGroup>) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
+            let keys = store.keys
+            return BackgroundWork {
+                let group = try read.value()
                 return FoldedGroup(
-                    lastStream: lastStream, events: streams.reduce(0) { $0 + $1.count }, firstStream: streams.first?.first?.stream.rawValue,
-                    folded: lastStream == nil ? nil : Result { try rebuilder.fold(streams, for: names, keys: store.keys) }
+                    lastStream: group.lastStream, events: group.streams.reduce(0) { $0 + $1.count }, firstStream: group.streams.first?.first?.stream.rawValue,
+                    folded: group.lastStream == nil ? nil : Result { try rebuilder.fold(group.streams, for: names, keys: keys) }
                 )
             }
         }
@@ -374,15 +391,24 @@ public final class ProjectionEngine: Sendable {
             (error as? ProjectionFailure)?.description ?? "stream \(group.firstStream ?? "?") or a later stream of the same group: \(error)"
         }
         var applied: UInt64 = 0
-        var next = readAndFold(after: resumeAfter)
+        var nextRead = read(after: nil)
+        var next = fold(nextRead)
+        nextRead = read(after: nextRead)
+        // Whatever the way out, the work still in flight (it reads the log) ends first.
+        defer {
+            next.wait()
+            nextRead.wait()
+        }
         while true {
             let current = try next.value()
-            if let lastStream = current.lastStream { next = readAndFold(after: lastStream) }
+            if current.lastStream != nil {
+                next = fold(nextRead)
+                nextRead = read(after: nextRead)
+            }
             let folded: Rebuilder.Folded?
             do {
                 folded = try current.folded?.get()
             } catch {
-                if current.lastStream != nil { next.wait() }
                 try record(ApplyFailure(names: group, description: failure(error, in: current)))
                 return
             }
@@ -423,7 +449,6 @@ public final class ProjectionEngine: Sendable {
                 try self.record(failure)
             })
             guard written != nil else {  // failed, and recorded
-                if current.lastStream != nil { next.wait() }
                 return
             }
             if let progress, current.events > 0 { progress(min(applied, head), head) }
