@@ -19,12 +19,11 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     typealias Entries = [(key: [UInt8], value: [UInt8])]
 
     /// A group of streams, folded: the entries to put into each projection, the cases'
-    /// contributions to the statistics, and the person-link changes. (The writer sums the
-    /// contributions into bucket changes and sorts the entries: in a rebuild it waits for the
-    /// folding threads otherwise.)
+    /// contributions to the statistics summed into bucket changes, and the person-link changes.
+    /// (The writer sorts the entries: in a rebuild it waits for the folding threads otherwise.)
     struct Folded: Sendable {
         var entries: [String: Entries] = [:]
-        var contributions: [CaseContribution] = []
+        var deltas: StatisticsProjection.Deltas?
         var linkChanges: [PersonLinks.Change] = []
     }
 
@@ -74,7 +73,9 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         if wantsEntitlements { result.entries[entitlements.name] = foldedCases.flatMap(\.entitlementEntries) + links }
         if wantsStatistics {
             result.entries[statistics.name] = foldedCases.flatMap(\.statisticsEntries) + links
-            result.contributions = foldedCases.compactMap(\.contribution)
+            var deltas = StatisticsProjection.Deltas(calendar: configuration.calendar)
+            for case let contribution? in foldedCases.lazy.map(\.contribution) { deltas.add(contribution, sign: 1) }
+            result.deltas = deltas
         }
         return result
     }
@@ -85,9 +86,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             for (key, value) in Self.sorted(entries) { try context.put(key, value) }
         }
         if let context = contexts[statistics.name] {
-            var deltas = StatisticsProjection.Deltas(calendar: cases.configuration.calendar)
-            for contribution in folded.contributions { deltas.add(contribution, sign: 1) }
-            try deltas.write(in: context)
+            try folded.deltas?.write(in: context)
             try AdmittedPersonsRollup.apply(folded.linkChanges, in: context)
         }
     }

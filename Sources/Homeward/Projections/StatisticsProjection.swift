@@ -115,32 +115,33 @@ public struct StatisticsProjection: Projection {
             UInt64(UInt32(truncatingIfNeeded: date.daysSinceEpoch)) << 32 | UInt64(region) << 12 | UInt64(counter)
         }
 
+        /// The number of a region in the packed keys, given one if it has none yet.
+        private mutating func number(ofRegion region: String) -> Int {
+            if let known = regionIndex[region] { return known }
+            precondition(regions.count < 1 << 20, "more than a million regions in one batch")
+            regions.append(region)
+            regionIndex[region] = regions.count - 1
+            return regions.count - 1
+        }
+
+        /// The number of a counter in the packed keys, given one if it has none yet.
+        private mutating func number(ofCounter counter: String) -> Int {
+            if let known = counterIndex[counter] { return known }
+            precondition(counters.count < 1 << 12, "more than 4,096 counters in one batch")
+            counters.append(counter)
+            counterIndex[counter] = counters.count - 1
+            return counters.count - 1
+        }
+
         mutating func add(_ contribution: CaseContribution, sign: Int) {
             let region = contribution.region ?? "-"
-            let regionNumber: Int
-            if let known = regionIndex[region] {
-                regionNumber = known
-            } else {
-                precondition(regions.count < 1 << 20, "more than a million regions in one batch")
-                regionNumber = regions.count
-                regions.append(region)
-                regionIndex[region] = regionNumber
-            }
+            let regionNumber = number(ofRegion: region)
             func count(_ counter: Int, _ amount: Int, on date: LocalDate) {
                 days[Self.pack(date, region: regionNumber, counter: counter), default: 0] += sign * amount
                 days[Self.pack(date, region: 0, counter: counter), default: 0] += sign * amount
             }
             for item in contribution.counts {
-                let counter: Int
-                if let known = counterIndex[item.key] {
-                    counter = known
-                } else {
-                    precondition(counters.count < 1 << 12, "more than 4,096 counters in one batch")
-                    counter = counters.count
-                    counters.append(item.key)
-                    counterIndex[item.key] = counter
-                }
-                count(counter, item.amount, on: item.date)
+                count(number(ofCounter: item.key), item.amount, on: item.date)
             }
             for admission in contribution.admissions {
                 admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
@@ -177,6 +178,14 @@ public struct StatisticsProjection: Projection {
             }
         }
 
+        /// Each name's rank in byte order, and the name of each rank.
+        private static func ranks(_ names: [[UInt8]]) -> (rank: [Int], ofRank: [Int]) {
+            let ofRank = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
+            var rank = [Int](repeating: 0, count: names.count)
+            for (position, name) in ofRank.enumerated() { rank[name] = position }
+            return (rank, ofRank)
+        }
+
         func write(in context: ProjectionContext) throws {
             func merge(_ changes: [(name: [UInt8], amount: Int)], into key: [UInt8]) throws {
                 guard changes.contains(where: { $0.amount != 0 }) else { return }
@@ -186,28 +195,40 @@ public struct StatisticsProjection: Projection {
                     try context.delete(key)
                 }
             }
-            // The daily counters, bucket by bucket: the packed keys of one bucket sort together,
-            // and within it by the counter's rank in the byte order of the names.
+            // The daily counters, bucket by bucket, in the byte order of the buckets' keys
+            // (`day/<date>/<region>`, dates of a fixed width), so that LMDB fills its pages in
+            // order: each packed key is mapped to one that sorts by date, then by the region's
+            // rank in byte order, then by the counter's.
             let names = counters.map { Array($0.utf8) }
-            var rank = [Int](repeating: 0, count: names.count)
-            for (position, counter) in names.indices.sorted(by: { names[$0].lexicographicallyPrecedes(names[$1]) }).enumerated() { rank[counter] = position }
+            let regionNames = regions.map { Array($0.utf8) }
+            let (counterRank, counterOfRank) = Self.ranks(names)
+            let (regionRank, regionOfRank) = Self.ranks(regionNames)
+            var ordered = days.keys.map { key in
+                key & 0xffff_ffff_0000_0000 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 12 | UInt64(counterRank[Int(key & 0xfff)])
+            }
+            ordered.sort()
             var changes: [(name: [UInt8], amount: Int)] = []
-            var bucket: UInt64?
-            func flush() throws {
-                guard let bucket else { return }
-                let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 32)))
-                try merge(changes, into: ProjectionCoding.key("day", date.description, regions[Int(bucket >> 12 & 0xfffff)]))
-                changes.removeAll(keepingCapacity: true)
-            }
-            let ordered = days.keys.sorted { ($0 >> 12, rank[Int($0 & 0xfff)]) < ($1 >> 12, rank[Int($1 & 0xfff)]) }
-            for key in ordered {
-                if key >> 12 != bucket.map({ $0 >> 12 }) {
-                    try flush()
-                    bucket = key
+            var bucketKey: [UInt8] = []
+            var datePrefix: (days: UInt64, bytes: [UInt8])?
+            var index = 0
+            while index < ordered.count {
+                let bucket = ordered[index] >> 12
+                let region = regionOfRank[Int(bucket & 0xfffff)]
+                if datePrefix?.days != bucket >> 20 {
+                    let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 20)))
+                    datePrefix = (bucket >> 20, Array("day/\(date.description)/".utf8))
                 }
-                changes.append((names[Int(key & 0xfff)], days[key]!))
+                changes.removeAll(keepingCapacity: true)
+                while index < ordered.count, ordered[index] >> 12 == bucket {
+                    let counter = counterOfRank[Int(ordered[index] & 0xfff)]
+                    changes.append((names[counter], days[(bucket >> 20) << 32 | UInt64(region) << 12 | UInt64(counter)]!))
+                    index += 1
+                }
+                bucketKey.removeAll(keepingCapacity: true)
+                bucketKey += datePrefix!.bytes
+                bucketKey += regionNames[region]
+                try merge(changes, into: bucketKey)
             }
-            try flush()
             for (date, counters) in openStays {
                 let sorted = counters.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.precedesInKeyOrder($1.name) }
                 try merge(sorted, into: ProjectionCoding.key("openall", date.description))
