@@ -431,7 +431,7 @@ final class LogStorage: Sendable {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         var values = [(position: UInt64, value: UnsafeRawBufferPointer)](repeating: (0, empty), count: positions.count)
         let records = try transaction.cursor(log)
-        for index in positions.indices.sorted(by: { positions[$0] < positions[$1] }) {
+        for index in Self.indicesInOrder(of: positions) {
             var key = positions[index].bigEndian
             guard let found = try withUnsafeBytes(of: &key, { try records.seek(exactly: $0) }) else {
                 throw EventStoreError(.corrupted, "the stream index points at position \(positions[index]), which is not in the log")
@@ -451,6 +451,18 @@ final class LogStorage: Sendable {
             if start < end { result.append(Array(events[start..<end])) }
         }
         return (result, lastStream)
+    }
+
+    /// The indices of `positions` in the order of the positions. Below 2^40 positions and 2^24
+    /// indices (always, in practice) each pair is packed into one integer, so that the sort
+    /// compares integers instead of calling a closure that looks both positions up.
+    static func indicesInOrder(of positions: [UInt64]) -> [Int] {
+        guard positions.count < 1 << 24, positions.allSatisfy({ $0 < 1 << 40 }) else {
+            return positions.indices.sorted { positions[$0] < positions[$1] }
+        }
+        var packed = positions.enumerated().map { $0.element << 24 | UInt64($0.offset) }
+        packed.sort()
+        return packed.map { Int($0 & 0xff_ffff) }
     }
 
     /// The last position recorded at or before `time`; 0 when there is none.
