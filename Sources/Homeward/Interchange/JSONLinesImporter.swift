@@ -169,12 +169,15 @@ public struct JSONLinesImporter: Sendable {
                 }
                 lastRecordedAt = recordedAt
             }
-            if streams[record.stream] == nil {
+            // Looked up by index: `streams[key] == nil` would copy the stream's state out.
+            if streams.index(forKey: record.stream) == nil {
                 let records = storeWasEmpty ? [] : try service.records(of: record.stream)
                 let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
                 streams[record.stream] = StreamProgress(state: service.decisionState(caseId: id, records: records), records: records)
             }
-            follow(line, in: &streams[record.stream]!)
+            // Through the subscript with a default, which lends the stored value in place
+            // (`streams[key]!` lent a copy: the stream's records were copied at every line).
+            follow(line, in: &streams[record.stream, default: StreamProgress(state: CaseState(caseId: ""), records: [])])
         }
         /// Checks a line against its stream and moves the stream on.
         func follow(_ line: JSONLinesReader.Line, in entry: inout StreamProgress) {
