@@ -30,7 +30,9 @@ extension LogStorage {
         var known: [StreamID: (number: UInt64, version: UInt64)] = [:]
         var newStreams: [(name: StreamID, number: UInt64)] = []
         var nextStreamNumber: UInt64?
-        var events: [NewEvent] = []
+        // The events stay in their parts' arrays; the ids are gathered for the id index.
+        var eventRuns: [[NewEvent]] = []
+        var ids: [UUID] = []
         var placements: [(stream: StreamID, version: UInt64)] = []
         var streamNumbers: [UInt64] = []
         var recordedTimes: [Timestamp] = []
@@ -54,8 +56,9 @@ extension LogStorage {
             }
             let firstVersion = (state?.version ?? 0) + 1
             let firstPosition = checkedHead.position + 1
+            eventRuns.append(request.events)
             for index in request.events.indices {
-                events.append(request.events[index])
+                ids.append(request.events[index].eventId)
                 placements.append((request.stream, firstVersion + UInt64(index)))
                 streamNumbers.append(number)
             }
@@ -71,20 +74,20 @@ extension LogStorage {
             ))
         }
         let firstPosition = head.position + 1
-        let sealer = RecordSealer(events: events, firstPosition: firstPosition, recordedTimes: recordedTimes, previousHash: head.hash) {
+        let sealer = RecordSealer(eventRuns: eventRuns, firstPosition: firstPosition, recordedTimes: recordedTimes, previousHash: head.hash) {
             placements[$0]
         }
 
         // The id index, in id order. A taken id (or one repeated within the transaction) sends
         // the whole transaction back to the one-by-one path.
-        var idOrder = events.indices.map { index in
-            withUnsafeBytes(of: events[index].eventId.uuid) { id in
+        var idOrder = ids.indices.map { index in
+            withUnsafeBytes(of: ids[index].uuid) { id in
                 (UInt64(bigEndian: id.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: id.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), index)
             }
         }
         idOrder.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         for (_, _, index) in idOrder {
-            if try !cursors.claim(events[index].eventId, at: firstPosition + UInt64(index)) {
+            if try !cursors.claim(ids[index], at: firstPosition + UInt64(index)) {
                 _ = sealer.wait()
                 throw KeyOrderFallback()
             }
@@ -94,7 +97,7 @@ extension LogStorage {
         for (name, number) in newStreams.sorted(by: { $0.name.rawValue < $1.name.rawValue }) {
             try createStream(name, number: number, in: transaction)
         }
-        var streamOrder = events.indices.map { (streamNumbers[$0], placements[$0].version, $0) }
+        var streamOrder = ids.indices.map { (streamNumbers[$0], placements[$0].version, $0) }
         streamOrder.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         for (number, version, index) in streamOrder {
             try cursors.putStreamEvent(streamNumber: number, version: version, at: firstPosition + UInt64(index))

@@ -117,7 +117,7 @@ final class LogStorage: Sendable {
 
         // Large appends are encoded and hashed on another core meanwhile.
         let sealer = events.count >= RecordSealer.threshold
-            ? RecordSealer(events: events, firstPosition: firstPosition, recordedTimes: recordedTimes, previousHash: head.hash) {
+            ? RecordSealer(eventRuns: [events], firstPosition: firstPosition, recordedTimes: recordedTimes, previousHash: head.hash) {
                 (request.stream, firstVersion + UInt64($0))
             }
             : nil

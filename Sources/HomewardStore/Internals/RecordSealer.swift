@@ -36,38 +36,50 @@ final class RecordSealer: @unchecked Sendable {
     static let threshold = 64
 
     /// Queues the hashing job, then encodes every record on the calling thread.
-    /// - Parameter placement: The stream and version of event `index` (used during the call only).
+    /// - Parameters:
+    ///   - eventRuns: The events, in runs (the events of each part of an append, read where they
+    ///     are instead of copied into one array); event `index` counts through all runs.
+    ///   - placement: The stream and version of event `index` (used during the call only).
     init(
-        events: [NewEvent],
+        eventRuns: [[NewEvent]],
         firstPosition: UInt64,
         recordedTimes: [Timestamp],
         previousHash: ChainHash,
         placement: (_ index: Int) -> (stream: StreamID, version: UInt64)
     ) {
         var offsets = [0]
-        offsets.reserveCapacity(events.count + 1)
-        for index in events.indices {
-            offsets.append(offsets[index] + Envelope.canonicalSize(events[index], stream: placement(index).stream) + StorageLayout.hashSize)
-        }
-        self.offsets = offsets
-        self.previousHash = previousHash
-        arena = .allocate(byteCount: offsets[events.count], alignment: 16)
-        DispatchQueue.global(qos: .userInitiated).async { [self] in runJobUnlessClaimed() }
-        for index in events.indices {
-            let (stream, version) = placement(index)
-            _ = Envelope.writeCanonical(
-                events[index],
-                position: firstPosition + UInt64(index),
-                stream: stream,
-                version: version,
-                recordedAt: recordedTimes[index],
-                into: UnsafeMutableRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]])
-            )
-            if (index + 1) % RecordSealer.publishingInterval == 0 {
-                encodedCount.store(index + 1, ordering: .releasing)
+        offsets.reserveCapacity(recordedTimes.count + 1)
+        var index = 0
+        for run in eventRuns {
+            for event in run.indices {
+                offsets.append(offsets[index] + Envelope.canonicalSize(run[event], stream: placement(index).stream) + StorageLayout.hashSize)
+                index += 1
             }
         }
-        encodedCount.store(events.count, ordering: .releasing)
+        let count = index
+        self.offsets = offsets
+        self.previousHash = previousHash
+        arena = .allocate(byteCount: offsets[count], alignment: 16)
+        DispatchQueue.global(qos: .userInitiated).async { [self] in runJobUnlessClaimed() }
+        index = 0
+        for run in eventRuns {
+            for event in run.indices {
+                let (stream, version) = placement(index)
+                _ = Envelope.writeCanonical(
+                    run[event],
+                    position: firstPosition + UInt64(index),
+                    stream: stream,
+                    version: version,
+                    recordedAt: recordedTimes[index],
+                    into: UnsafeMutableRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]])
+                )
+                index += 1
+                if index % RecordSealer.publishingInterval == 0 {
+                    encodedCount.store(index, ordering: .releasing)
+                }
+            }
+        }
+        encodedCount.store(count, ordering: .releasing)
     }
 
     /// Runs the hashing job on this thread, unless another thread already has.
