@@ -127,4 +127,24 @@ struct StreamRebuilderTests {
             #expect(try StreamLengthProjection.lengths(engine) == before, "readers keep the live copy")
         }
     }
+
+    /// While a group is written, the next is folded and the one after it read: a failure in the
+    /// first group stops the rebuild there, after the work in flight has ended.
+    @Test func aFailureInAnEarlyGroupStopsTheRebuildThere() throws {
+        try withTemporaryEventStore { store in
+            try fill(store)
+            // "case-00bad" sorts right after "case-0": in the first group of 10 events.
+            try store.append([.sample("Bad")], to: StreamID(validating: "case-00bad"))
+            let rebuilder = StreamLengthRebuilder()
+            let engine = try ProjectionEngine(
+                store: store, projections: [StreamLengthProjection()], streamRebuilder: rebuilder, streamGroupSize: 10
+            )
+            try engine.catchUp()
+            let status = try #require(try engine.status().first)
+            #expect(status.state == .failed)
+            #expect(status.failure?.contains("position 301 (Bad): a bad event") == true, "\(status.failure ?? "")")
+            #expect(rebuilder.seen.groups.withLock { $0 } <= 2, "no group folded beyond the one in flight")
+            #expect(try StreamLengthProjection.lengths(engine).isEmpty, "nothing of the failed rebuild is visible")
+        }
+    }
 }
