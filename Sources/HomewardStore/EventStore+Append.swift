@@ -31,7 +31,7 @@ extension EventStore {
             outcome = try storage.environment.write { transaction in
                 let cursors = try AppendCursors(storage, in: transaction)
                 var head = try storage.head(using: cursors.log, in: transaction)
-                return try storage.apply(request, head: &head, now: options.clock(), cursors: cursors, in: transaction)
+                return try storage.apply(request, head: &head, now: options.clock(), cursors: cursors, mayLeaveUnindexed: true, in: transaction)
             }
         } catch {
             throw EventStore.storageError(error, while: "the append to '\(stream)'", at: path)

@@ -51,6 +51,8 @@ extension EventStore {
         while expectedKey <= end {
             let done = try read("verifying from position \(expectedKey)") { transaction -> Bool in
                 let cursor = try transaction.cursor(storage.log)
+                let unindexedFrom = try storage.unindexedFrom(in: transaction)
+                let unindexed = try storage.unindexedRecords(in: transaction)
                 var entry = try cursor.seek(atLeast: BigEndian.bytes(expectedKey))
                 var checkedInPage = 0
                 while let current = entry, checkedInPage < 8192 {
@@ -59,7 +61,8 @@ extension EventStore {
                     if key != expectedKey {
                         report.record(.gap, at: expectedKey, "position \(expectedKey) is missing; the next record is at \(key)")
                     }
-                    checkRecord(current.value, key: key, report: &report, previousHash: &previousHash,
+                    checkRecord(current.value, key: key, indexed: unindexedFrom.map { key < $0 } ?? true, unindexed: unindexed,
+                                report: &report, previousHash: &previousHash,
                                 previousRecordedAt: &previousRecordedAt, streamVersions: &streamVersions,
                                 timeRuns: &lastPositionAtTime, transaction: transaction)
                     headReached = StoreHead(position: key, hash: Envelope.storedHash(of: current.value), recordedAt: previousRecordedAt)
@@ -97,8 +100,12 @@ extension EventStore {
                 if key == StorageLayout.formatKey {
                     sawFormat = true
                     let version = current.value.count == 4 ? UInt32(littleEndian: current.value.loadUnaligned(as: UInt32.self)) : 0
-                    if version != StorageLayout.formatVersion {
-                        report.record(.storeMeta, at: nil, "the format record holds \(current.value.count) bytes \(Array(current.value)), not format \(StorageLayout.formatVersion)")
+                    if !(1...StorageLayout.formatVersion).contains(version) {
+                        report.record(.storeMeta, at: nil, "the format record holds \(current.value.count) bytes \(Array(current.value)), not a format from 1 to \(StorageLayout.formatVersion)")
+                    }
+                } else if key == StorageLayout.unindexedFromKey {
+                    if current.value.count != 8 {
+                        report.record(.storeMeta, at: nil, "the unindexed-from record holds \(current.value.count) bytes, not 8")
                     }
                 } else if key == StorageLayout.createdKey {
                     created = Array(current.value)
@@ -124,9 +131,15 @@ extension EventStore {
         }
     }
 
+    /// - Parameters:
+    ///   - indexed: Whether the record must be in the indexes (it is before the unindexed
+    ///     records), or must not be in them.
+    ///   - unindexed: The unindexed records, read in `transaction`.
     private func checkRecord(
         _ value: UnsafeRawBufferPointer,
         key: UInt64,
+        indexed: Bool,
+        unindexed: [UnindexedRecord],
         report: inout VerificationReport,
         previousHash: inout ChainHash,
         previousRecordedAt: inout Timestamp?,
@@ -154,6 +167,15 @@ extension EventStore {
             report.record(.recordedAtRegression, at: key, "recorded at \(event.recordedAt), before the previous record (\(previous))")
         }
         previousRecordedAt = event.recordedAt
+        let expectedVersion = streamVersions[event.stream.rawValue, default: 0] + 1
+        if event.version != expectedVersion {
+            report.record(.streamIndex, at: key, "stream '\(event.stream)' jumps from version \(expectedVersion - 1) to \(event.version)")
+        }
+        streamVersions[event.stream.rawValue] = event.version
+        guard indexed else {
+            checkUnindexed(event, key: key, unindexed: unindexed, report: &report, transaction: transaction)
+            return
+        }
         let second = BigEndian.second(of: event.recordedAt)
         if let last = timeRuns.last, last.second == second {
             timeRuns[timeRuns.count - 1].position = key
@@ -164,13 +186,8 @@ extension EventStore {
                 timeRuns.removeFirst(timeRuns.count - 1)
             }
         }
-        let expectedVersion = streamVersions[event.stream.rawValue, default: 0] + 1
-        if event.version != expectedVersion {
-            report.record(.streamIndex, at: key, "stream '\(event.stream)' jumps from version \(expectedVersion - 1) to \(event.version)")
-        }
-        streamVersions[event.stream.rawValue] = event.version
         do {
-            if let state = try storage.streamState(event.stream, in: transaction) {
+            if let state = try storage.streamState(event.stream, unindexed: unindexed, in: transaction) {
                 let indexed = try transaction.get(
                     storage.streamEvents,
                     key: BigEndian.streamEventKey(streamNumber: state.number, version: event.version)
@@ -181,9 +198,37 @@ extension EventStore {
             } else {
                 report.record(.streamIndex, at: key, "stream '\(event.stream)' is missing from the stream index")
             }
-            let indexedPosition = try storage.storedPosition(of: event.eventId, in: transaction)
+            let indexedPosition = try storage.storedPosition(of: event.eventId, unindexed: unindexed, in: transaction)
             if indexedPosition != key {
                 report.record(.eventIdIndex, at: key, "the id index maps \(event.eventId.uuidString.lowercased()) to \(indexedPosition.map(String.init) ?? "nothing")")
+            }
+        } catch {
+            report.record(.streamIndex, at: key, "the indexes cannot be read: \(error)")
+        }
+    }
+
+    /// An unindexed record: its stream is known (its number is given when it is created), and
+    /// no index entry is there for it yet.
+    private func checkUnindexed(
+        _ event: RecordedEvent,
+        key: UInt64,
+        unindexed: [UnindexedRecord],
+        report: inout VerificationReport,
+        transaction: Transaction
+    ) {
+        do {
+            if let number = try storage.streamNumber(event.stream, in: transaction) {
+                if let indexed = try transaction.get(storage.streamEvents, key: BigEndian.streamEventKey(streamNumber: number, version: event.version)) {
+                    let position = indexed.withUnsafeBytes { BigEndian.uint64($0) }
+                    report.record(.streamIndex, at: key, "the stream index maps '\(event.stream)' version \(event.version) to \(position), but the record is not indexed yet")
+                }
+            } else {
+                report.record(.streamIndex, at: key, "stream '\(event.stream)' is missing from the stream index")
+            }
+            let indexed = try withUnsafeBytes(of: event.eventId.uuid) { try transaction.get(storage.eventIds, key: $0) }
+            if let indexed {
+                let position = indexed.withUnsafeBytes { BigEndian.uint64($0) }
+                report.record(.eventIdIndex, at: key, "the id index maps \(event.eventId.uuidString.lowercased()) to \(position), but the record is not indexed yet")
             }
         } catch {
             report.record(.streamIndex, at: key, "the indexes cannot be read: \(error)")
@@ -214,20 +259,26 @@ extension EventStore {
             if let last = timeRuns.last { checkTimeRun(last, report: &report, transaction: transaction) }
             let head = try storage.head(in: transaction).position
             guard head == end else { return }  // appends went on; totals would not compare
+            let unindexedFrom = try storage.unindexedFrom(in: transaction)
+            if let unindexedFrom, unindexedFrom > end {
+                report.record(.storeMeta, at: unindexedFrom, "the records from position \(unindexedFrom) on are marked unindexed, but the log ends at \(end)")
+            }
+            let indexedEnd = min(end, (unindexedFrom ?? end + 1) - 1)
             let idCount = try transaction.count(storage.eventIds)
-            if idCount != Int(end) {
-                report.record(.eventIdIndex, at: nil, "the id index holds \(idCount) entries for \(end) records")
+            if idCount != Int(indexedEnd) {
+                report.record(.eventIdIndex, at: nil, "the id index holds \(idCount) entries for \(indexedEnd) indexed records")
             }
             let streamEventCount = try transaction.count(storage.streamEvents)
-            if streamEventCount != Int(end) {
-                report.record(.streamIndex, at: nil, "the stream index holds \(streamEventCount) entries for \(end) records")
+            if streamEventCount != Int(indexedEnd) {
+                report.record(.streamIndex, at: nil, "the stream index holds \(streamEventCount) entries for \(indexedEnd) indexed records")
             }
             let streamCount = try transaction.count(storage.streams)
             if streamCount != streamVersions.count {
                 report.record(.streamIndex, at: nil, "the stream index lists \(streamCount) streams; the log holds \(streamVersions.count)")
             }
+            let unindexed = try storage.unindexedRecords(in: transaction)
             for (name, version) in streamVersions {
-                let state = try storage.streamState(StreamID(unchecked: name), in: transaction)
+                let state = try storage.streamState(StreamID(unchecked: name), unindexed: unindexed, in: transaction)
                 if state?.version != version {
                     report.record(.streamIndex, at: nil, "the stream index says '\(name)' is at version \(state.map { String($0.version) } ?? "none"); the log holds \(version) events")
                 }

@@ -215,6 +215,13 @@ public final class EventStore: Sendable {
                     "the store at \(path) has format \(version), newer than format \(StorageLayout.formatVersion) that this Homeward reads; use a newer Homeward"
                 )
             }
+            if version < StorageLayout.formatVersion, !options.readOnly {
+                // Format 1 is format 2 without unindexed records: only the number changes, so
+                // that an older Homeward refuses the store once it may hold some.
+                try environment.write { transaction in
+                    try transaction.put(storage.meta, key: StorageLayout.formatKey, value: withUnsafeBytes(of: StorageLayout.formatVersion.littleEndian) { Array($0) })
+                }
+            }
             return storage
         } catch let error as EventStoreError {
             throw error

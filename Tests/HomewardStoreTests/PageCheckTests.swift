@@ -81,10 +81,15 @@ struct PageCheckTests {
         let (path, dataFile) = try makeStore(in: directory)
         let after = Timestamp.now.rfc3339
         try rewrite(dataFile) { bytes in
-            // The creation time's text (its hour, unless the store was made across one).
+            // The creation time's text (its hour, unless the store was made across one), in every
+            // copy of the page: the file keeps older copies of `meta`'s page among its free pages.
             let file = bytes
-            let hour = try #require([before, after].lazy.compactMap { file.range(of: Data($0.prefix(13).utf8)) }.first)
-            bytes[hour.lowerBound + 3] ^= 0x01  // the last digit of the year
+            let prefix = try #require([before, after].lazy.map { Data($0.prefix(13).utf8) }.first { file.range(of: $0) != nil })
+            var start = file.startIndex
+            while let hour = file.range(of: prefix, in: start..<file.endIndex) {
+                bytes[hour.lowerBound + 3] ^= 0x01  // the last digit of the year
+                start = hour.upperBound
+            }
         }
         let report = try EventStore(path: path).verify()
         #expect(report.problems.first { $0.kind == .storeMeta }?.message.contains("SHA-256") == true, "\(report.problems)")

@@ -135,7 +135,10 @@ final class GroupCommitWriter: Sendable {
                 let cursors = try AppendCursors(storage, in: transaction)
                 var head = try storage.head(using: cursors.log, in: transaction)
                 let now = clock()
-                return try batch.map { try storage.apply($0.request, head: &head, now: now, cursors: cursors, in: transaction) }
+                // An append committed alone may stay out of the indexes, as a synchronous one.
+                return try batch.map {
+                    try storage.apply($0.request, head: &head, now: now, cursors: cursors, mayLeaveUnindexed: batch.count == 1, in: transaction)
+                }
             }
         } catch {
             let failure = EventStore.storageError(error, while: "the append", at: storage.environment.path)

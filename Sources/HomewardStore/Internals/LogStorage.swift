@@ -60,10 +60,20 @@ final class LogStorage: Sendable {
     /// The number comes from `streams` (written once, when the stream is created); the version is
     /// the last key of the stream's range in `stream-events`, so an append to an existing stream
     /// dirties no page of `streams`.
-    /// - Parameter cursor: A cursor on `stream-events` to use (an append's, which the lookup then
-    ///   leaves at the end of the stream's range, where the append writes); a new one if nil.
-    func streamState(_ stream: StreamID, using cursor: Cursor? = nil, in transaction: Transaction) throws -> (number: UInt64, version: UInt64)? {
+    /// A stream's last events may be unindexed: its version is then the last of theirs.
+    /// - Parameters:
+    ///   - cursor: A cursor on `stream-events` to use (an append's, which the lookup then leaves
+    ///     at the end of the stream's range, where the append writes); a new one if nil.
+    ///   - unindexed: The unindexed records, when the caller has read them in this transaction.
+    func streamState(
+        _ stream: StreamID,
+        using cursor: Cursor? = nil,
+        unindexed: [UnindexedRecord]? = nil,
+        in transaction: Transaction
+    ) throws -> (number: UInt64, version: UInt64)? {
         guard let number = try streamNumber(stream, in: transaction) else { return nil }
+        let unindexed = try unindexed ?? unindexedRecords(in: transaction)
+        if let last = unindexed.last(where: { $0.stream == stream.rawValue }) { return (number, last.version) }
         return (number, try lastVersion(ofStreamNumber: number, using: cursor ?? transaction.cursor(streamEvents)))
     }
 
@@ -89,31 +99,38 @@ final class LogStorage: Sendable {
 
     /// Checks and writes one request inside a write transaction. Returns a failure for problems of
     /// the request itself (the transaction stays usable); throws for storage failures.
+    /// - Parameter mayLeaveUnindexed: Whether the events may stay out of the indexes (see
+    ///   `LogStorage+Unindexed.swift`): for an append committed on its own, whose commit then
+    ///   writes only the log's pages.
     func apply(
         _ request: AppendRequest,
         head: inout WriterHead,
         now: Timestamp,
         cursors: AppendCursors,
+        mayLeaveUnindexed: Bool = false,
         in transaction: Transaction
     ) throws -> Result<AppendResult, EventStoreError> {
         if let problem = validate(request) { return .failure(problem) }
         let events = request.events
         let firstPosition = head.position + 1
+        let unindexed = try unindexedRecords(in: transaction)
 
         // The checks that need no writes. When one fails, the append may still be a retry of one
         // that succeeded: that is judged by its ids.
-        let state = try streamState(request.stream, using: cursors.streamEvents, in: transaction)
+        let state = try streamState(request.stream, using: cursors.streamEvents, unindexed: unindexed, in: transaction)
         let recordedTimes: [Timestamp]
         switch checkTimesAndVersion(request, state: state, head: head, now: now) {
         case .success(let times):
             recordedTimes = times
         case .failure(let problem):
-            if try events.contains(where: { try storedPosition(of: $0.eventId, in: transaction) != nil }) {
+            if try events.contains(where: { try storedPosition(of: $0.eventId, unindexed: unindexed, in: transaction) != nil }) {
                 return try judgeStoredIds(request, duplicateAt: nil, in: transaction)
             }
             return .failure(problem)
         }
         let firstVersion = (state?.version ?? 0) + 1
+        let leavesUnindexed = mayLeaveUnindexed && unindexed.count + events.count <= StorageLayout.unindexedLimit
+        if !leavesUnindexed { try index(unindexed, cursors: cursors, in: transaction) }
 
         // Large appends are encoded and hashed on another core meanwhile.
         let sealer = events.count >= RecordSealer.threshold
@@ -124,11 +141,22 @@ final class LogStorage: Sendable {
 
         // Claim every id in the id index. A claim that finds its id taken means a retry, a
         // conflict or a repeated id: the claims made so far are withdrawn and the append is judged.
-        for index in events.indices {
-            if try !cursors.claim(events[index].eventId, at: firstPosition + UInt64(index)) {
-                _ = sealer?.wait()
-                try withdrawClaims(events.prefix(index), in: transaction)
-                return try judgeStoredIds(request, duplicateAt: index, in: transaction)
+        // Events left unindexed claim nothing: their ids are looked up instead.
+        if leavesUnindexed {
+            for index in events.indices {
+                let id = events[index].eventId
+                if try events[..<index].contains(where: { $0.eventId == id }) || storedPosition(of: id, unindexed: unindexed, in: transaction) != nil {
+                    _ = sealer?.wait()
+                    return try judgeStoredIds(request, duplicateAt: index, in: transaction)
+                }
+            }
+        } else {
+            for index in events.indices {
+                if try !cursors.claim(events[index].eventId, at: firstPosition + UInt64(index)) {
+                    _ = sealer?.wait()
+                    try withdrawClaims(events.prefix(index), in: transaction)
+                    return try judgeStoredIds(request, duplicateAt: index, in: transaction)
+                }
             }
         }
 
@@ -142,10 +170,14 @@ final class LogStorage: Sendable {
         }
 
         let positions = (0..<UInt64(events.count)).map { firstPosition + $0 }
-        for index in events.indices {
-            try cursors.putStreamEvent(streamNumber: streamNumber, version: firstVersion + UInt64(index), at: positions[index])
+        if leavesUnindexed {
+            try markUnindexed(from: firstPosition, after: unindexed, in: transaction)
+        } else {
+            for index in events.indices {
+                try cursors.putStreamEvent(streamNumber: streamNumber, version: firstVersion + UInt64(index), at: positions[index])
+            }
+            try cursors.putRecordedSeconds(recordedTimes, from: firstPosition)
         }
-        try cursors.putRecordedSeconds(recordedTimes, from: firstPosition)
 
         var hash = head.hash
         if let sealer {
@@ -318,10 +350,14 @@ final class LogStorage: Sendable {
         return AppendResult(positions: positions, streamVersion: lastVersion, wasAlreadyStored: true)
     }
 
-    func storedPosition(of eventId: UUID, in transaction: Transaction) throws -> UInt64? {
-        try withUnsafeBytes(of: eventId.uuid) { id in
+    /// The position of the event with an id, through the id index or among the unindexed records.
+    /// - Parameter unindexed: The unindexed records, when the caller has read them in this transaction.
+    func storedPosition(of eventId: UUID, unindexed: [UnindexedRecord]? = nil, in transaction: Transaction) throws -> UInt64? {
+        let indexed = try withUnsafeBytes(of: eventId.uuid) { id in
             try transaction.get(eventIds, key: id).map { BigEndian.uint64($0) }
         }
+        if let indexed { return indexed }
+        return try (unindexed ?? unindexedRecords(in: transaction)).first { $0.eventId == eventId }?.position
     }
 
     // MARK: Reads
@@ -369,7 +405,8 @@ final class LogStorage: Sendable {
         limit: Int,
         in transaction: Transaction
     ) throws -> [RecordedEvent] {
-        guard let state = try streamState(stream, in: transaction), limit > 0 else { return [] }
+        let unindexed = try unindexedRecords(in: transaction)
+        guard let state = try streamState(stream, unindexed: unindexed, in: transaction), limit > 0 else { return [] }
         var result: [RecordedEvent] = []
         let cursor = try transaction.cursor(streamEvents)
         var entry = try cursor.seek(atLeast: BigEndian.streamEventKey(streamNumber: state.number, version: max(version, 1)))
@@ -380,6 +417,11 @@ final class LogStorage: Sendable {
             }
             result.append(event)
             entry = try cursor.next()
+        }
+        // The stream's unindexed events come after all its indexed ones.
+        for record in unindexed where result.count < limit && record.stream == stream.rawValue && record.version >= version {
+            guard let event = try event(at: record.position, in: transaction) else { continue }
+            result.append(event)
         }
         return result
     }
@@ -403,6 +445,11 @@ final class LogStorage: Sendable {
         var positions: [UInt64] = []
         var starts: [Int] = []
         var lastStream: String?
+        // Each stream's unindexed events follow its indexed ones.
+        var unindexedPositions: [String: [UInt64]] = [:]
+        for record in try unindexedRecords(in: transaction) where record.position <= head {
+            unindexedPositions[record.stream, default: []].append(record.position)
+        }
         let names = try transaction.cursor(streams)
         let versions = try transaction.cursor(streamEvents)
         var entry = after.isEmpty ? try names.first() : try names.seek(atLeast: Array(after.utf8))
@@ -424,6 +471,7 @@ final class LogStorage: Sendable {
                 positions.append(position)
                 version = try versions.next()
             }
+            if !unindexedPositions.isEmpty, let more = unindexedPositions[lastStream!] { positions += more }
             entry = try names.next()
         }
         // The records are looked up in log order (through one cursor, whose next lookup often
@@ -471,6 +519,11 @@ final class LogStorage: Sendable {
     /// entry before `time`'s second bounds the positions below; within `time`'s own second the
     /// log is searched by halves (recordedAt never decreases along positions).
     func lastPosition(recordedAtOrBefore time: Timestamp, in transaction: Transaction) throws -> UInt64 {
+        // The unindexed records are the last ones: the cut is among them once it reaches the first.
+        let unindexed = try unindexedRecords(in: transaction)
+        if let first = unindexed.first, first.recordedAt <= time {
+            return unindexed.last { $0.recordedAt <= time }!.position
+        }
         let second = BigEndian.second(of: time)
         let cursor = try transaction.cursor(recordedAt)
         var key = BigEndian.secondKey(second)

@@ -1,7 +1,9 @@
 /// Names and key encodings of the store's LMDB databases (see `Docs/storage-format.md`).
 enum StorageLayout {
-    /// The store format this code writes and the newest it reads.
-    static let formatVersion: UInt32 = 1
+    /// The store format this code writes and the newest it reads. Format 2 may leave the last
+    /// records of the log out of the indexes (``unindexedFromKey``); format 1 never did, so a
+    /// format 1 store is a format 2 store, and is marked as one when opened for writing.
+    static let formatVersion: UInt32 = 2
 
     static let meta = "meta"
     static let log = "log"
@@ -15,6 +17,12 @@ enum StorageLayout {
     /// SHA-256 of the `created` value, so that `verify` can prove it unchanged (stores created
     /// before it was written lack it).
     static let createdDigestKey = Array("created-sha256".utf8)
+    /// In `meta`, when some records are not in the indexes yet: the position of the first of
+    /// them (8 bytes, big-endian). Every later record is unindexed too; absent when none is.
+    static let unindexedFromKey = Array("unindexed-from".utf8)
+    /// The most records left out of the indexes: an append that would leave more indexes them
+    /// all. Every lookup through an index also reads these records, so they stay few.
+    static let unindexedLimit = 64
     /// Projection checkpoints in `meta` are keyed `projection/<name>`.
     static let projectionKeyPrefix = Array("projection/".utf8)
 
