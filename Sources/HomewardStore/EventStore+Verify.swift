@@ -51,8 +51,7 @@ extension EventStore {
         while expectedKey <= end {
             let done = try read("verifying from position \(expectedKey)") { transaction -> Bool in
                 let cursor = try transaction.cursor(storage.log)
-                let unindexedFrom = try storage.unindexedFrom(in: transaction)
-                let unindexed = try storage.unindexedRecords(in: transaction)
+                let mark = try storage.unindexedMark(in: transaction)
                 var entry = try cursor.seek(atLeast: BigEndian.bytes(expectedKey))
                 var checkedInPage = 0
                 while let current = entry, checkedInPage < 8192 {
@@ -61,7 +60,7 @@ extension EventStore {
                     if key != expectedKey {
                         report.record(.gap, at: expectedKey, "position \(expectedKey) is missing; the next record is at \(key)")
                     }
-                    checkRecord(current.value, key: key, indexed: unindexedFrom.map { key < $0 } ?? true, unindexed: unindexed,
+                    checkRecord(current.value, key: key, indexed: mark.first.map { key < $0 } ?? true, mark: mark,
                                 report: &report, previousHash: &previousHash,
                                 previousRecordedAt: &previousRecordedAt, streamVersions: &streamVersions,
                                 timeRuns: &lastPositionAtTime, transaction: transaction)
@@ -134,12 +133,12 @@ extension EventStore {
     /// - Parameters:
     ///   - indexed: Whether the record must be in the indexes (it is before the unindexed
     ///     records), or must not be in them.
-    ///   - unindexed: The unindexed records, read in `transaction`.
+    ///   - mark: Where the unindexed records start, read in `transaction`.
     private func checkRecord(
         _ value: UnsafeRawBufferPointer,
         key: UInt64,
         indexed: Bool,
-        unindexed: [UnindexedRecord],
+        mark: UnindexedMark,
         report: inout VerificationReport,
         previousHash: inout ChainHash,
         previousRecordedAt: inout Timestamp?,
@@ -173,7 +172,7 @@ extension EventStore {
         }
         streamVersions[event.stream.rawValue] = event.version
         guard indexed else {
-            checkUnindexed(event, key: key, unindexed: unindexed, report: &report, transaction: transaction)
+            checkUnindexed(event, key: key, report: &report, transaction: transaction)
             return
         }
         let second = BigEndian.second(of: event.recordedAt)
@@ -187,10 +186,10 @@ extension EventStore {
             }
         }
         do {
-            if let state = try storage.streamState(event.stream, unindexed: unindexed, in: transaction) {
+            if let number = try storage.streamNumber(event.stream, in: transaction) {
                 let indexed = try transaction.get(
                     storage.streamEvents,
-                    key: BigEndian.streamEventKey(streamNumber: state.number, version: event.version)
+                    key: BigEndian.streamEventKey(streamNumber: number, version: event.version)
                 ).map { $0.withUnsafeBytes { BigEndian.uint64($0) } }
                 if indexed != key {
                     report.record(.streamIndex, at: key, "the stream index maps '\(event.stream)' version \(event.version) to \(indexed.map(String.init) ?? "nothing")")
@@ -198,7 +197,7 @@ extension EventStore {
             } else {
                 report.record(.streamIndex, at: key, "stream '\(event.stream)' is missing from the stream index")
             }
-            let indexedPosition = try storage.storedPosition(of: event.eventId, unindexed: unindexed, in: transaction)
+            let indexedPosition = try storage.storedPosition(of: event.eventId, mark: mark, in: transaction)
             if indexedPosition != key {
                 report.record(.eventIdIndex, at: key, "the id index maps \(event.eventId.uuidString.lowercased()) to \(indexedPosition.map(String.init) ?? "nothing")")
             }
@@ -212,7 +211,6 @@ extension EventStore {
     private func checkUnindexed(
         _ event: RecordedEvent,
         key: UInt64,
-        unindexed: [UnindexedRecord],
         report: inout VerificationReport,
         transaction: Transaction
     ) {
@@ -259,11 +257,11 @@ extension EventStore {
             if let last = timeRuns.last { checkTimeRun(last, report: &report, transaction: transaction) }
             let head = try storage.head(in: transaction).position
             guard head == end else { return }  // appends went on; totals would not compare
-            let unindexedFrom = try storage.unindexedFrom(in: transaction)
-            if let unindexedFrom, unindexedFrom > end {
+            let mark = try storage.unindexedMark(in: transaction)
+            if let unindexedFrom = mark.first, unindexedFrom > end {
                 report.record(.storeMeta, at: unindexedFrom, "the records from position \(unindexedFrom) on are marked unindexed, but the log ends at \(end)")
             }
-            let indexedEnd = min(end, (unindexedFrom ?? end + 1) - 1)
+            let indexedEnd = min(end, (mark.first ?? end + 1) - 1)
             let idCount = try transaction.count(storage.eventIds)
             if idCount != Int(indexedEnd) {
                 report.record(.eventIdIndex, at: nil, "the id index holds \(idCount) entries for \(indexedEnd) indexed records")
@@ -276,9 +274,8 @@ extension EventStore {
             if streamCount != streamVersions.count {
                 report.record(.streamIndex, at: nil, "the stream index lists \(streamCount) streams; the log holds \(streamVersions.count)")
             }
-            let unindexed = try storage.unindexedRecords(in: transaction)
             for (name, version) in streamVersions {
-                let state = try storage.streamState(StreamID(unchecked: name), unindexed: unindexed, in: transaction)
+                let state = try storage.streamState(StreamID(unchecked: name), mark: mark, in: transaction)
                 if state?.version != version {
                     report.record(.streamIndex, at: nil, "the stream index says '\(name)' is at version \(state.map { String($0.version) } ?? "none"); the log holds \(version) events")
                 }

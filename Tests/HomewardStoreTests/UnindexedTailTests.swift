@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized)
 struct UnindexedTailTests {
     func unindexedFrom(_ store: EventStore) throws -> UInt64? {
-        try store.read("test") { try store.storage.unindexedFrom(in: $0) }
+        try store.read("test") { try store.storage.unindexedMark(in: $0).first }
     }
 
     func indexedIds(_ store: EventStore) throws -> Int {

@@ -118,6 +118,23 @@ enum Envelope {
         return try reader.readShortString()
     }
 
+    /// The stream name's bytes of a stored value, borrowed from it.
+    static func streamNameBytes(of value: UnsafeRawBufferPointer) throws(EnvelopeError) -> UnsafeRawBufferPointer {
+        var reader = ByteReader(buffer: value, offset: fixedSize)
+        let length = Int(try reader.read(UInt16.self))
+        return try reader.borrowBytes(length)
+    }
+
+    /// The event id of a stored value (at least ``fixedSize`` bytes long).
+    static func eventId(of value: UnsafeRawBufferPointer) -> UUID {
+        UUID(uuid: value.loadUnaligned(fromByteOffset: 40, as: uuid_t.self))
+    }
+
+    /// The recorded time of a stored value (at least ``fixedSize`` bytes long).
+    static func recordedAt(of value: UnsafeRawBufferPointer) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: Int64(littleEndian: value.loadUnaligned(fromByteOffset: 32, as: Int64.self)))
+    }
+
     /// The stream version of a stored value.
     static func version(of value: UnsafeRawBufferPointer) throws(EnvelopeError) -> UInt64 {
         guard value.count >= fixedSize else { throw EnvelopeError("the record is \(value.count) bytes long, shorter than its header") }

@@ -27,7 +27,8 @@ extension LogStorage {
         in transaction: Transaction
     ) throws -> [AppendResult] {
         // Unindexed records first: the checks below then read the indexes alone.
-        try index(unindexedRecords(in: transaction), cursors: cursors, in: transaction)
+        try indexUnindexed(unindexedMark(in: transaction), cursors: cursors, in: transaction)
+        cursors.knownMark.mark = UnindexedMark(first: nil)
         // Check every part and place its events: stream number, version, recorded time.
         var known: [StreamID: (number: UInt64, version: UInt64)] = [:]
         var newStreams: [(name: StreamID, number: UInt64)] = []
@@ -43,7 +44,7 @@ extension LogStorage {
         var checkedHead = head
         for request in requests {
             if validate(request) != nil { throw KeyOrderFallback() }
-            let state = try known[request.stream] ?? streamState(request.stream, using: cursors.streamEvents, unindexed: [], in: transaction)
+            let state = try known[request.stream] ?? streamState(request.stream, using: cursors.streamEvents, mark: UnindexedMark(first: nil), in: transaction)
             guard case .success(let times) = checkTimesAndVersion(request, state: state, head: checkedHead, now: now) else {
                 throw KeyOrderFallback()
             }

@@ -64,16 +64,15 @@ final class LogStorage: Sendable {
     /// - Parameters:
     ///   - cursor: A cursor on `stream-events` to use (an append's, which the lookup then leaves
     ///     at the end of the stream's range, where the append writes); a new one if nil.
-    ///   - unindexed: The unindexed records, when the caller has read them in this transaction.
+    ///   - mark: Where the unindexed records start, when the caller has read it in this transaction.
     func streamState(
         _ stream: StreamID,
         using cursor: Cursor? = nil,
-        unindexed: [UnindexedRecord]? = nil,
+        mark: UnindexedMark? = nil,
         in transaction: Transaction
     ) throws -> (number: UInt64, version: UInt64)? {
         guard let number = try streamNumber(stream, in: transaction) else { return nil }
-        let unindexed = try unindexed ?? unindexedRecords(in: transaction)
-        if let last = unindexed.last(where: { $0.stream == stream.rawValue }) { return (number, last.version) }
+        if let version = try unindexedVersion(of: stream, mark ?? unindexedMark(in: transaction), in: transaction) { return (number, version) }
         return (number, try lastVersion(ofStreamNumber: number, using: cursor ?? transaction.cursor(streamEvents)))
     }
 
@@ -113,24 +112,30 @@ final class LogStorage: Sendable {
         if let problem = validate(request) { return .failure(problem) }
         let events = request.events
         let firstPosition = head.position + 1
-        let unindexed = try unindexedRecords(in: transaction)
+        let mark = try cursors.knownMark.mark ?? unindexedMark(in: transaction)
+        cursors.knownMark.mark = mark
 
         // The checks that need no writes. When one fails, the append may still be a retry of one
         // that succeeded: that is judged by its ids.
-        let state = try streamState(request.stream, using: cursors.streamEvents, unindexed: unindexed, in: transaction)
+        let state = try streamState(request.stream, using: cursors.streamEvents, mark: mark, in: transaction)
         let recordedTimes: [Timestamp]
         switch checkTimesAndVersion(request, state: state, head: head, now: now) {
         case .success(let times):
             recordedTimes = times
         case .failure(let problem):
-            if try events.contains(where: { try storedPosition(of: $0.eventId, unindexed: unindexed, in: transaction) != nil }) {
+            if try events.contains(where: { try storedPosition(of: $0.eventId, mark: mark, in: transaction) != nil }) {
                 return try judgeStoredIds(request, duplicateAt: nil, in: transaction)
             }
             return .failure(problem)
         }
         let firstVersion = (state?.version ?? 0) + 1
-        let leavesUnindexed = mayLeaveUnindexed && unindexed.count + events.count <= StorageLayout.unindexedLimit
-        if !leavesUnindexed { try index(unindexed, cursors: cursors, in: transaction) }
+        // The unindexed records run from the mark to the head.
+        let unindexedCount = mark.first.map { head.position >= $0 ? Int(head.position - $0 + 1) : 0 } ?? 0
+        let leavesUnindexed = mayLeaveUnindexed && unindexedCount + events.count <= StorageLayout.unindexedLimit
+        if !leavesUnindexed, mark.first != nil {
+            try indexUnindexed(mark, cursors: cursors, in: transaction)
+            cursors.knownMark.mark = UnindexedMark(first: nil)
+        }
 
         // Large appends are encoded and hashed on another core meanwhile.
         let sealer = events.count >= RecordSealer.threshold
@@ -145,7 +150,7 @@ final class LogStorage: Sendable {
         if leavesUnindexed {
             for index in events.indices {
                 let id = events[index].eventId
-                if try events[..<index].contains(where: { $0.eventId == id }) || storedPosition(of: id, unindexed: unindexed, in: transaction) != nil {
+                if try events[..<index].contains(where: { $0.eventId == id }) || storedPosition(of: id, mark: mark, in: transaction) != nil {
                     _ = sealer?.wait()
                     return try judgeStoredIds(request, duplicateAt: index, in: transaction)
                 }
@@ -171,7 +176,8 @@ final class LogStorage: Sendable {
 
         let positions = (0..<UInt64(events.count)).map { firstPosition + $0 }
         if leavesUnindexed {
-            try markUnindexed(from: firstPosition, after: unindexed, in: transaction)
+            try markUnindexed(from: firstPosition, after: mark, in: transaction)
+            if mark.first == nil { cursors.knownMark.mark = UnindexedMark(first: firstPosition) }
         } else {
             for index in events.indices {
                 try cursors.putStreamEvent(streamNumber: streamNumber, version: firstVersion + UInt64(index), at: positions[index])
@@ -351,13 +357,13 @@ final class LogStorage: Sendable {
     }
 
     /// The position of the event with an id, through the id index or among the unindexed records.
-    /// - Parameter unindexed: The unindexed records, when the caller has read them in this transaction.
-    func storedPosition(of eventId: UUID, unindexed: [UnindexedRecord]? = nil, in transaction: Transaction) throws -> UInt64? {
+    /// - Parameter mark: Where the unindexed records start, when the caller has read it in this transaction.
+    func storedPosition(of eventId: UUID, mark: UnindexedMark? = nil, in transaction: Transaction) throws -> UInt64? {
         let indexed = try withUnsafeBytes(of: eventId.uuid) { id in
             try transaction.get(eventIds, key: id).map { BigEndian.uint64($0) }
         }
         if let indexed { return indexed }
-        return try (unindexed ?? unindexedRecords(in: transaction)).first { $0.eventId == eventId }?.position
+        return try unindexedPosition(of: eventId, mark ?? unindexedMark(in: transaction), in: transaction)
     }
 
     // MARK: Reads
@@ -405,8 +411,8 @@ final class LogStorage: Sendable {
         limit: Int,
         in transaction: Transaction
     ) throws -> [RecordedEvent] {
-        let unindexed = try unindexedRecords(in: transaction)
-        guard let state = try streamState(stream, unindexed: unindexed, in: transaction), limit > 0 else { return [] }
+        let mark = try unindexedMark(in: transaction)
+        guard let state = try streamState(stream, mark: mark, in: transaction), limit > 0 else { return [] }
         var result: [RecordedEvent] = []
         let cursor = try transaction.cursor(streamEvents)
         var entry = try cursor.seek(atLeast: BigEndian.streamEventKey(streamNumber: state.number, version: max(version, 1)))
@@ -419,9 +425,11 @@ final class LogStorage: Sendable {
             entry = try cursor.next()
         }
         // The stream's unindexed events come after all its indexed ones.
-        for record in unindexed where result.count < limit && record.stream == stream.rawValue && record.version >= version {
-            guard let event = try event(at: record.position, in: transaction) else { continue }
-            result.append(event)
+        if result.count < limit {
+            for position in try unindexedPositions(of: stream, from: version, mark, in: transaction).prefix(limit - result.count) {
+                guard let event = try event(at: position, in: transaction) else { continue }
+                result.append(event)
+            }
         }
         return result
     }
@@ -447,7 +455,7 @@ final class LogStorage: Sendable {
         var lastStream: String?
         // Each stream's unindexed events follow its indexed ones.
         var unindexedPositions: [String: [UInt64]] = [:]
-        for record in try unindexedRecords(in: transaction) where record.position <= head {
+        for record in try unindexedRecords(unindexedMark(in: transaction), in: transaction) where record.position <= head {
             unindexedPositions[record.stream, default: []].append(record.position)
         }
         let names = try transaction.cursor(streams)
@@ -520,9 +528,8 @@ final class LogStorage: Sendable {
     /// log is searched by halves (recordedAt never decreases along positions).
     func lastPosition(recordedAtOrBefore time: Timestamp, in transaction: Transaction) throws -> UInt64 {
         // The unindexed records are the last ones: the cut is among them once it reaches the first.
-        let unindexed = try unindexedRecords(in: transaction)
-        if let first = unindexed.first, first.recordedAt <= time {
-            return unindexed.last { $0.recordedAt <= time }!.position
+        if let position = try lastUnindexedPosition(recordedAtOrBefore: time, unindexedMark(in: transaction), in: transaction) {
+            return position
         }
         let second = BigEndian.second(of: time)
         let cursor = try transaction.cursor(recordedAt)
