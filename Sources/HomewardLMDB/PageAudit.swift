@@ -21,7 +21,8 @@
 /// ```
 ///
 /// The audit assumes LMDB's 64-bit little-endian layout (`MDB_meta` and `MDB_page` of LMDB 0.9).
-/// Concurrent writers are tolerated: when the meta pages change during the audit, it starts again
+/// Concurrent writers are tolerated: when the meta pages change or the file grows during the
+/// audit, it starts again
 /// (see ``Options/attempts``).
 ///
 /// ## Topics
@@ -118,8 +119,9 @@ public struct PageAudit: Sendable {
     public let classification: ByteClassification?
     /// How many times the audit ran: more than once when the meta pages changed meanwhile.
     public let attempts: Int
-    /// `false` when the meta pages still changed during the last attempt: a writer kept committing,
-    /// so the problems found may come from pages rewritten while they were read.
+    /// `false` when the meta pages or the file's size still changed during the last attempt: a
+    /// writer kept committing, so the problems found may come from pages rewritten (or the file
+    /// grown) while they were read.
     public let isSettled: Bool
 
     /// `true` when no problem was found.
@@ -138,7 +140,9 @@ public struct PageAudit: Sendable {
             let file = try AuditedFile(path: path)
             let auditor = PageAuditor(file: file, options: options)
             try auditor.run()
-            let settled = auditor.metaPagesUnchanged()
+            // A writer that committed between the file's size and its meta pages being read
+            // leaves meta pages pointing past the size read: the size must not have changed either.
+            let settled = auditor.metaPagesUnchanged() && file.currentSize() == file.size
             if settled || attempt >= max(1, options.attempts) {
                 self.path = path
                 fileSize = file.size

@@ -31,6 +31,7 @@ public final class ProbeProcess: Sendable {
     }
 
     private let buffer = OutputBuffer()
+    private let errorOutputPath: String
 
     /// Starts the probe.
     /// - Parameter arguments: Its command and arguments.
@@ -40,7 +41,12 @@ public final class ProbeProcess: Sendable {
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        // Standard error goes to a file of its own, read by `errorOutput` (a failed probe says why).
+        errorOutputPath = NSTemporaryDirectory() + "homeward-probe-\(UUID().uuidString).stderr"
+        guard FileManager.default.createFile(atPath: errorOutputPath, contents: nil), let errors = FileHandle(forWritingAtPath: errorOutputPath) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: errorOutputPath])
+        }
+        process.standardError = errors
         self.process = process
         pipe.fileHandleForReading.readabilityHandler = { [buffer] handle in
             let data = handle.availableData
@@ -56,6 +62,15 @@ public final class ProbeProcess: Sendable {
 
     /// The process id.
     public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// What the probe wrote to standard error so far (why it failed, when it did).
+    public var errorOutput: String {
+        (try? String(contentsOfFile: errorOutputPath, encoding: .utf8)) ?? ""
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: errorOutputPath)
+    }
 
     /// Kills the probe with SIGKILL and waits for it.
     public func kill() {

@@ -11,8 +11,8 @@ struct MultiProcessTests {
         _ = try EventStore(path: path)
         let first = try ProbeProcess(["append-loop", path, "case-shared", "300", "3"])
         let second = try ProbeProcess(["append-loop", path, "case-shared", "300", "3"])
-        #expect(first.waitUntilExit() == 0)
-        #expect(second.waitUntilExit() == 0)
+        #expect(first.waitUntilExit() == 0, "\(first.errorOutput)")
+        #expect(second.waitUntilExit() == 0, "\(second.errorOutput)")
         let acknowledged = first.acknowledgements + second.acknowledgements
         #expect(acknowledged.count == 600)
 

@@ -22,7 +22,7 @@ struct ServiceConcurrencyTests {
         }
         let perTask = 10
         let probes = try (0..<4).map { _ in try ProbeProcess(["service-loop", path, "2", "8", "\(perTask)"]) }
-        #expect(probes.map { $0.waitUntilExit() } == [0, 0, 0, 0])
+        #expect(probes.map { $0.waitUntilExit() } == [0, 0, 0, 0], "\(probes.map(\.errorOutput))")
         let acknowledged = probes.flatMap(\.acknowledgements)
         #expect(acknowledged.count == 4 * 8 * perTask, "every command was acknowledged")
 

@@ -39,6 +39,13 @@ final class AuditedFile {
         close(descriptor)
     }
 
+    /// The file's size now (`nil` when it cannot be read): it grows when another process
+    /// commits pages past its end while the audit runs.
+    func currentSize() -> Int? {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 ? Int(status.st_size) : nil
+    }
+
     /// Reads `count` bytes at `offset` into the start of `buffer`.
     /// - Returns: How many bytes were read: fewer than `count` at the end of the file or on an error.
     func read(into buffer: UnsafeMutableRawBufferPointer, count: Int, at offset: Int) -> Int {
