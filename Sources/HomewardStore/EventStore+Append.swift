@@ -31,7 +31,7 @@ extension EventStore {
             outcome = try storage.environment.write { transaction in
                 let cursors = try AppendCursors(storage, in: transaction)
                 var head = try storage.head(using: cursors.log, in: transaction)
-                return try storage.apply(request, head: &head, now: options.clock(), cursors: cursors, mayLeaveUnindexed: true, in: transaction)
+                return try storage.apply(request, head: &head, now: options.clock(), cursors: cursors, leavingUnindexed: StorageLayout.unindexedLimitAlone, in: transaction)
             }
         } catch {
             throw EventStore.storageError(error, while: "the append to '\(stream)'", at: path)
@@ -39,6 +39,22 @@ extension EventStore {
         let result = try outcome.get()
         if !result.wasAlreadyStored { notifier.notify() }
         return result
+    }
+
+    /// Puts the records that small appends left out of the indexes into them (see "The
+    /// unindexed records" in `Docs/storage-format.md`), so that many lookups in a row (an
+    /// import's, into a store that has events) read the indexes alone.
+    package func indexUnindexedRecords() throws {
+        try ensureWritable()
+        do {
+            try storage.environment.write { transaction in
+                let mark = try storage.unindexedMark(in: transaction)
+                guard mark.first != nil else { return }
+                try storage.indexUnindexed(mark, cursors: AppendCursors(storage, in: transaction), in: transaction)
+            }
+        } catch {
+            throw EventStore.storageError(error, while: "indexing the last records", at: path)
+        }
     }
 
     /// Appends events to a stream through the store's single writer, which commits concurrent

@@ -63,7 +63,7 @@ struct UnindexedTailTests {
     @Test func theRecordsAreIndexedBeforeTheLimitIsPassedAndByLargerAppends() throws {
         try withTemporaryEventStore { store in
             let stream = try StreamID(validating: "case-1")
-            for index in 0..<StorageLayout.unindexedLimit {
+            for index in 0..<StorageLayout.unindexedLimitAlone {
                 try store.append([.sample(index: index)], to: stream)
             }
             #expect(try unindexedFrom(store) == 1)
@@ -81,6 +81,20 @@ struct UnindexedTailTests {
             #expect(try unindexedFrom(store) == nil, "a batch larger than the limit is indexed with the records before it")
             #expect(try indexedIds(store) == 167)
             #expect(try store.events(in: stream).map(\.version) == Array(1...167))
+            #expect(try store.verify().isSound)
+        }
+    }
+
+    @Test func theRecordsCanBeIndexedOnRequest() throws {
+        try withTemporaryEventStore { store in
+            let stream = try StreamID(validating: "case-1")
+            for index in 0..<5 { try store.append([.sample(index: index)], to: stream) }
+            #expect(try unindexedFrom(store) == 1)
+            try store.indexUnindexedRecords()
+            #expect(try unindexedFrom(store) == nil)
+            #expect(try indexedIds(store) == 5)
+            try store.indexUnindexedRecords()  // nothing left: changes nothing
+            #expect(try store.events(in: stream).map(\.version) == [1, 2, 3, 4, 5])
             #expect(try store.verify().isSound)
         }
     }
@@ -111,6 +125,39 @@ struct UnindexedTailTests {
             }
             #expect(try unindexedFrom(store) == 1)
             #expect(try store.events(in: stream).map(\.version) == [1, 2, 3])
+            #expect(try store.verify().isSound)
+        }
+    }
+
+    /// The appends of a group commit may leave up to 448 records unindexed; a lone append that
+    /// finds more than 64 indexes them.
+    @Test func groupCommitsLeaveMoreUnindexedAndEveryReadStillSeesThem() async throws {
+        try await withTemporaryEventStore { store in
+            let streams = try (0..<16).map { try StreamID(validating: "case-\($0)") }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<16 {
+                    group.addTask {
+                        for index in 0..<25 { try await store.append([NewEvent.sample(index: task * 100 + index)], to: streams[task]) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let head = try store.head().position
+            #expect(head == 400)
+            let unindexed = try unindexedFrom(store).map { Int(head - $0 + 1) } ?? 0
+            #expect(unindexed <= StorageLayout.unindexedLimitInGroup)
+            #expect(try indexedIds(store) + unindexed == 400, "every record is either indexed or after the mark")
+            for stream in streams {
+                #expect(try store.events(in: stream).map(\.version) == Array(1...25))
+                #expect(try store.version(of: stream) == 25)
+            }
+            #expect(try store.verify().isSound)
+
+            try await store.append([NewEvent.sample()], to: streams[0])
+            if unindexed >= StorageLayout.unindexedLimitAlone {
+                #expect(try unindexedFrom(store) == nil, "more than a lone append may leave: indexed")
+            }
+            #expect(try store.events(in: streams[0]).count == 26)
             #expect(try store.verify().isSound)
         }
     }

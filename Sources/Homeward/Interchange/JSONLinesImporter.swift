@@ -116,8 +116,10 @@ public struct JSONLinesImporter: Sendable {
         var lastRecordedAt = startingHead.recordedAt
         var contentOccurrences: [UUID: Int] = [:]
         var seenIds = Set<UUID>(minimumCapacity: estimatedLines)
-        // Nothing can be stored already in an empty store: no lookup per line.
+        // Nothing can be stored already in an empty store: no lookup per line. In another, the
+        // last records are indexed first, so that the lookups read the indexes alone.
         let storeWasEmpty = startingHead.position == 0
+        if !storeWasEmpty { try service.store.indexUnindexedRecords() }
         var unknownTypes: [String: Int] = [:]
         // Lines are validated as they are read; only what the append needs is kept of each.
         func check(_ line: JSONLinesReader.Line) throws {

@@ -13,14 +13,8 @@ struct AppendCursors {
     let streamEvents: Cursor
     let eventIds: Cursor
     let recordedAt: Cursor
-    /// Where the unindexed records start, once an append of the transaction has read it (the
-    /// appends of a group then read `meta` once, not once each).
-    let knownMark = KnownUnindexedMark()
-
-    /// Set and read by the appends of one write transaction, on its thread.
-    final class KnownUnindexedMark {
-        var mark: UnindexedMark?
-    }
+    /// The unindexed records as the transaction's appends know them.
+    let unindexed = UnindexedTable()
 
     init(_ storage: LogStorage, in transaction: Transaction) throws {
         log = try transaction.cursor(storage.log)

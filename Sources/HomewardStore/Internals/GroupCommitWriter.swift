@@ -133,11 +133,14 @@ final class GroupCommitWriter: Sendable {
         do {
             outcomes = try storage.environment.write { transaction in
                 let cursors = try AppendCursors(storage, in: transaction)
+                cursors.unindexed.readsRecordsOnce = batch.count > 1
                 var head = try storage.head(using: cursors.log, in: transaction)
                 let now = clock()
-                // An append committed alone may stay out of the indexes, as a synchronous one.
+                // The group's appends may stay out of the indexes: a few when alone, as a
+                // synchronous one, more in a group (see `StorageLayout.unindexedLimitInGroup`).
+                let limit = batch.count == 1 ? StorageLayout.unindexedLimitAlone : StorageLayout.unindexedLimitInGroup
                 return try batch.map {
-                    try storage.apply($0.request, head: &head, now: now, cursors: cursors, mayLeaveUnindexed: batch.count == 1, in: transaction)
+                    try storage.apply($0.request, head: &head, now: now, cursors: cursors, leavingUnindexed: limit, in: transaction)
                 }
             }
         } catch {

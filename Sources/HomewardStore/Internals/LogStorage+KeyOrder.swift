@@ -28,7 +28,7 @@ extension LogStorage {
     ) throws -> [AppendResult] {
         // Unindexed records first: the checks below then read the indexes alone.
         try indexUnindexed(unindexedMark(in: transaction), cursors: cursors, in: transaction)
-        cursors.knownMark.mark = UnindexedMark(first: nil)
+        cursors.unindexed.removeAll()
         // Check every part and place its events: stream number, version, recorded time.
         var known: [StreamID: (number: UInt64, version: UInt64)] = [:]
         var newStreams: [(name: StreamID, number: UInt64)] = []

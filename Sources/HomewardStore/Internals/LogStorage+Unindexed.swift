@@ -22,7 +22,8 @@ struct UnindexedMark {
 /// fall in three more databases than its record: a single durable append wrote about nine pages
 /// where raw LMDB writes four. So a small append may leave its events out of the indexes: it
 /// writes only its record (and, for the first one left out, a mark in `meta`). The next append
-/// that would leave more than ``StorageLayout/unindexedLimit`` records out, or that is not
+/// that would leave more than its limit out (``StorageLayout/unindexedLimitAlone``,
+/// ``StorageLayout/unindexedLimitInGroup`` for the appends of a group commit), or that is not
 /// small, first puts them all into the indexes and removes the mark, in its own transaction.
 ///
 /// Every lookup through an index also reads these records, in the same transaction, so readers,

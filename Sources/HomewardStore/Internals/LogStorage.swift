@@ -98,26 +98,32 @@ final class LogStorage: Sendable {
 
     /// Checks and writes one request inside a write transaction. Returns a failure for problems of
     /// the request itself (the transaction stays usable); throws for storage failures.
-    /// - Parameter mayLeaveUnindexed: Whether the events may stay out of the indexes (see
-    ///   `LogStorage+Unindexed.swift`): for an append committed on its own, whose commit then
-    ///   writes only the log's pages.
+    /// - Parameter unindexedLimit: How many records (the request's and those before it) may stay
+    ///   out of the indexes after this append (see `LogStorage+Unindexed.swift`); 0 when its
+    ///   events must be indexed. Only appends committed alone, or in a group commit, leave any.
     func apply(
         _ request: AppendRequest,
         head: inout WriterHead,
         now: Timestamp,
         cursors: AppendCursors,
-        mayLeaveUnindexed: Bool = false,
+        leavingUnindexed unindexedLimit: Int = 0,
         in transaction: Transaction
     ) throws -> Result<AppendResult, EventStoreError> {
         if let problem = validate(request) { return .failure(problem) }
         let events = request.events
         let firstPosition = head.position + 1
-        let mark = try cursors.knownMark.mark ?? unindexedMark(in: transaction)
-        cursors.knownMark.mark = mark
+        let table = cursors.unindexed
+        let mark = try table.mark(self, in: transaction)
 
         // The checks that need no writes. When one fails, the append may still be a retry of one
         // that succeeded: that is judged by its ids.
-        let state = try streamState(request.stream, using: cursors.streamEvents, mark: mark, in: transaction)
+        let state: (number: UInt64, version: UInt64)?
+        if let number = try streamNumber(request.stream, in: transaction) {
+            let unindexedVersion = mark.first == nil ? nil : try table.version(of: request.stream, self, in: transaction)
+            state = (number, try unindexedVersion ?? lastVersion(ofStreamNumber: number, using: cursors.streamEvents))
+        } else {
+            state = nil
+        }
         let recordedTimes: [Timestamp]
         switch checkTimesAndVersion(request, state: state, head: head, now: now) {
         case .success(let times):
@@ -131,10 +137,10 @@ final class LogStorage: Sendable {
         let firstVersion = (state?.version ?? 0) + 1
         // The unindexed records run from the mark to the head.
         let unindexedCount = mark.first.map { head.position >= $0 ? Int(head.position - $0 + 1) : 0 } ?? 0
-        let leavesUnindexed = mayLeaveUnindexed && unindexedCount + events.count <= StorageLayout.unindexedLimit
+        let leavesUnindexed = unindexedCount + events.count <= unindexedLimit
         if !leavesUnindexed, mark.first != nil {
             try indexUnindexed(mark, cursors: cursors, in: transaction)
-            cursors.knownMark.mark = UnindexedMark(first: nil)
+            table.removeAll()
         }
 
         // Large appends are encoded and hashed on another core meanwhile.
@@ -150,7 +156,9 @@ final class LogStorage: Sendable {
         if leavesUnindexed {
             for index in events.indices {
                 let id = events[index].eventId
-                if try events[..<index].contains(where: { $0.eventId == id }) || storedPosition(of: id, mark: mark, in: transaction) != nil {
+                let isStored = try storedPosition(of: id, mark: UnindexedMark(first: nil), in: transaction) != nil
+                    || mark.first != nil && table.position(of: id, self, in: transaction) != nil
+                if events[..<index].contains(where: { $0.eventId == id }) || isStored {
                     _ = sealer?.wait()
                     return try judgeStoredIds(request, duplicateAt: index, in: transaction)
                 }
@@ -177,7 +185,7 @@ final class LogStorage: Sendable {
         let positions = (0..<UInt64(events.count)).map { firstPosition + $0 }
         if leavesUnindexed {
             try markUnindexed(from: firstPosition, after: mark, in: transaction)
-            if mark.first == nil { cursors.knownMark.mark = UnindexedMark(first: firstPosition) }
+            table.add(events, of: request.stream, lastVersion: firstVersion + UInt64(events.count) - 1, from: firstPosition)
         } else {
             for index in events.indices {
                 try cursors.putStreamEvent(streamNumber: streamNumber, version: firstVersion + UInt64(index), at: positions[index])

@@ -20,9 +20,14 @@ enum StorageLayout {
     /// In `meta`, when some records are not in the indexes yet: the position of the first of
     /// them (8 bytes, big-endian). Every later record is unindexed too; absent when none is.
     static let unindexedFromKey = Array("unindexed-from".utf8)
-    /// The most records left out of the indexes: an append that would leave more indexes them
-    /// all. Every lookup through an index also reads these records, so they stay few.
-    static let unindexedLimit = 64
+    /// The most records an append committed alone leaves out of the indexes: one that would
+    /// leave more indexes them all. Every lookup through an index also reads these records.
+    static let unindexedLimitAlone = 64
+    /// The most records the appends of a group commit leave out of the indexes. A group of 64
+    /// appends to 64 streams dirties 64 leaves of `stream-events`; left out, seven groups in
+    /// eight commit the log's pages only, and the eighth indexes them all in those same leaves.
+    /// The group's appends look the unindexed records up in a table made once per transaction.
+    static let unindexedLimitInGroup = 448
     /// Projection checkpoints in `meta` are keyed `projection/<name>`.
     static let projectionKeyPrefix = Array("projection/".utf8)
 
