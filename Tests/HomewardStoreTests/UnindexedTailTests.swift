@@ -162,6 +162,44 @@ struct UnindexedTailTests {
         }
     }
 
+    /// The group-commit writer keeps its table of unindexed records from one transaction to the
+    /// next; another writer of the same environment (a second store value here, another process
+    /// in production) appends, leaves records unindexed and indexes them in between.
+    @Test func aWriterKeepsItsTableWhileAnotherWriterAppendsInBetween() async throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-two-writers")
+        let first = try EventStore(path: directory.appending("store"))
+        let second = try EventStore(path: directory.appending("store"))
+        let streams = try (0..<8).map { try StreamID(validating: "case-\($0)") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (number, store) in [first, second].enumerated() {
+                for task in 0..<8 {
+                    group.addTask {
+                        for index in 0..<30 {
+                            let event = NewEvent.sample(index: number * 10_000 + task * 100 + index)
+                            if index % 10 == 9 {
+                                // Now and then a batch larger than any limit, appended synchronously
+                                // (by another transaction than the writer's): it indexes everything.
+                                let batch = [event] + (1...70).map { NewEvent.sample(index: number * 10_000 + task * 100 + index + $0 * 1_000_000) }
+                                let appendNow = { try store.append(batch, to: streams[task]) }
+                                _ = try appendNow()
+                            } else {
+                                try await store.append([event], to: streams[task])
+                            }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for stream in streams {
+            let versions = try first.events(in: stream).map(\.version)
+            #expect(versions == Array(1...UInt64(versions.count)), "versions of \(stream) are gapless")
+            #expect(try second.version(of: stream) == UInt64(versions.count))
+        }
+        #expect(try first.head().position == 2 * 8 * (27 + 3 * 71))
+        #expect(try first.verify().isSound)
+    }
+
     @Test func verifyFindsAnIndexEntryOfAnUnindexedRecordAndAMarkPastTheEnd() throws {
         try withTemporaryEventStore { store in
             let stream = try StreamID(validating: "case-1")

@@ -14,9 +14,10 @@ struct AppendCursors {
     let eventIds: Cursor
     let recordedAt: Cursor
     /// The unindexed records as the transaction's appends know them.
-    let unindexed = UnindexedTable()
+    let unindexed: UnindexedTable
 
-    init(_ storage: LogStorage, in transaction: Transaction) throws {
+    init(_ storage: LogStorage, in transaction: Transaction, unindexed: UnindexedTable = UnindexedTable()) throws {
+        self.unindexed = unindexed
         log = try transaction.cursor(storage.log)
         streamEvents = try transaction.cursor(storage.streamEvents)
         eventIds = try transaction.cursor(storage.eventIds)

@@ -28,6 +28,8 @@ final class GroupCommitWriter: Sendable {
     private let state = Mutex(State())
     private let wakeUp = DispatchSemaphore(value: 0)
     private let notifier: AppendNotifier
+    /// The unindexed records as the writer's transactions know them, kept from one to the next.
+    private let unindexedTable = Mutex(UnindexedTable())
 
     init(storage: LogStorage, notifier: AppendNotifier, clock: @escaping @Sendable () -> Timestamp, limit: Int) {
         self.storage = storage
@@ -129,12 +131,17 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
+        unindexedTable.withLock { table in commit(batch, unindexed: table) }
+    }
+
+    private func commit(_ batch: [Pending], unindexed table: UnindexedTable) {
         let outcomes: [Result<AppendResult, EventStoreError>]
         do {
             outcomes = try storage.environment.write { transaction in
-                let cursors = try AppendCursors(storage, in: transaction)
-                cursors.unindexed.readsRecordsOnce = batch.count > 1
+                let cursors = try AppendCursors(storage, in: transaction, unindexed: table)
                 var head = try storage.head(using: cursors.log, in: transaction)
+                try table.startTransaction(storage, head: head.position, in: transaction)
+                table.readsRecordsOnce = batch.count > 1
                 let now = clock()
                 // The group's appends may stay out of the indexes: a few when alone, as a
                 // synchronous one, more in a group (see `StorageLayout.unindexedLimitInGroup`).
@@ -144,6 +151,7 @@ final class GroupCommitWriter: Sendable {
                 }
             }
         } catch {
+            table.reset()
             let failure = EventStore.storageError(error, while: "the append", at: storage.environment.path)
             for pending in batch { pending.continuation.resume(throwing: failure) }
             return

@@ -9,12 +9,16 @@ import HomewardLMDB
 /// reads them in place instead (``readsRecordsOnce`` false): decoding them all would cost it
 /// more than it saves.
 ///
-/// Used by one write transaction, on its thread.
+/// Used by one write transaction at a time, on its thread. The group-commit writer keeps its table
+/// from one transaction to the next (``startTransaction(_:head:in:)``), reading in only the
+/// records appended since.
 final class UnindexedTable {
     private var mark: UnindexedMark?
     private var versions: [String: UInt64] = [:]
     private var positions: [UUID: UInt64] = [:]
     private var isRead = false
+    /// When read: the last position the table knows.
+    private var through: UInt64 = 0
     /// Whether the records are decoded into the table at the first lookup (for the many appends
     /// of a group), or each lookup reads them in place (for a lone append).
     var readsRecordsOnce = false
@@ -46,10 +50,38 @@ final class UnindexedTable {
         isRead = true
         let mark = try mark(storage, in: transaction)
         guard mark.first != nil else { return }
-        for record in try storage.unindexedRecords(mark, in: transaction) {
+        read(try storage.unindexedRecords(mark, in: transaction))
+    }
+
+    private func read(_ records: [UnindexedRecord]) {
+        for record in records {
             versions[record.stream] = record.version
             positions[record.eventId] = record.position
+            through = record.position
         }
+    }
+
+    /// Makes a table kept from an earlier transaction fit a new one: records other processes
+    /// appended since are read in; when the unindexed records were indexed meanwhile, or the
+    /// table knows more than the log holds (its transaction was aborted), it starts afresh.
+    func startTransaction(_ storage: LogStorage, head: UInt64, in transaction: Transaction) throws {
+        let current = try storage.unindexedMark(in: transaction)
+        guard isRead, let known = mark, known.first == current.first, through <= head else {
+            reset()
+            mark = current
+            return
+        }
+        guard let first = current.first, through < head else { return }
+        read(try storage.unindexedRecords(UnindexedMark(first: max(through + 1, first)), in: transaction))
+    }
+
+    /// Forgets everything (after an aborted transaction): the next lookups read `meta` and the log.
+    func reset() {
+        mark = nil
+        versions = [:]
+        positions = [:]
+        isRead = false
+        through = 0
     }
 
     /// An append left its events unindexed, from `firstPosition` on.
@@ -58,6 +90,7 @@ final class UnindexedTable {
         guard isRead else { return }  // read from the log when first needed
         versions[stream.rawValue] = lastVersion
         for index in events.indices { positions[events[index].eventId] = firstPosition + UInt64(index) }
+        through = firstPosition + UInt64(events.count) - 1
     }
 
     /// The unindexed records were put into the indexes.
@@ -66,5 +99,6 @@ final class UnindexedTable {
         versions = [:]
         positions = [:]
         isRead = true
+        through = 0
     }
 }
