@@ -29,7 +29,12 @@ final class GroupCommitWriter: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     private let notifier: AppendNotifier
     /// The unindexed records as the writer's transactions know them, kept from one to the next.
-    private let unindexedTable = Mutex(UnindexedTable())
+    private let unindexed = WriterTable()
+
+    /// Holds the writer's table. `@unchecked Sendable`: only the writer's thread uses it.
+    private final class WriterTable: @unchecked Sendable {
+        let table = UnindexedTable()
+    }
 
     init(storage: LogStorage, notifier: AppendNotifier, clock: @escaping @Sendable () -> Timestamp, limit: Int) {
         self.storage = storage
@@ -131,10 +136,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        unindexedTable.withLock { table in commit(batch, unindexed: table) }
-    }
-
-    private func commit(_ batch: [Pending], unindexed table: UnindexedTable) {
+        let table = unindexed.table
         let outcomes: [Result<AppendResult, EventStoreError>]
         do {
             outcomes = try storage.environment.write { transaction in
