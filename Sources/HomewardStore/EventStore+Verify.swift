@@ -274,10 +274,16 @@ extension EventStore {
             if streamCount != streamVersions.count {
                 report.record(.streamIndex, at: nil, "the stream index lists \(streamCount) streams; the log holds \(streamVersions.count)")
             }
+            // Each stream's last version among the unindexed records, read once for all streams.
+            var unindexedVersions: [String: UInt64] = [:]
+            for record in try storage.unindexedRecords(mark, in: transaction) { unindexedVersions[record.stream] = record.version }
+            let versions = try transaction.cursor(storage.streamEvents)
             for (name, version) in streamVersions {
-                let state = try storage.streamState(StreamID(unchecked: name), mark: mark, in: transaction)
-                if state?.version != version {
-                    report.record(.streamIndex, at: nil, "the stream index says '\(name)' is at version \(state.map { String($0.version) } ?? "none"); the log holds \(version) events")
+                let stored = try storage.streamNumber(StreamID(unchecked: name), in: transaction).map { number in
+                    try unindexedVersions[name] ?? storage.lastVersion(ofStreamNumber: number, using: versions)
+                }
+                if stored != version {
+                    report.record(.streamIndex, at: nil, "the stream index says '\(name)' is at version \(stored.map(String.init) ?? "none"); the log holds \(version) events")
                 }
             }
             let timeCount = try transaction.count(storage.recordedAt)

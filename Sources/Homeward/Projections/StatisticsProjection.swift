@@ -115,33 +115,25 @@ public struct StatisticsProjection: Projection {
             UInt64(UInt32(truncatingIfNeeded: date.daysSinceEpoch)) << 32 | UInt64(region) << 12 | UInt64(counter)
         }
 
-        /// The number of a region in the packed keys, given one if it has none yet.
-        private mutating func number(ofRegion region: String) -> Int {
-            if let known = regionIndex[region] { return known }
-            precondition(regions.count < 1 << 20, "more than a million regions in one batch")
-            regions.append(region)
-            regionIndex[region] = regions.count - 1
-            return regions.count - 1
-        }
-
-        /// The number of a counter in the packed keys, given one if it has none yet.
-        private mutating func number(ofCounter counter: String) -> Int {
-            if let known = counterIndex[counter] { return known }
-            precondition(counters.count < 1 << 12, "more than 4,096 counters in one batch")
-            counters.append(counter)
-            counterIndex[counter] = counters.count - 1
-            return counters.count - 1
+        /// The number of a name (a region, a counter) in the packed keys, given one if it has none
+        /// yet: `names` lists the names by number, `numbers` the number of each.
+        private static func number(of name: String, in names: inout [String], _ numbers: inout [String: Int], below limit: Int, _ kind: String) -> Int {
+            if let known = numbers[name] { return known }
+            precondition(names.count < limit, "more than \(limit) \(kind) in one batch")
+            names.append(name)
+            numbers[name] = names.count - 1
+            return names.count - 1
         }
 
         mutating func add(_ contribution: CaseContribution, sign: Int) {
             let region = contribution.region ?? "-"
-            let regionNumber = number(ofRegion: region)
+            let regionNumber = Self.number(of: region, in: &regions, &regionIndex, below: 1 << 20, "regions")
             func count(_ counter: Int, _ amount: Int, on date: LocalDate) {
                 days[Self.pack(date, region: regionNumber, counter: counter), default: 0] += sign * amount
                 days[Self.pack(date, region: 0, counter: counter), default: 0] += sign * amount
             }
             for item in contribution.counts {
-                count(number(ofCounter: item.key), item.amount, on: item.date)
+                count(Self.number(of: item.key, in: &counters, &counterIndex, below: 1 << 12, "counters"), item.amount, on: item.date)
             }
             for admission in contribution.admissions {
                 admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign

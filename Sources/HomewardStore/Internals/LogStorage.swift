@@ -156,7 +156,7 @@ final class LogStorage: Sendable {
         if leavesUnindexed {
             for index in events.indices {
                 let id = events[index].eventId
-                let isStored = try storedPosition(of: id, mark: UnindexedMark(first: nil), in: transaction) != nil
+                let isStored = try indexedPosition(of: id, in: transaction) != nil
                     || mark.first != nil && table.position(of: id, self, in: transaction) != nil
                 if events[..<index].contains(where: { $0.eventId == id }) || isStored {
                     _ = sealer?.wait()
@@ -367,11 +367,15 @@ final class LogStorage: Sendable {
     /// The position of the event with an id, through the id index or among the unindexed records.
     /// - Parameter mark: Where the unindexed records start, when the caller has read it in this transaction.
     func storedPosition(of eventId: UUID, mark: UnindexedMark? = nil, in transaction: Transaction) throws -> UInt64? {
-        let indexed = try withUnsafeBytes(of: eventId.uuid) { id in
+        if let indexed = try indexedPosition(of: eventId, in: transaction) { return indexed }
+        return try unindexedPosition(of: eventId, mark ?? unindexedMark(in: transaction), in: transaction)
+    }
+
+    /// The position of the event with an id, through the id index alone.
+    func indexedPosition(of eventId: UUID, in transaction: Transaction) throws -> UInt64? {
+        try withUnsafeBytes(of: eventId.uuid) { id in
             try transaction.get(eventIds, key: id).map { BigEndian.uint64($0) }
         }
-        if let indexed { return indexed }
-        return try unindexedPosition(of: eventId, mark ?? unindexedMark(in: transaction), in: transaction)
     }
 
     // MARK: Reads
