@@ -77,18 +77,6 @@ public struct Payload: Hashable, Sendable {
     }
 }
 
-/// An immutable heap buffer shared by the payloads of one page of events.
-final class SharedBytes: @unchecked Sendable {
-    // @unchecked because the bytes are written once, before the buffer is shared, and never again.
-    let bytes: UnsafeMutableRawBufferPointer
-
-    init(count: Int) {
-        bytes = .allocate(byteCount: max(count, 1), alignment: 8)
-    }
-
-    deinit { bytes.deallocate() }
-}
-
 /// The identifier of a payload encoding, stored with every event.
 ///
 /// Codes 0 to 255 are reserved for Homeward; embedding services may use the rest.

@@ -19,8 +19,13 @@ struct InvalidFixtureTests {
     func anInvalidFileGivesItsErrorsAndLeavesTheStoreUnchanged(name: String) async throws {
         let expected = String(decoding: try Fixtures.bytes("invalid/\(name).expected"), as: UTF8.self)
             .split(separator: "\n").map(String.init)
-        try await withTemporaryEventStore { (store: EventStore) async throws in
-            let service = ReliefService(store: store)
+        // The event already stored is recorded before every fixture line (whatever today's date),
+        // so that only the fixture's own times can go backwards.
+        let before = Timestamp(rfc3339: "2026-12-01T09:00:00+08:00")!
+        var options = EventStore.Options()
+        options.clock = { before }
+        try await withTemporaryEventStore(options: options) { (store: EventStore) async throws in
+            let service = ReliefService(store: store, clock: { before })
             try await service.report("HZ-1", ReportReceived(channel: .patrol, region: "330106001001", location: "x", description: "y", risks: []), by: outreachWorker)
             let head = try store.head()
             let failure = #expect(throws: JSONLinesImporter.Failure.self) {
