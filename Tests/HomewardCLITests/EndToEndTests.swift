@@ -347,6 +347,27 @@ struct EndToEndTests {
         #expect(record["eventId"] == first["eventId"])
     }
 
+    /// An import file that is missing, or is not a file, is named with the reason; an empty one
+    /// appends nothing; the store is left as it was.
+    @Test func anImportFileThatCannotBeReadIsNamedWithItsReason() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-import-file")
+        let store = directory.appending("seeded.store")
+        #expect(try homeward(["seed", "--cases", "3", "--store", store, "--no-keys"]).status == 0)
+        let head = try homeward(["head", "--store", store, "--no-keys"]).output
+        let missing = try homeward(["import", directory.appending("none.jsonl"), "--store", store, "--no-keys"])
+        #expect(missing.status == 2)
+        #expect(missing.errors == "homeward: cannot read \(directory.appending("none.jsonl")): No such file or directory\n")
+        let notAFile = try homeward(["import", directory.path, "--store", store, "--no-keys"])
+        #expect(notAFile.status == 2)
+        #expect(notAFile.errors == "homeward: cannot read \(directory.path): not a regular file\n")
+        let empty = directory.appending("empty.jsonl")
+        try "".write(toFile: empty, atomically: true, encoding: .utf8)
+        let nothing = try homeward(["import", empty, "--store", store, "--no-keys"])
+        #expect(nothing.status == 0)
+        #expect(nothing.output == "appended nothing\n")
+        #expect(try homeward(["head", "--store", store, "--no-keys"]).output == head)
+    }
+
     /// A checkpoint file that cannot be read, or that is not a checkpoint, is bad input named as such.
     @Test func aMissingOrMalformedCheckpointIsNamed() throws {
         let directory = try TemporaryDirectory(prefix: "homeward-checkpoint-file")

@@ -27,8 +27,11 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            printError("cannot read \(file)")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(file)
+        } catch {
+            printError("\(error)")
             throw ExitCode(2)
         }
         var rolePolicy: RolePolicy?
@@ -48,7 +51,7 @@ struct ImportCommand: ParsableCommand {
         let importer = JSONLinesImporter(service: ReliefService(store: store, policy: rolePolicy))
         do {
             var progress: Progress?
-            let report = try importer.importFile(Array(data), recordViolations: recordViolations, transactionSize: batchSize) { done, total in
+            let report = try importer.importFile(bytes, recordViolations: recordViolations, transactionSize: batchSize) { done, total in
                 if progress == nil { progress = Progress("import", total: UInt64(total)) }
                 progress?.update(UInt64(done))
             }
