@@ -18,7 +18,13 @@ public struct CaseTimeline: Sendable {
     public init(caseId: String, history: CaseHistory, calendar: LocalCalendar = .chinaStandardTime) {
         self.caseId = caseId
         self.calendar = calendar
-        events = history.effective.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        let effective = history.effective
+        // Most streams are recorded in the order their events occurred: kept as they are, not
+        // copied into a sorted array.
+        let inOrder = effective.indices.dropFirst().allSatisfy { index in
+            (effective[index - 1].occurredAt, effective[index - 1].position) < (effective[index].occurredAt, effective[index].position)
+        }
+        events = inOrder ? effective : effective.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
     }
 
     private init(caseId: String, events: [CaseRecord], calendar: LocalCalendar) {
@@ -42,7 +48,7 @@ public struct CaseTimeline: Sendable {
     /// The state folded from every event.
     public var latestState: CaseState {
         var state = CaseState(caseId: caseId)
-        for record in events { state.apply(record) }
+        for index in events.indices { state.apply(events[index]) }
         return state
     }
 

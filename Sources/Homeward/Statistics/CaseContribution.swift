@@ -58,6 +58,11 @@ public struct CaseContribution: Sendable, Hashable, Codable {
     /// An empty contribution, for summing buckets.
     static var empty: Builder { Builder() }
 
+    /// The count keys of each channel, made once (by the channels' ordinals): not a new string
+    /// per event.
+    private static let reportsByChannelKeys = Channel.allCases.sorted { $0.ordinal < $1.ordinal }.map { "reportsByChannel.\($0.rawValue)" }
+    private static let tracingSuccessByChannelKeys = TracingChannel.allCases.sorted { $0.ordinal < $1.ordinal }.map { "tracingSuccessByChannel.\($0.rawValue)" }
+
     /// Collects bucket contents into a contribution.
     struct Builder {
         var counts: [Count] = []
@@ -109,12 +114,14 @@ public struct CaseContribution: Sendable, Hashable, Codable {
                 currentStay = nil
             }
         }
-        for record in timeline.events {
-            let time = record.occurredAt
-            switch record.event {
+        // By index: the records are read in place, not copied out one by one.
+        let events = timeline.events
+        for index in events.indices {
+            let time = events[index].occurredAt
+            switch events[index].event {
             case .reportReceived(let report):
                 count("reports", time)
-                count("reportsByChannel.\(report.channel.rawValue)", time)
+                count(Self.reportsByChannelKeys[report.channel.ordinal], time)
                 if firstReport == nil { firstReport = time }
             case .personContacted:
                 count("contacts", time)
@@ -146,7 +153,7 @@ public struct CaseContribution: Sendable, Hashable, Codable {
                 count("collectedByRelatives", time)
                 endStay(time)
             case .tracingSucceeded(let success):
-                count("tracingSuccessByChannel.\(success.channel.rawValue)", time)
+                count(Self.tracingSuccessByChannelKeys[success.channel.ordinal], time)
             case .selfDeparted, .absconded, .assistanceTerminated, .escortStarted, .placedInCare, .caseClosed:
                 endStay(time)
             default:
