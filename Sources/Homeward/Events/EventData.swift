@@ -21,11 +21,17 @@ public protocol EventData: EventDataObject {
     static var schemaVersion: UInt32 { get }
     /// The value wrapped in ``DomainEvent``.
     var domainEvent: DomainEvent { get }
+    /// Reads a stored binary payload of this type's current schema version as a domain event.
+    ///
+    /// A requirement (with the default below), so that each type's witness is a copy specialised
+    /// for it: called through `any EventData.Type`, the extension method alone ran generically,
+    /// moving each event through its metadata's value witnesses.
+    static func decodeEvent(_ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent
 }
 
 extension EventData {
     /// Reads a stored binary payload of this type's current schema version as a domain event.
-    static func decodeEvent(_ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent {
+    public static func decodeEvent(_ bytes: UnsafeRawBufferPointer, _ personal: PayloadReader.PersonalFields) throws(PayloadDecodingError) -> DomainEvent {
         try EventRegistry.read(Self.self, bytes, personal).domainEvent
     }
 }
