@@ -3,7 +3,17 @@ import HomewardStore
 
 /// Keys and JSON values of the relief projections' stored state.
 enum ProjectionCoding {
-    static func key(_ parts: String...) -> [UInt8] { Array(parts.joined(separator: "/").utf8) }
+    static func key(_ parts: String...) -> [UInt8] {
+        // Straight into the key's bytes: joining the parts into a string first made a string
+        // and copied it again (a rebuild makes several keys per case).
+        var key: [UInt8] = []
+        key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (index, part) in parts.enumerated() {
+            if index > 0 { key.append(UInt8(ascii: "/")) }
+            key.append(contentsOf: part.utf8)
+        }
+        return key
+    }
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         Array(try JSONEncoder().encode(value))

@@ -174,7 +174,9 @@ public struct CaseContribution: Sendable, Hashable, Codable {
     private mutating func foldEndedStays(calendar: LocalCalendar) {
         let calculator = StatisticsCalculator(calendar: calendar)
         var kept: [Stay] = []
-        var nightsByDate: [LocalDate: Int] = [:]
+        // Each date's nights, in date order: the stays follow one another, so the dates come in
+        // order and a list does (a dictionary per case cost a table and a sort).
+        var nightsByDate: [(date: LocalDate, nights: Int)] = []
         for stay in stays {
             guard let endedAt = stay.endedAt else {
                 kept.append(stay)
@@ -186,13 +188,26 @@ public struct CaseContribution: Sendable, Hashable, Codable {
             while date < endDate {
                 let next = date.adding(days: 1)
                 let nights = calculator.bedNights(stay, from: date, to: next)
-                if nights > 0 { nightsByDate[date, default: 0] += nights }
+                if nights > 0 {
+                    if let last = nightsByDate.indices.last, nightsByDate[last].date == date {
+                        nightsByDate[last].nights += nights
+                    } else {
+                        nightsByDate.append((date, nights))
+                    }
+                }
                 date = next
             }
             let hours = (endedAt.microsecondsSinceEpoch - stay.admittedAt.microsecondsSinceEpoch) / 3_600_000_000
             if hours >= Self.strandedThresholdHours { kept.append(Stay(admittedAt: stay.admittedAt, endedAt: endedAt, hospital: [])) }
         }
-        for (date, nights) in nightsByDate.sorted(by: { $0.key < $1.key }) {
+        // The stays of a timeline follow one another (an admission ends the stay before it); were
+        // they ever to overlap, their dates would come out of order: then summed by date.
+        if zip(nightsByDate, nightsByDate.dropFirst()).contains(where: { $0.date >= $1.date }) {
+            var summed: [LocalDate: Int] = [:]
+            for entry in nightsByDate { summed[entry.date, default: 0] += entry.nights }
+            nightsByDate = summed.map { ($0.key, $0.value) }.sorted { $0.date < $1.date }
+        }
+        for (date, nights) in nightsByDate {
             counts.append(Count(date: date, key: "bedNights", amount: nights))
         }
         stays = kept
