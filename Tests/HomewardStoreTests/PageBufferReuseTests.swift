@@ -54,6 +54,12 @@ struct PageBufferReuseTests {
         for buffer in buffers { pool.give(buffer) }
         #expect(pool.idleCount == PageBufferPool.kept, "the others were freed")
 
+        // Large buffers are kept only up to the pool's byte budget.
+        let emptied = PageBufferPool()
+        let large = (0..<3).map { _ in emptied.take(atLeast: PageBufferPool.largest) }
+        for buffer in large { emptied.give(buffer) }
+        #expect(emptied.idleCount == PageBufferPool.keptBytes / PageBufferPool.largest)
+
         let tiny = pool.take(atLeast: 100)
         #expect(tiny.count == 100, "small buffers come straight from the allocator, exactly as asked")
         pool.give(tiny)

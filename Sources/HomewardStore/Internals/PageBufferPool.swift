@@ -5,7 +5,8 @@ import Synchronization
 /// A page of records is about a megabyte. Allocated and freed per page, such blocks are mapped and
 /// unmapped by the C allocator (or trimmed from the top of a thread's heap), and every page then
 /// pays page faults to zero fresh memory: on a million-event scan, a third of the time. Buffers
-/// between ``smallest`` and ``largest`` bytes are kept here instead, at most ``kept`` of them;
+/// between ``smallest`` and ``largest`` bytes are kept here instead, at most ``kept`` of them and
+/// ``keptBytes`` in all, so that the memory held idle stays small whatever the pages' sizes;
 /// smaller ones go straight to the allocator, which reuses them cheaply.
 final class PageBufferPool: Sendable {
     /// The pool every page buffer of the process uses.
@@ -14,9 +15,11 @@ final class PageBufferPool: Sendable {
     /// The smallest buffer kept: below this the allocator's own free lists serve.
     static let smallest = 64 << 10
     /// The largest buffer kept.
-    static let largest = 32 << 20
+    static let largest = 16 << 20
     /// How many idle buffers are kept.
     static let kept = 8
+    /// How many bytes idle buffers may hold in all.
+    static let keptBytes = 32 << 20
     /// Buffers are made in multiples of this, so pages of slightly different sizes share them.
     static let granule = 64 << 10
 
@@ -53,7 +56,7 @@ final class PageBufferPool: Sendable {
             return
         }
         let kept = idle.withLock { buffers in
-            guard buffers.count < Self.kept else { return false }
+            guard buffers.count < Self.kept, buffers.reduce(buffer.count, { $0 + $1.count }) <= Self.keptBytes else { return false }
             buffers.append((UInt(bitPattern: address), buffer.count))
             return true
         }
