@@ -195,25 +195,25 @@ public struct StatisticsProjection: Projection {
             let regionNames = regions.map { Array($0.utf8) }
             let (counterRank, counterOfRank) = Self.ranks(names)
             let (regionRank, regionOfRank) = Self.ranks(regionNames)
-            var ordered = days.keys.map { key in
-                key & 0xffff_ffff_0000_0000 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 12 | UInt64(counterRank[Int(key & 0xfff)])
+            // Each change with its key, so that the amounts are not looked up in `days` again.
+            var ordered = days.map { key, amount in
+                (key: key & 0xffff_ffff_0000_0000 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 12 | UInt64(counterRank[Int(key & 0xfff)]), amount: amount)
             }
-            ordered.sort()
+            ordered.sort { $0.key < $1.key }
             var changes: [(name: [UInt8], amount: Int)] = []
             var bucketKey: [UInt8] = []
             var datePrefix: (days: UInt64, bytes: [UInt8])?
             var index = 0
             while index < ordered.count {
-                let bucket = ordered[index] >> 12
+                let bucket = ordered[index].key >> 12
                 let region = regionOfRank[Int(bucket & 0xfffff)]
                 if datePrefix?.days != bucket >> 20 {
                     let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 20)))
                     datePrefix = (bucket >> 20, Array("day/\(date.description)/".utf8))
                 }
                 changes.removeAll(keepingCapacity: true)
-                while index < ordered.count, ordered[index] >> 12 == bucket {
-                    let counter = counterOfRank[Int(ordered[index] & 0xfff)]
-                    changes.append((names[counter], days[(bucket >> 20) << 32 | UInt64(region) << 12 | UInt64(counter)]!))
+                while index < ordered.count, ordered[index].key >> 12 == bucket {
+                    changes.append((names[counterOfRank[Int(ordered[index].key & 0xfff)]], ordered[index].amount))
                     index += 1
                 }
                 bucketKey.removeAll(keepingCapacity: true)
