@@ -92,7 +92,30 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     }
 
     /// Entries in key order: LMDB then fills its pages in order instead of at random.
-    private static func sorted(_ entries: Entries) -> Entries {
-        entries.sorted { $0.key.precedesInKeyOrder($1.key) }
+    ///
+    /// Sorted by each key's first sixteen bytes as two integers, the rest compared only when
+    /// those are equal: comparing the keys themselves reached into two arrays per comparison.
+    static func sorted(_ entries: Entries) -> Entries {
+        var order = entries.indices.map { index in
+            let (high, low) = entries[index].key.withUnsafeBytes { prefixWords(of: $0) }
+            return (high: high, low: low, index: index)
+        }
+        order.sort { left, right in
+            if left.high != right.high { return left.high < right.high }
+            if left.low != right.low { return left.low < right.low }
+            return entries[left.index].key.precedesInKeyOrder(entries[right.index].key)
+        }
+        return order.map { entries[$0.index] }
     }
+
+    /// A key's first sixteen bytes as two big-endian integers, padded with zeros: they order
+    /// keys as their bytes do, up to ties that the whole keys decide.
+    static func prefixWords(of key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: key.prefix(16)))
+        }
+        return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))
+    }
+
 }

@@ -1,0 +1,31 @@
+@testable import Homeward
+import Testing
+
+/// A rebuild writes each group's entries sorted by their first sixteen bytes as integers, the
+/// rest of the key deciding ties: the order must be exactly the keys' byte order, which LMDB uses.
+struct EntryOrderTests {
+    @Test func entriesComeInTheByteOrderOfTheirKeys() {
+        var generator = SeededRandom(seed: 41)
+        let stems = ["case/", "status/admitted/", "status/admittedX/", "region/330424007015/", "station/HZ-01/", "", "a", "ab", "abcdefghijklmnop", "abcdefghijklmnopq"]
+        var keys: [[UInt8]] = []
+        for stem in stems {
+            keys.append(Array(stem.utf8))
+            for _ in 0..<40 {
+                let id = "JX-\(UInt64.random(in: 0..<3_000, using: &generator))"
+                keys.append(Array((stem + id).utf8))
+            }
+        }
+        // Keys that differ only after their sixteenth byte, or only in their length, or that
+        // hold bytes that are zero or above 0x7f.
+        keys += [[0], [0, 0], [0, 1], [0xff], [0xff, 0], Array(repeating: 0x61, count: 16) + [0], Array(repeating: 0x61, count: 16)]
+        keys.shuffle(using: &generator)
+        let entries = keys.enumerated().map { (key: $1, value: [UInt8($0 >> 8), UInt8($0 & 0xff)]) }
+        let sorted = ReliefStreamRebuilder.sorted(entries)
+        #expect(sorted.map(\.key) == keys.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(sorted.count == entries.count, "no entry lost or doubled")
+        // Each key keeps its own value (the value names the entry it came from), and every entry
+        // is there once.
+        #expect(sorted.allSatisfy { entries[Int($0.value[0]) << 8 | Int($0.value[1])].key == $0.key })
+        #expect(Set(sorted.map(\.value)).count == entries.count)
+    }
+}
