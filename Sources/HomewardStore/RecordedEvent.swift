@@ -92,11 +92,11 @@ public struct RecordedEvent: Hashable, Sendable, CustomStringConvertible {
 
     /// Lends the payload's bytes to `body` without making a ``Payload`` (no reference counting:
     /// the hot path of a replay that decodes every event).
-    /// - Parameter body: Reads the bytes; they are valid only during the call.
-    /// - Returns: What `body` returns.
     ///
     /// Inlinable, so that a caller in another module calls a specialised copy, not the generic one
     /// (which returned `R` indirectly through its metadata: a tenth of decoding an event).
+    /// - Parameter body: Reads the bytes; they are valid only during the call.
+    /// - Returns: What `body` returns.
     @inlinable
     public func withPayloadBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         // The buffer belongs to `self`: kept alive until `body` returns.

@@ -110,12 +110,11 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     /// A key's first sixteen bytes as two big-endian integers, padded with zeros: they order
     /// keys as their bytes do, up to ties that the whole keys decide.
-    static func prefixWords(of key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+    private static func prefixWords(of key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
         var words: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &words) { target in
             target.copyMemory(from: UnsafeRawBufferPointer(rebasing: key.prefix(16)))
         }
         return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))
     }
-
 }
