@@ -62,17 +62,24 @@ public struct JSONLinesImporter: Sendable {
         _ = BackgroundWork { handoff.value = nil }
     }
 
-    /// A stream's state, records and version as the lines read so far leave it. Each line
-    /// changes it in place, in the importer's dictionary (no copy of its records or state).
+    /// A stream's state and version as the lines read so far leave it. Each line changes it in
+    /// place, in the importer's dictionary (no copy of its state).
+    ///
+    /// The stream's records are not kept: a million of them took hundreds of megabytes, and only
+    /// a correction or a void needs them (to resolve the case anew), a few lines in a thousand.
+    /// The stream keeps where its lines lie in the file instead, and reads them again then.
     private struct StreamProgress {
         var state: CaseState
-        var records: [CaseRecord]
+        /// The stream's records already in the store (none in an empty store).
+        var storedRecords: [CaseRecord]
+        /// Where each of the stream's lines checked so far lies in the file.
+        var lines: [Range<Int>] = []
         var version: UInt64
 
-        init(state: CaseState, records: [CaseRecord]) {
+        init(state: CaseState, storedRecords: [CaseRecord]) {
             self.state = state
-            self.records = records
-            version = UInt64(records.count)
+            self.storedRecords = storedRecords
+            version = UInt64(storedRecords.count)
         }
     }
 
@@ -115,6 +122,8 @@ public struct JSONLinesImporter: Sendable {
         let startingHead = try service.store.head()
         var lastRecordedAt = startingHead.recordedAt
         var contentOccurrences: [UUID: Int] = [:]
+        // The event ids given to lines without one, by where the line starts in the file.
+        var derivedIds: [Int: UUID] = [:]
         var seenIds = Set<UUID>(minimumCapacity: estimatedLines)
         // Nothing can be stored already in an empty store: no lookup per line. In another, the
         // last records are indexed first, so that the lookups read the indexes alone.
@@ -137,6 +146,7 @@ public struct JSONLinesImporter: Sendable {
                 let occurrence = contentOccurrences[firstId, default: 0]
                 contentOccurrences[firstId] = occurrence + 1
                 identified.record.eventId = occurrence == 0 ? firstId : ContentIdentifier.uuid(for: content, occurrence: occurrence)
+                derivedIds[line.range.lowerBound] = identified.record.eventId
                 return try checkIdentified(identified)
             }
             try checkIdentified(line)
@@ -175,14 +185,32 @@ public struct JSONLinesImporter: Sendable {
             if streams.index(forKey: record.stream) == nil {
                 let records = storeWasEmpty ? [] : try service.records(of: record.stream)
                 let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
-                streams[record.stream] = StreamProgress(state: service.decisionState(caseId: id, records: records), records: records)
+                streams[record.stream] = StreamProgress(state: service.decisionState(caseId: id, records: records), storedRecords: records)
             }
             // Through the subscript with a default, which lends the stored value in place
-            // (`streams[key]!` lent a copy: the stream's records were copied at every line).
-            follow(line, in: &streams[record.stream, default: StreamProgress(state: CaseState(caseId: ""), records: [])])
+            // (`streams[key]!` lent a copy: the stream's state was copied at every line).
+            try follow(line, in: &streams[record.stream, default: StreamProgress(state: CaseState(caseId: ""), storedRecords: [])])
+        }
+        /// A stream's records: those stored, then its lines checked so far, read again.
+        func records(of entry: StreamProgress) throws -> [CaseRecord] {
+            let reader = JSONLinesReader(registry: service.registry)
+            var records = entry.storedRecords
+            records.reserveCapacity(records.count + entry.lines.count)
+            for range in entry.lines {
+                let line = try bytes.withUnsafeBufferPointer { buffer in
+                    try reader.readLine(UnsafeBufferPointer(rebasing: buffer[range]), number: 0)
+                }
+                let record = line.record
+                guard let eventId = record.eventId ?? derivedIds[range.lowerBound] else {
+                    preconditionFailure("a line read again has no event id")
+                }
+                records.append(CaseRecord(position: UInt64.max, eventId: eventId, occurredAt: record.occurredAt,
+                                          recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event))
+            }
+            return records
         }
         /// Checks a line against its stream and moves the stream on.
-        func follow(_ line: JSONLinesReader.Line, in entry: inout StreamProgress) {
+        func follow(_ line: JSONLinesReader.Line, in entry: inout StreamProgress) throws {
             let record = line.record
             if let version = record.version, version != entry.version + 1 {
                 errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
@@ -199,10 +227,10 @@ public struct JSONLinesImporter: Sendable {
                         errors.append(InterchangeError(line: line.number, key: "type", kind: violation.rule.rawValue, problem: "\(line.record.type) breaks \(violation)"))
                     }
                 }
-                entry.records.append(caseRecord)
+                entry.lines.append(line.range)
                 if caseRecord.isMeta {
                     // A correction or void can change earlier events: resolve the case again.
-                    entry.state = service.decisionState(caseId: entry.state.caseId, records: entry.records)
+                    entry.state = service.decisionState(caseId: entry.state.caseId, records: try records(of: entry))
                 } else {
                     entry.state.apply(caseRecord)
                     entry.state.noteStored(caseRecord)

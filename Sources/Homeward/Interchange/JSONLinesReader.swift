@@ -19,6 +19,8 @@ public struct JSONLinesReader: Sendable {
         public var event: DomainEvent
         /// The key its personal fields are sealed under, once the importer has chosen it.
         public var keyName: String?
+        /// Where the line lies in the bytes read, without its newline.
+        public var range: Range<Int> = 0..<0
     }
 
     /// Keys an interchange line may hold.
@@ -121,7 +123,9 @@ public struct JSONLinesReader: Sendable {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
                 if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                     do throws(InterchangeError) {
-                        results.append(.success(try readLine(slice, number: number)))
+                        var line = try readLine(slice, number: number)
+                        line.range = start..<lineEnd
+                        results.append(.success(line))
                     } catch {
                         results.append(.failure(error))
                     }
@@ -149,7 +153,7 @@ public struct JSONLinesReader: Sendable {
         do throws(FieldError) {
             let record = try JSONLinesReader.record(from: json)
             let (payload, event) = try registry.read(typeName: record.type, schemaVersion: record.schemaVersion, data: record.data)
-            return Line(number: number, record: record, payload: payload, event: event)
+            return Line(number: number, record: record, payload: payload, event: event, range: 0..<bytes.count)
         } catch {
             throw InterchangeError(line: number, key: error.path.isEmpty ? nil : error.path, kind: error.kind.rawValue, problem: error.message)
         }
