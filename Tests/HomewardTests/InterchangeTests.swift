@@ -202,4 +202,28 @@ struct InterchangeTests {
             #expect(try store.head().position == 0)
         }
     }
+
+    /// The importer does not keep a stream's records while it checks a file: a void reads the
+    /// stream's lines again to resolve the case. A voided assistance request no longer allows
+    /// the adult admission after it (and without the void, the same admission is allowed);
+    /// lines without an event id, whose ids the importer derives, are read again too.
+    @Test func aVoidInAFileChangesWhatTheLinesAfterItMayDo() async throws {
+        let requestId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"
+        let report = #"{"stream":"case-HZ-8","type":"ReportReceived","occurredAt":"2026-12-03T21:00:00+08:00","actor":{"id":"d","role":"dispatcher","org":"HZ"},"data":{"channel":"hotline","region":"330106001001","location":"bridge","description":"man sleeping","risks":["cold"]}}"#
+        let request = #"{"stream":"case-HZ-8","type":"AssistanceRequested","eventId":"\#(requestId)","occurredAt":"2026-12-03T22:00:00+08:00","actor":{"id":"s","role":"station","org":"HZ-01"},"data":{"station":"HZ-01","sex":"male","age":40,"conditions":{"cannotAffordFoodOrLodging":true,"noKinToRelyOn":true,"notOnDibaoOrWubao":true,"wanderingOrBegging":true}}}"#
+        let void = #"{"stream":"case-HZ-8","type":"EventVoided","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"s","role":"station","org":"HZ-01"},"data":{"target":"\#(requestId)","reason":"entered for the wrong person"}}"#
+        let admission = #"{"stream":"case-HZ-8","type":"Admitted","occurredAt":"2026-12-03T22:20:00+08:00","actor":{"id":"s","role":"station","org":"HZ-01"},"data":{"station":"HZ-01","personId":"P-8","category":"adult","bed":"B-2"}}"#
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let failure = #expect(throws: JSONLinesImporter.Failure.self) {
+                try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array([report, request, void, admission].joined(separator: "\n").utf8))
+            }
+            #expect(failure?.errors.map(\.line) == [4])
+            #expect(failure?.errors.first?.kind == "admittedWithoutFourConditions")
+            #expect(try store.head().position == 0)
+        }
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let imported = try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array([report, request, admission].joined(separator: "\n").utf8))
+            #expect(imported.appended == 3)
+        }
+    }
 }

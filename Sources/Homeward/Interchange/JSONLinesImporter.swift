@@ -191,6 +191,12 @@ public struct JSONLinesImporter: Sendable {
             // (`streams[key]!` lent a copy: the stream's state was copied at every line).
             try follow(line, in: &streams[record.stream, default: StreamProgress(state: CaseState(caseId: ""), storedRecords: [])])
         }
+        /// A position for a line not yet stored, after every stored one and in file order (where
+        /// the line starts in the file, past the head), so that a correction or void finds its
+        /// target among the earlier events of its stream, as it will once stored.
+        func provisionalPosition(of range: Range<Int>) -> UInt64 {
+            startingHead.position + 1 + UInt64(range.lowerBound)
+        }
         /// A stream's records: those stored, then its lines checked so far, read again.
         func records(of entry: StreamProgress) throws -> [CaseRecord] {
             let reader = JSONLinesReader(registry: service.registry)
@@ -204,7 +210,7 @@ public struct JSONLinesImporter: Sendable {
                 guard let eventId = record.eventId ?? derivedIds[range.lowerBound] else {
                     preconditionFailure("a line read again has no event id")
                 }
-                records.append(CaseRecord(position: UInt64.max, eventId: eventId, occurredAt: record.occurredAt,
+                records.append(CaseRecord(position: provisionalPosition(of: range), eventId: eventId, occurredAt: record.occurredAt,
                                           recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event))
             }
             return records
@@ -217,7 +223,7 @@ public struct JSONLinesImporter: Sendable {
                 return
             }
             let keyName = PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId)
-            let caseRecord = CaseRecord(position: UInt64.max, eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
+            let caseRecord = CaseRecord(position: provisionalPosition(of: line.range), eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
                                         recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
             if StreamNames.caseId(of: record.stream) != nil {
                 for violation in Case.violations(of: line.event, occurredAt: record.occurredAt, in: entry.state, calendar: service.calendar) {
