@@ -139,6 +139,17 @@ public final class Environment: Sendable {
         }
     }
 
+    /// Grows the map beforehand, if needed, so that `bytes` more bytes fit without growing it
+    /// again: for a long write transaction that must not fill the map midway (a write that fills
+    /// it is aborted and run again from the start, see ``write(_:)``).
+    ///
+    /// Call this outside any transaction of this process.
+    /// - Parameter bytes: The bytes the coming writes may add to the file.
+    /// - Throws: ``LMDBError``. The corresponding LMDB function is `mdb_env_set_mapsize`.
+    public func reserve(_ bytes: Int) throws(LMDBError) {
+        try core.reserve(bytes)
+    }
+
     /// Opens (and with `create`, creates) a named database, or the unnamed main database when `name`
     /// is `nil`. Handles are cached: opening the same name again is cheap.
     ///

@@ -48,39 +48,25 @@ public struct JSONLinesImporter: Sendable {
 
     private let service: ReliefService
 
-    /// Events per write transaction by default. Large: an interchange file's events touch pages
+    /// Events per write transaction suggested for an import in transactions (`transactionSize`
+    /// of ``importFile(_:recordViolations:transactionSize:progress:)``). Large: an interchange file's events touch pages
     /// all over the id and stream indexes, and each transaction writes every page it touched
     /// once, so fewer, larger transactions write far less (a million-event import: 5,000 per
     /// transaction wrote its indexes 200 times over and took twice as long).
     public static let defaultTransactionSize = 50_000
 
+    /// Events per batch handed from the checks to the append when the whole file is appended in
+    /// one transaction.
+    static let oneTransactionBatchSize = 20_000
+
+    /// Batches checked ahead of the append, at most.
+    static let batchesAhead = 2
 
     /// Hands a large value to another thread, where its memory is freed, so that freeing a
     /// million records does not hold up the caller.
     private static func releaseInBackground<Value>(_ value: Value) {
         let handoff = Handoff(value)
         _ = BackgroundWork { handoff.value = nil }
-    }
-
-    /// A stream's state and version as the lines read so far leave it. Each line changes it in
-    /// place, in the importer's dictionary (no copy of its state).
-    ///
-    /// The stream's records are not kept: a million of them took hundreds of megabytes, and only
-    /// a correction or a void needs them (to resolve the case anew), a few lines in a thousand.
-    /// The stream keeps where its lines lie in the file instead, and reads them again then.
-    private struct StreamProgress {
-        var state: CaseState
-        /// The stream's records already in the store (none in an empty store).
-        var storedRecords: [CaseRecord]
-        /// Where each of the stream's lines checked so far lies in the file.
-        var lines: [Range<Int>] = []
-        var version: UInt64
-
-        init(state: CaseState, storedRecords: [CaseRecord]) {
-            self.state = state
-            self.storedRecords = storedRecords
-            version = UInt64(storedRecords.count)
-        }
     }
 
     /// Room kept in the store's payload limit for sealing personal fields (key name, lengths,
@@ -92,240 +78,192 @@ public struct JSONLinesImporter: Sendable {
         self.service = service
     }
 
-    /// Imports a file's bytes.
+    /// Imports a file's bytes: all of it, or nothing.
+    ///
+    /// By default the whole file is appended in one write transaction, batch by batch as its
+    /// lines are checked (the checks on other threads): a bad line anywhere, or a crash, leaves
+    /// nothing stored, and no more than a few batches of checked lines are held at a time. The
+    /// transaction holds the store's writer lock until the end: other appends wait for it.
+    ///
+    /// With a `transactionSize`, the whole file is checked first (nothing is appended if a line
+    /// is bad), then appended in transactions of that many events, each durable on its own: a
+    /// crash during the appends leaves whole transactions, and importing the file again
+    /// appends the rest.
     /// - Parameters:
     ///   - bytes: The file.
     ///   - recordViolations: Store events that break a guard and list them as findings.
-    ///   - transactionSize: Events per transaction when appending.
+    ///   - transactionSize: Events per transaction, appended after the whole file is checked;
+    ///     `nil` (the default) appends the whole file in one transaction while it is checked.
+    ///   - progress: Called after each batch with the events appended so far (not yet
+    ///     durable in one transaction) and the file's events (about as many as its lines,
+    ///     until the last call).
     /// - Returns: What was appended.
     /// - Throws: ``Failure`` listing every bad line (nothing is appended); ``HomewardStore/EventStoreError``.
     @discardableResult
     public func importFile(
         _ bytes: [UInt8],
         recordViolations: Bool = false,
-        transactionSize: Int = JSONLinesImporter.defaultTransactionSize,
+        transactionSize: Int? = nil,
         progress: ((_ appended: Int, _ total: Int) -> Void)? = nil
     ) throws -> Report {
-        var errors: [InterchangeError] = []
-        var lineCount = 0
-        var findings: [Finding] = []
-        // Each stream's state as the lines so far leave it, changed in place.
-        var streams: [StreamID: StreamProgress] = [:]
-        // What the append needs of the checked lines: the file's runs of one stream, as the
-        // store's parts, and the key each event's personal fields are sealed under.
-        var parts: [StreamAppend] = []
-        var keyNames: [String] = []
-        // About one line per 300 bytes: room made once, not grown a million times.
-        let estimatedLines = bytes.count / 300 + 16
-        keyNames.reserveCapacity(estimatedLines)
-        var alreadyStored = 0
-        let startingHead = try service.store.head()
-        var lastRecordedAt = startingHead.recordedAt
-        var contentOccurrences: [UUID: Int] = [:]
-        // The event ids given to lines without one, by where the line starts in the file.
-        var derivedIds: [Int: UUID] = [:]
-        var seenIds = Set<UUID>(minimumCapacity: estimatedLines)
-        // Nothing can be stored already in an empty store: no lookup per line. In another, the
-        // last records are indexed first, so that the lookups read the indexes alone.
-        let storeWasEmpty = startingHead.position == 0
-        if !storeWasEmpty { try service.store.indexUnindexedRecords() }
-        var unknownTypes: [String: Int] = [:]
-        // Lines are validated as they are read; only what the append needs is kept of each.
-        func check(_ line: JSONLinesReader.Line) throws {
-            if case .unknown(let unknown) = line.event {
-                unknownTypes["\(unknown.typeName) v\(unknown.schemaVersion)", default: 0] += 1
-            }
-            // A line without an event id gets one derived from its content (and how many identical
-            // lines came before it), so that importing the same file again is a no-op.
-            guard line.record.eventId != nil else {
-                var identified = line
-                // Occurrences are counted by the first occurrence's id, not by the text: a million
-                // lines of text would be held twice.
-                let content = line.record.json.serialized
-                let firstId = ContentIdentifier.uuid(for: content, occurrence: 0)
-                let occurrence = contentOccurrences[firstId, default: 0]
-                contentOccurrences[firstId] = occurrence + 1
-                identified.record.eventId = occurrence == 0 ? firstId : ContentIdentifier.uuid(for: content, occurrence: occurrence)
-                derivedIds[line.range.lowerBound] = identified.record.eventId
-                return try checkIdentified(identified)
-            }
-            try checkIdentified(line)
+        let head = try service.store.head()
+        // In a store with events, the last records are indexed first, so that the lookups of
+        // the checks read the indexes alone (and before the long append holds the writer).
+        if head.position > 0 { try service.store.indexUnindexedRecords() }
+        var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
+        var appended = Appended()
+        if let transactionSize {
+            try JSONLinesReader(registry: service.registry).forEachLine(bytes) { result throws in try check.check(result) }
+            if !check.errors.isEmpty { throw Failure(errors: check.errors.sorted { $0.line < $1.line }) }
+            let batch = check.takeBatch()
+            try appendInTransactions(batch, size: max(1, transactionSize), into: &appended, progress: progress)
+        } else {
+            check = try appendWhileChecking(bytes, check, into: &appended, progress: progress)
         }
-        func checkIdentified(_ line: JSONLinesReader.Line) throws {
-            let record = line.record
-            // A refused line is still followed through, so that the lines after it are judged as
-            // if it had been allowed: one refusal, not a cascade of version conflicts.
-            if let refusal = service.policy?.refusal(of: record.type, by: record.actor.role) {
-                errors.append(InterchangeError(line: line.number, key: "actor.role", kind: "notAllowed", problem: refusal.description))
-            }
-            // Checked here, not at the append, so that a file is still imported all or nothing.
-            let largest = service.store.options.maxPayloadBytes - JSONLinesImporter.sealingAllowance
-            if line.payload.count > largest {
-                errors.append(InterchangeError(line: line.number, key: "data", kind: "tooLarge", problem: "the event's data takes \(line.payload.count) bytes stored; the store accepts at most \(largest)"))
-                return
-            }
-            if let id = record.eventId {
-                if !seenIds.insert(id).inserted {
-                    errors.append(InterchangeError(line: line.number, key: "eventId", kind: "duplicate", problem: "\(id.uuidString.lowercased()) appears on an earlier line"))
-                    return
-                }
-                if !storeWasEmpty, try service.store.event(withId: id) != nil {
-                    alreadyStored += 1
-                    return
+        return Report(
+            lines: check.lineCount, appended: appended.count, alreadyStored: check.alreadyStored,
+            positions: appended.positions, findings: check.findings, unknownTypes: check.unknownTypes
+        )
+    }
+
+    /// The events appended so far and their positions.
+    private struct Appended {
+        var count = 0
+        var positions: ClosedRange<UInt64>?
+
+        mutating func add(_ results: [AppendResult]) {
+            for result in results where !result.wasAlreadyStored {
+                count += result.positions.count
+                if let first = result.positions.first, let last = result.positions.last {
+                    positions = (positions?.lowerBound ?? first)...max(positions?.upperBound ?? last, last)
                 }
             }
-            if let recordedAt = record.recordedAt {
-                if let last = lastRecordedAt, recordedAt < last {
-                    errors.append(InterchangeError(line: line.number, key: "recordedAt", kind: "outOfRange", problem: "\(recordedAt) is earlier than \(last), recorded on an earlier line or already in the store: recorded times must not go backwards"))
-                    return
-                }
-                lastRecordedAt = recordedAt
-            }
-            // Looked up by index: `streams[key] == nil` would copy the stream's state out.
-            if streams.index(forKey: record.stream) == nil {
-                let records = storeWasEmpty ? [] : try service.records(of: record.stream)
-                let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
-                streams[record.stream] = StreamProgress(state: service.decisionState(caseId: id, records: records), storedRecords: records)
-            }
-            // Through the subscript with a default, which lends the stored value in place
-            // (`streams[key]!` lent a copy: the stream's state was copied at every line).
-            try follow(line, in: &streams[record.stream, default: StreamProgress(state: CaseState(caseId: ""), storedRecords: [])])
         }
-        /// A position for a line not yet stored, after every stored one and in file order (where
-        /// the line starts in the file, past the head), so that a correction or void finds its
-        /// target among the earlier events of its stream, as it will once stored.
-        func provisionalPosition(of range: Range<Int>) -> UInt64 {
-            startingHead.position + 1 + UInt64(range.lowerBound)
-        }
-        /// A stream's records: those stored, then its lines checked so far, read again.
-        func records(of entry: StreamProgress) throws -> [CaseRecord] {
-            let reader = JSONLinesReader(registry: service.registry)
-            var records = entry.storedRecords
-            records.reserveCapacity(records.count + entry.lines.count)
-            for range in entry.lines {
-                let line = try bytes.withUnsafeBufferPointer { buffer in
-                    try reader.readLine(UnsafeBufferPointer(rebasing: buffer[range]), number: 0)
-                }
-                let record = line.record
-                guard let eventId = record.eventId ?? derivedIds[range.lowerBound] else {
-                    preconditionFailure("a line read again has no event id")
-                }
-                records.append(CaseRecord(position: provisionalPosition(of: range), eventId: eventId, occurredAt: record.occurredAt,
-                                          recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event))
-            }
-            return records
-        }
-        /// Checks a line against its stream and moves the stream on.
-        func follow(_ line: JSONLinesReader.Line, in entry: inout StreamProgress) throws {
-            let record = line.record
-            if let version = record.version, version != entry.version + 1 {
-                errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
-                return
-            }
-            let keyName = PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId)
-            let caseRecord = CaseRecord(position: provisionalPosition(of: line.range), eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
-                                        recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
-            if StreamNames.caseId(of: record.stream) != nil {
-                for violation in Case.violations(of: line.event, occurredAt: record.occurredAt, in: entry.state, calendar: service.calendar) {
-                    if recordViolations {
-                        findings.append(Finding(line: line.number, stream: record.stream, violation: violation))
-                    } else {
-                        errors.append(InterchangeError(line: line.number, key: "type", kind: violation.rule.rawValue, problem: "\(line.record.type) breaks \(violation)"))
+    }
+
+    /// Checks the file on another thread, handing over a batch of checked lines at a time, and
+    /// appends the batches in one transaction; a bad line aborts it (nothing stored) once the
+    /// whole file is checked, so that every bad line is listed.
+    private func appendWhileChecking(
+        _ bytes: [UInt8],
+        _ check: ImportCheck,
+        into appended: inout Appended,
+        progress: ((_ appended: Int, _ total: Int) -> Void)?
+    ) throws -> ImportCheck {
+        let handover = BatchHandover<ImportCheck.Batch>(capacity: JSONLinesImporter.batchesAhead)
+        let registry = service.registry
+        let checking = BackgroundWork { () throws -> ImportCheck in
+            var check = check
+            do {
+                try JSONLinesReader(registry: registry).forEachLine(bytes) { result throws in
+                    try check.check(result)
+                    // Nothing more is handed over once a line is bad: the import will fail.
+                    if check.batch.events >= JSONLinesImporter.oneTransactionBatchSize, check.errors.isEmpty {
+                        guard handover.put(check.takeBatch()) else { throw CancellationError() }
                     }
                 }
-                entry.lines.append(line.range)
-                if caseRecord.isMeta {
-                    // A correction or void can change earlier events: resolve the case again.
-                    entry.state = service.decisionState(caseId: entry.state.caseId, records: try records(of: entry))
+                if check.errors.isEmpty {
+                    if check.batch.events > 0, !handover.put(check.takeBatch()) { throw CancellationError() }
+                    handover.finish(.success(()))
                 } else {
-                    entry.state.apply(caseRecord)
-                    entry.state.noteStored(caseRecord)
+                    handover.finish(.failure(Failure(errors: check.errors.sorted { $0.line < $1.line })))
                 }
+                return check
+            } catch {
+                handover.finish(.failure(error))
+                throw error
             }
-            entry.version += 1
-            // Only what the append needs is kept of the line.
-            let event = record.newEvent(payload: line.payload)
-            if let last = parts.indices.last, parts[last].stream == record.stream {
-                // A line with a version pins the run's start, should its first lines have none.
-                if case .any = parts[last].expectedVersion, let version = record.version {
-                    parts[last].expectedVersion = .exact(version - 1 - UInt64(parts[last].events.count))
+        }
+        // About one event per line: the total shown until the checks know it.
+        let estimatedTotal = bytes.reduce(into: 0) { count, byte in if byte == 0x0a { count += 1 } } + (bytes.last == 0x0a ? 0 : 1)
+        var done = 0
+        var taken: [ImportCheck.Batch] = []
+        do {
+            try service.store.appendInOneTransaction(
+                expectedBytes: bytes.count * 2,
+                nextBatch: {
+                    // The batch before is written: its memory is freed on another core.
+                    if !taken.isEmpty { JSONLinesImporter.releaseInBackground(taken); taken = [] }
+                    guard var batch = try handover.take() else { return nil }
+                    if service.registry.keys != nil {
+                        batch = try sealed(batch)
+                    }
+                    done += batch.events
+                    taken = [batch]
+                    return batch.parts
+                },
+                appended: { results in
+                    appended.add(results)
+                    progress?(done, max(done, estimatedTotal))
                 }
-                parts[last].events.append(event)
-            } else {
-                let expected: ExpectedVersion = record.version.map { .exact($0 - 1) } ?? .any
-                parts.append(StreamAppend(stream: record.stream, events: [event], expectedVersion: expected))
-            }
-            keyNames.append(keyName)
+            )
+        } catch {
+            handover.cancel()
+            checking.wait()
+            throw error
         }
-        try JSONLinesReader(registry: service.registry).forEachLine(bytes) { (result) throws in
-            lineCount += 1
-            switch result {
-            case .success(let line): try check(line)
-            case .failure(let error): errors.append(error)
-            }
-        }
-        if !errors.isEmpty {
-            throw Failure(errors: errors.sorted { $0.line < $1.line })
-        }
-        // The streams' records are no longer needed: freed on another core while this one appends.
-        Self.releaseInBackground(streams)
-        streams = [:]
-        var appended = 0
-        var positions: ClosedRange<UInt64>?
-        let transactionSize = max(1, transactionSize)
+        let check = try checking.value()
+        progress?(done, done)
+        return check
+    }
+
+    /// Appends checked lines in transactions of `size` events; a part cut at the end of a
+    /// transaction goes on in the next one, expecting the version its first half left.
+    private func appendInTransactions(
+        _ batch: ImportCheck.Batch,
+        size transactionSize: Int,
+        into appended: inout Appended,
+        progress: ((_ appended: Int, _ total: Int) -> Void)?
+    ) throws {
+        let parts = batch.parts
         var partIndex = 0
         // How many events of `parts[partIndex]` earlier transactions took.
         var partOffset = 0
         var eventIndex = 0
         while partIndex < parts.count {
-            // The next `transactionSize` events, in parts; a part cut at the end of a
-            // transaction goes on in the next one, expecting the version its first half left.
-            var batch: [StreamAppend] = []
-            var count = 0
-            while partIndex < parts.count && count < transactionSize {
+            var piece = ImportCheck.Batch()
+            while partIndex < parts.count && piece.events < transactionSize {
                 let part = parts[partIndex]
-                let taken = min(part.events.count - partOffset, transactionSize - count)
-                var piece = part
+                let taken = min(part.events.count - partOffset, transactionSize - piece.events)
+                var cut = part
                 if partOffset > 0 || taken < part.events.count {
-                    piece.events = Array(part.events[partOffset..<(partOffset + taken)])
+                    cut.events = Array(part.events[partOffset..<(partOffset + taken)])
                     if partOffset > 0, case .exact(let version) = part.expectedVersion {
-                        piece.expectedVersion = .exact(version + UInt64(partOffset))
+                        cut.expectedVersion = .exact(version + UInt64(partOffset))
                     }
                 }
-                batch.append(piece)
-                count += taken
+                piece.parts.append(cut)
+                piece.events += taken
                 partOffset += taken
                 if partOffset == part.events.count {
                     partIndex += 1
                     partOffset = 0
                 }
             }
-            if service.registry.keys != nil {
-                var events = batch.flatMap(\.events)
-                try service.registry.seal(&events, keyNames: Array(keyNames[eventIndex..<(eventIndex + count)]))
-                var offset = 0
-                for index in batch.indices {
-                    let size = batch[index].events.count
-                    batch[index].events = Array(events[offset..<(offset + size)])
-                    offset += size
-                }
+            if !batch.keyNames.isEmpty {
+                piece.keyNames = Array(batch.keyNames[eventIndex..<(eventIndex + piece.events)])
+                piece = try sealed(piece)
             }
-            eventIndex += count
-            for result in try service.store.append(batch) where !result.wasAlreadyStored {
-                appended += result.positions.count
-                if let first = result.positions.first, let last = result.positions.last {
-                    positions = (positions?.lowerBound ?? first)...max(positions?.upperBound ?? last, last)
-                }
-            }
-            progress?(eventIndex, keyNames.count)
-            Self.releaseInBackground(batch)
+            eventIndex += piece.events
+            appended.add(try service.store.append(piece.parts))
+            progress?(eventIndex, batch.events)
+            JSONLinesImporter.releaseInBackground(piece)
         }
-        Self.releaseInBackground(parts)
-        parts = []
-        return Report(
-            lines: lineCount, appended: appended, alreadyStored: alreadyStored,
-            positions: positions, findings: findings, unknownTypes: unknownTypes
-        )
+        JSONLinesImporter.releaseInBackground(parts)
+    }
+
+    /// A batch with each event's personal fields sealed under its key.
+    private func sealed(_ batch: ImportCheck.Batch) throws -> ImportCheck.Batch {
+        var sealed = batch
+        var events = batch.parts.flatMap(\.events)
+        try service.registry.seal(&events, keyNames: batch.keyNames)
+        var offset = 0
+        for index in sealed.parts.indices {
+            let size = sealed.parts[index].events.count
+            sealed.parts[index].events = Array(events[offset..<(offset + size)])
+            offset += size
+        }
+        return sealed
     }
 }
 

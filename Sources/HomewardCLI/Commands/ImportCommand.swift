@@ -20,10 +20,15 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The JSON Lines file.") var file: String
     @Flag(help: "Store events that break a guard and list them as findings.") var recordViolations = false
     @Option(help: "A role policy file: which roles may record which event types.") var policy: String?
-    @Option(help: "Events per write transaction while appending (each transaction is durable on its own).") var batchSize: Int = JSONLinesImporter.defaultTransactionSize
+    @Option(help: """
+        Check the whole file first, then append it in write transactions of this many events, \
+        each durable on its own: a killed import leaves whole transactions, and importing the file \
+        again appends the rest. By default the file is appended in one transaction while it is \
+        checked: all of it or nothing, also when the import is killed.
+        """) var batchSize: Int?
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("Please give --batch-size of at least 1.") }
+        if let batchSize, batchSize < 1 { throw ValidationError("Please give --batch-size of at least 1.") }
     }
 
     func run() throws {
@@ -71,7 +76,11 @@ struct ImportCommand: ParsableCommand {
             printError("\(file): \(failure)")
             throw ExitCode(2)
         } catch let error as EventStoreError {
-            printError("\(file): the import stopped: \(error.message); importing the same file again finishes it (events already stored are skipped)")
+            if batchSize == nil {
+                printError("\(file): the import stopped: \(error.message); nothing was imported")
+            } else {
+                printError("\(file): the import stopped: \(error.message); importing the same file again finishes it (events already stored are skipped)")
+            }
             throw ExitCode(2)
         }
     }

@@ -95,6 +95,24 @@ final class EnvironmentCore: @unchecked Sendable {
         )
     }
 
+    /// Grows the map, if needed, so that `bytes` more bytes fit within the growth threshold.
+    /// Called with no transaction open.
+    func reserve(_ bytes: Int) throws(LMDBError) {
+        resizeLock.lockExclusive()
+        defer { resizeLock.unlock() }
+        var info = MDB_envinfo()
+        mdb_env_info(pointer, &info)
+        let used = (info.me_last_pgno + 1) * pageSize
+        let needed = Int((Double(used + bytes) / configuration.growthThreshold).rounded(.up))
+        guard needed > info.me_mapsize else { return }
+        let newSize = max(info.me_mapsize * 2, needed)
+        try check(mdb_env_set_mapsize(pointer, newSize), "mdb_env_set_mapsize")
+        logger.info(
+            "grew the map",
+            metadata: ["path": "\(path)", "from": "\(info.me_mapsize)", "to": "\(newSize)", "reason": "\(bytes) bytes reserved"]
+        )
+    }
+
     /// Adopts the map size another process has set. Called with no transaction open.
     func adoptMapSizeOfOtherProcess() throws(LMDBError) {
         resizeLock.lockExclusive()

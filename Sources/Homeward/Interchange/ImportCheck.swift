@@ -1,0 +1,230 @@
+import Foundation
+import HomewardStore
+
+/// The checks of an interchange file's lines, in file order, against each other and the store,
+/// and what the append needs of the lines that pass: the file's runs of one stream, as the
+/// store's parts, and the key each event's personal fields are sealed under.
+///
+/// Lines are checked as they are read; only what the append needs is kept of each, and the
+/// importer takes it away in batches (``takeBatch()``) as it appends them.
+struct ImportCheck {
+    /// Checked lines, ready to append.
+    struct Batch: Sendable {
+        var parts: [StreamAppend] = []
+        /// The key of each event, in order (only when the store seals personal fields).
+        var keyNames: [String] = []
+        var events = 0
+    }
+
+    /// A stream's state and version as the lines read so far leave it. Each line changes it in
+    /// place, in the check's dictionary (no copy of its state).
+    ///
+    /// The stream's records are not kept: a million of them took hundreds of megabytes, and only
+    /// a correction or a void needs them (to resolve the case anew), a few lines in a thousand.
+    /// The stream keeps where its lines lie in the file instead, and reads them again then.
+    private struct StreamProgress {
+        var state: CaseState
+        /// The stream's records already in the store (none in an empty store).
+        var storedRecords: [CaseRecord]
+        /// Where each of the stream's lines checked so far lies in the file.
+        var lines: [Range<Int>] = []
+        var version: UInt64
+
+        init(state: CaseState, storedRecords: [CaseRecord]) {
+            self.state = state
+            self.storedRecords = storedRecords
+            version = UInt64(storedRecords.count)
+        }
+    }
+
+    private let service: ReliefService
+    private let bytes: [UInt8]
+    private let recordViolations: Bool
+    private let startingPosition: UInt64
+    /// Nothing can be stored already in an empty store: no lookup per line.
+    private let storeWasEmpty: Bool
+    private let sealsPersonalFields: Bool
+    private let largestPayload: Int
+
+    /// Every bad line so far.
+    private(set) var errors: [InterchangeError] = []
+    private(set) var lineCount = 0
+    private(set) var findings: [JSONLinesImporter.Finding] = []
+    private(set) var alreadyStored = 0
+    private(set) var unknownTypes: [String: Int] = [:]
+    /// What passed since the last ``takeBatch()``.
+    private(set) var batch = Batch()
+
+    private var streams: [StreamID: StreamProgress] = [:]
+    private var lastRecordedAt: Timestamp?
+    private var contentOccurrences: [UUID: Int] = [:]
+    /// The event ids given to lines without one, by where the line starts in the file.
+    private var derivedIds: [Int: UUID] = [:]
+    private var seenIds: Set<UUID>
+
+    /// Starts the checks of a file.
+    /// - Parameters:
+    ///   - bytes: The file, which lines are read from again when a correction or void needs it.
+    ///   - head: The store's head when the import began.
+    init(service: ReliefService, bytes: [UInt8], recordViolations: Bool, head: StoreHead) {
+        self.service = service
+        self.bytes = bytes
+        self.recordViolations = recordViolations
+        startingPosition = head.position
+        storeWasEmpty = head.position == 0
+        lastRecordedAt = head.recordedAt
+        sealsPersonalFields = service.registry.keys != nil
+        largestPayload = service.store.options.maxPayloadBytes - JSONLinesImporter.sealingAllowance
+        // About one line per 300 bytes: room made once, not grown a million times.
+        seenIds = Set(minimumCapacity: bytes.count / 300 + 16)
+    }
+
+    /// Hands over what passed so far, and starts a new batch.
+    mutating func takeBatch() -> Batch {
+        defer { batch = Batch() }
+        return batch
+    }
+
+    /// Checks the next line of the file (or records its error).
+    mutating func check(_ result: Result<JSONLinesReader.Line, InterchangeError>) throws {
+        lineCount += 1
+        switch result {
+        case .success(let line): try check(line)
+        case .failure(let error): errors.append(error)
+        }
+    }
+
+    private mutating func check(_ line: JSONLinesReader.Line) throws {
+        if case .unknown(let unknown) = line.event {
+            unknownTypes["\(unknown.typeName) v\(unknown.schemaVersion)", default: 0] += 1
+        }
+        // A line without an event id gets one derived from its content (and how many identical
+        // lines came before it), so that importing the same file again is a no-op.
+        guard line.record.eventId != nil else {
+            var identified = line
+            // Occurrences are counted by the first occurrence's id, not by the text: a million
+            // lines of text would be held twice.
+            let content = line.record.json.serialized
+            let firstId = ContentIdentifier.uuid(for: content, occurrence: 0)
+            let occurrence = contentOccurrences[firstId, default: 0]
+            contentOccurrences[firstId] = occurrence + 1
+            identified.record.eventId = occurrence == 0 ? firstId : ContentIdentifier.uuid(for: content, occurrence: occurrence)
+            derivedIds[line.range.lowerBound] = identified.record.eventId
+            return try checkIdentified(identified)
+        }
+        try checkIdentified(line)
+    }
+
+    private mutating func checkIdentified(_ line: JSONLinesReader.Line) throws {
+        let record = line.record
+        // A refused line is still followed through, so that the lines after it are judged as
+        // if it had been allowed: one refusal, not a cascade of version conflicts.
+        if let refusal = service.policy?.refusal(of: record.type, by: record.actor.role) {
+            errors.append(InterchangeError(line: line.number, key: "actor.role", kind: "notAllowed", problem: refusal.description))
+        }
+        // Checked here, not at the append, so that a file is still imported all or nothing.
+        if line.payload.count > largestPayload {
+            errors.append(InterchangeError(line: line.number, key: "data", kind: "tooLarge", problem: "the event's data takes \(line.payload.count) bytes stored; the store accepts at most \(largestPayload)"))
+            return
+        }
+        if let id = record.eventId {
+            if !seenIds.insert(id).inserted {
+                errors.append(InterchangeError(line: line.number, key: "eventId", kind: "duplicate", problem: "\(id.uuidString.lowercased()) appears on an earlier line"))
+                return
+            }
+            if !storeWasEmpty, try service.store.event(withId: id) != nil {
+                alreadyStored += 1
+                return
+            }
+        }
+        if let recordedAt = record.recordedAt {
+            if let last = lastRecordedAt, recordedAt < last {
+                errors.append(InterchangeError(line: line.number, key: "recordedAt", kind: "outOfRange", problem: "\(recordedAt) is earlier than \(last), recorded on an earlier line or already in the store: recorded times must not go backwards"))
+                return
+            }
+            lastRecordedAt = recordedAt
+        }
+        // Taken out of the dictionary while the line moves it on, then put back: moved, not
+        // copied (the check as a whole is changed meanwhile, so it cannot lend it in place).
+        var entry: StreamProgress
+        if let existing = streams.removeValue(forKey: record.stream) {
+            entry = existing
+        } else {
+            let records = storeWasEmpty ? [] : try service.records(of: record.stream)
+            let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
+            entry = StreamProgress(state: service.decisionState(caseId: id, records: records), storedRecords: records)
+        }
+        defer { streams[record.stream] = entry }
+        try follow(line, in: &entry)
+    }
+
+    /// Checks a line against its stream and moves the stream on.
+    private mutating func follow(_ line: JSONLinesReader.Line, in entry: inout StreamProgress) throws {
+        let record = line.record
+        if let version = record.version, version != entry.version + 1 {
+            errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))
+            return
+        }
+        let caseRecord = CaseRecord(position: provisionalPosition(of: line.range), eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
+                                    recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
+        let keyName = sealsPersonalFields ? PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId) : nil
+        if StreamNames.caseId(of: record.stream) != nil {
+            for violation in Case.violations(of: line.event, occurredAt: record.occurredAt, in: entry.state, calendar: service.calendar) {
+                if recordViolations {
+                    findings.append(JSONLinesImporter.Finding(line: line.number, stream: record.stream, violation: violation))
+                } else {
+                    errors.append(InterchangeError(line: line.number, key: "type", kind: violation.rule.rawValue, problem: "\(line.record.type) breaks \(violation)"))
+                }
+            }
+            entry.lines.append(line.range)
+            if caseRecord.isMeta {
+                // A correction or void can change earlier events: resolve the case again.
+                entry.state = service.decisionState(caseId: entry.state.caseId, records: try records(of: entry))
+            } else {
+                entry.state.apply(caseRecord)
+                entry.state.noteStored(caseRecord)
+            }
+        }
+        entry.version += 1
+        // Only what the append needs is kept of the line.
+        let event = record.newEvent(payload: line.payload)
+        if let last = batch.parts.indices.last, batch.parts[last].stream == record.stream {
+            // A line with a version pins the run's start, should its first lines have none.
+            if case .any = batch.parts[last].expectedVersion, let version = record.version {
+                batch.parts[last].expectedVersion = .exact(version - 1 - UInt64(batch.parts[last].events.count))
+            }
+            batch.parts[last].events.append(event)
+        } else {
+            let expected: ExpectedVersion = record.version.map { .exact($0 - 1) } ?? .any
+            batch.parts.append(StreamAppend(stream: record.stream, events: [event], expectedVersion: expected))
+        }
+        if let keyName { batch.keyNames.append(keyName) }
+        batch.events += 1
+    }
+
+    /// A position for a line not yet stored, after every stored one and in file order (where
+    /// the line starts in the file, past the head), so that a correction or void finds its
+    /// target among the earlier events of its stream, as it will once stored.
+    private func provisionalPosition(of range: Range<Int>) -> UInt64 {
+        startingPosition + 1 + UInt64(range.lowerBound)
+    }
+
+    /// A stream's records: those stored, then its lines checked so far, read again.
+    private func records(of entry: StreamProgress) throws -> [CaseRecord] {
+        let reader = JSONLinesReader(registry: service.registry)
+        var records = entry.storedRecords
+        records.reserveCapacity(records.count + entry.lines.count)
+        for range in entry.lines {
+            let line = try bytes.withUnsafeBufferPointer { buffer in
+                try reader.readLine(UnsafeBufferPointer(rebasing: buffer[range]), number: 0)
+            }
+            let record = line.record
+            guard let eventId = record.eventId ?? derivedIds[range.lowerBound] else {
+                preconditionFailure("a line read again has no event id")
+            }
+            records.append(CaseRecord(position: provisionalPosition(of: range), eventId: eventId, occurredAt: record.occurredAt,
+                                      recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event))
+        }
+        return records
+    }
+}
