@@ -112,6 +112,37 @@ struct CrashLoopTests {
         }
     }
 
+    /// By default an import is one write transaction: a process killed at any moment leaves none
+    /// of the file or all of it, and importing the file again into a store left empty stores it.
+    @Test func aKilledImportInOneTransactionLeavesNothingOrEverything() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-crash-import-one")
+        let (text, ids) = CrashLoopTests.campaign(cases: 80, seed: 22)
+        let file = directory.appending("campaign.jsonl")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let started = Date()
+        #expect(try CrashLoopTests.runKilled(["import", file, "--store", directory.appending("timing.store")], after: 120) == 0, "the timing import finished")
+        let whole = Date().timeIntervalSince(started)
+        var nothing: [String] = []
+        var everything = 0
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<max(10, CrashLoopTests.rounds / 2) {
+            let path = directory.appending("round-\(round).store")
+            _ = try CrashLoopTests.runKilled(["import", file, "--store", path], after: Double.random(in: (whole * 0.2)...(whole * 1.05), using: &generator))
+            guard FileManager.default.fileExists(atPath: path + "/data.mdb") else { continue }
+            let store = try CrashLoopTests.open(path)
+            let stored = try store.events(from: 1, limit: .max).map(\.eventId)
+            #expect(stored.isEmpty || stored == ids, "round \(round): \(stored.count) of \(ids.count) events stored")
+            #expect(try store.verify().isSound, "round \(round)")
+            if stored.isEmpty { nothing.append(path) } else { everything += 1 }
+        }
+        print("one-transaction import crash loop: \(nothing.count) kills left nothing, \(everything) left everything")
+        #expect(!nothing.isEmpty, "no kill fell before the commit")
+        if let path = nothing.last {
+            #expect(try CrashLoopTests.runKilled(["import", file, "--store", path], after: 300) == 0)
+            #expect(try CrashLoopTests.open(path).events(from: 1, limit: .max).map(\.eventId) == ids)
+        }
+    }
+
     /// Copies of one store whose projections are live for the first half of its log, each caught
     /// up with the second half (in batches) by a process killed at a random moment.
     @Test func aKilledCatchUpResumesFromItsCheckpointToExactlyAFreshRebuild() throws {

@@ -1,5 +1,5 @@
 import Foundation
-import Homeward
+@testable import Homeward
 import HomewardStore
 import HomewardTesting
 import Testing
@@ -224,6 +224,38 @@ struct InterchangeTests {
         try await withTemporaryEventStore { (store: EventStore) async throws in
             let imported = try JSONLinesImporter(service: ReliefService(store: store)).importFile(Array([report, request, admission].joined(separator: "\n").utf8))
             #expect(imported.appended == 3)
+        }
+    }
+
+    /// By default a file is appended in one transaction while it is checked, batch by batch: a
+    /// bad line after several batches were written still leaves nothing stored, and lists every
+    /// bad line; the same file without it is stored whole, in the file's order.
+    @Test func aBadLineAfterSeveralBatchesLeavesNothingStored() async throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.cases = 12
+        configuration.seed = 5
+        let lines = CampaignGenerator(configuration).jsonLines()
+            .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let bad = #"{"stream":"case-HZ-1","type":"PickedUp"}"#
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            var calls = 0
+            let failure = #expect(throws: JSONLinesImporter.Failure.self) {
+                try JSONLinesImporter(service: ReliefService(store: store)).importFile(
+                    Array((lines + [bad]).joined(separator: "\n").utf8), recordViolations: false, transactionSize: nil, checkedBatchSize: 10,
+                    progress: { _, _ in calls += 1 }
+                )
+            }
+            #expect(calls >= lines.count / 10, "batches were written before the bad line was read")
+            #expect(failure?.errors.map(\.line) == [lines.count + 1])
+            #expect(try store.head().position == 0)
+        }
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(
+                Array(lines.joined(separator: "\n").utf8), recordViolations: false, transactionSize: nil, checkedBatchSize: 10, progress: nil
+            )
+            #expect(report.appended == lines.count)
+            #expect(try store.events(from: 1, limit: .max).count == lines.count)
+            #expect(try store.verify().isSound)
         }
     }
 }

@@ -106,6 +106,18 @@ public struct JSONLinesImporter: Sendable {
         transactionSize: Int? = nil,
         progress: ((_ appended: Int, _ total: Int) -> Void)? = nil
     ) throws -> Report {
+        try importFile(bytes, recordViolations: recordViolations, transactionSize: transactionSize, checkedBatchSize: JSONLinesImporter.oneTransactionBatchSize, progress: progress)
+    }
+
+    /// ``importFile(_:recordViolations:transactionSize:progress:)``, handing the append batches
+    /// of `checkedBatchSize` events when it appends in one transaction.
+    func importFile(
+        _ bytes: [UInt8],
+        recordViolations: Bool,
+        transactionSize: Int?,
+        checkedBatchSize: Int,
+        progress: ((_ appended: Int, _ total: Int) -> Void)?
+    ) throws -> Report {
         let head = try service.store.head()
         // In a store with events, the last records are indexed first, so that the lookups of
         // the checks read the indexes alone (and before the long append holds the writer).
@@ -118,7 +130,7 @@ public struct JSONLinesImporter: Sendable {
             let batch = check.takeBatch()
             try appendInTransactions(batch, size: max(1, transactionSize), into: &appended, progress: progress)
         } else {
-            check = try appendWhileChecking(bytes, check, into: &appended, progress: progress)
+            check = try appendWhileChecking(bytes, check, batchSize: max(1, checkedBatchSize), into: &appended, progress: progress)
         }
         return Report(
             lines: check.lineCount, appended: appended.count, alreadyStored: check.alreadyStored,
@@ -147,6 +159,7 @@ public struct JSONLinesImporter: Sendable {
     private func appendWhileChecking(
         _ bytes: [UInt8],
         _ check: ImportCheck,
+        batchSize: Int,
         into appended: inout Appended,
         progress: ((_ appended: Int, _ total: Int) -> Void)?
     ) throws -> ImportCheck {
@@ -158,7 +171,7 @@ public struct JSONLinesImporter: Sendable {
                 try JSONLinesReader(registry: registry).forEachLine(bytes) { result throws in
                     try check.check(result)
                     // Nothing more is handed over once a line is bad: the import will fail.
-                    if check.batch.events >= JSONLinesImporter.oneTransactionBatchSize, check.errors.isEmpty {
+                    if check.batch.events >= batchSize, check.errors.isEmpty {
                         guard handover.put(check.takeBatch()) else { throw CancellationError() }
                     }
                 }
