@@ -3,7 +3,7 @@ extension JSONLinesImporter {
     public static let defaultLinesPerPart = 200_000
 
     /// Imports a generated campaign a part at a time: each part's lines are made as JSON Lines,
-    /// validated whole and appended (as a file is) before the next part is made, so neither the
+    /// checked and appended, all or nothing (as a file is), before the next part is made, so neither the
     /// campaign's records nor its text are ever held whole, only its generated events.
     ///
     /// A part that is invalid (such as a campaign whose streams conflict with those stored)

@@ -15,7 +15,7 @@ struct SeedCommand: ParsableCommand {
     @Option(help: "The seed.") var seed: UInt64 = 2026
     @Option(help: "The first day (local date).") var start: String = "2026-12-01"
     @Option(help: "How many days.") var days: Int = 90
-    @Option(help: "Lines imported per part, each validated whole before it is appended.") var partLines: Int = JSONLinesImporter.defaultLinesPerPart
+    @Option(help: "Lines imported per part, each appended whole or not at all.") var partLines: Int = JSONLinesImporter.defaultLinesPerPart
 
     func validate() throws {
         guard cases >= 1 else { throw ValidationError("Please give --cases of at least 1.") }
