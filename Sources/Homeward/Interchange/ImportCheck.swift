@@ -16,13 +16,27 @@ struct ImportCheck {
         var events = 0
     }
 
+    /// What the checks found, besides the lines to append.
+    struct Summary: Sendable {
+        var lineCount: Int
+        var findings: [JSONLinesImporter.Finding]
+        var alreadyStored: Int
+        var unknownTypes: [String: Int]
+    }
+
+    /// What the checks found so far.
+    var summary: Summary {
+        Summary(lineCount: lineCount, findings: findings, alreadyStored: alreadyStored, unknownTypes: unknownTypes)
+    }
+
     /// A stream's state and version as the lines read so far leave it. Each line changes it in
-    /// place, in the check's dictionary (no copy of its state).
+    /// place: a reference, so that the check can change it while it also changes itself (a
+    /// value taken out of the dictionary and put back cost two hash lookups and a copy a line).
     ///
     /// The stream's records are not kept: a million of them took hundreds of megabytes, and only
     /// a correction or a void needs them (to resolve the case anew), a few lines in a thousand.
     /// The stream keeps where its lines lie in the file instead, and reads them again then.
-    private struct StreamProgress {
+    private final class StreamProgress {
         var state: CaseState
         /// The stream's records already in the store (none in an empty store).
         var storedRecords: [CaseRecord]
@@ -144,22 +158,20 @@ struct ImportCheck {
             }
             lastRecordedAt = recordedAt
         }
-        // Taken out of the dictionary while the line moves it on, then put back: moved, not
-        // copied (the check as a whole is changed meanwhile, so it cannot lend it in place).
-        var entry: StreamProgress
-        if let existing = streams.removeValue(forKey: record.stream) {
+        let entry: StreamProgress
+        if let existing = streams[record.stream] {
             entry = existing
         } else {
             let records = storeWasEmpty ? [] : try service.records(of: record.stream)
             let id = StreamNames.caseId(of: record.stream) ?? record.stream.rawValue
             entry = StreamProgress(state: service.decisionState(caseId: id, records: records), storedRecords: records)
+            streams[record.stream] = entry
         }
-        defer { streams[record.stream] = entry }
-        try follow(line, in: &entry)
+        try follow(line, in: entry)
     }
 
     /// Checks a line against its stream and moves the stream on.
-    private mutating func follow(_ line: JSONLinesReader.Line, in entry: inout StreamProgress) throws {
+    private mutating func follow(_ line: JSONLinesReader.Line, in entry: StreamProgress) throws {
         let record = line.record
         if let version = record.version, version != entry.version + 1 {
             errors.append(InterchangeError(line: line.number, key: "version", kind: "conflict", problem: "stream \(record.stream) would give this event version \(entry.version + 1), not \(version)"))

@@ -122,19 +122,23 @@ public struct JSONLinesImporter: Sendable {
         // In a store with events, the last records are indexed first, so that the lookups of
         // the checks read the indexes alone (and before the long append holds the writer).
         if head.position > 0 { try service.store.indexUnindexedRecords() }
-        var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
         var appended = Appended()
+        let checked: ImportCheck.Summary
         if let transactionSize {
+            var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
             try JSONLinesReader(registry: service.registry).forEachLine(bytes) { result throws in try check.check(result) }
             if !check.errors.isEmpty { throw Failure(errors: check.errors.sorted { $0.line < $1.line }) }
             let batch = check.takeBatch()
+            checked = check.summary
             try appendInTransactions(batch, size: max(1, transactionSize), into: &appended, progress: progress)
         } else {
-            check = try appendWhileChecking(bytes, check, batchSize: max(1, checkedBatchSize), into: &appended, progress: progress)
+            checked = try appendWhileChecking(
+                bytes, recordViolations: recordViolations, head: head, batchSize: max(1, checkedBatchSize), into: &appended, progress: progress
+            )
         }
         return Report(
-            lines: check.lineCount, appended: appended.count, alreadyStored: check.alreadyStored,
-            positions: appended.positions, findings: check.findings, unknownTypes: check.unknownTypes
+            lines: checked.lineCount, appended: appended.count, alreadyStored: checked.alreadyStored,
+            positions: appended.positions, findings: checked.findings, unknownTypes: checked.unknownTypes
         )
     }
 
@@ -158,15 +162,17 @@ public struct JSONLinesImporter: Sendable {
     /// whole file is checked, so that every bad line is listed.
     private func appendWhileChecking(
         _ bytes: [UInt8],
-        _ check: ImportCheck,
+        recordViolations: Bool,
+        head: StoreHead,
         batchSize: Int,
         into appended: inout Appended,
         progress: ((_ appended: Int, _ total: Int) -> Void)?
-    ) throws -> ImportCheck {
+    ) throws -> ImportCheck.Summary {
         let handover = BatchHandover<ImportCheck.Batch>(capacity: JSONLinesImporter.batchesAhead)
-        let registry = service.registry
-        let checking = BackgroundWork { () throws -> ImportCheck in
-            var check = check
+        let (service, registry) = (self.service, self.service.registry)
+        let checking = BackgroundWork { () throws -> ImportCheck.Summary in
+            // Made and used on the checking thread only.
+            var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
             do {
                 try JSONLinesReader(registry: registry).forEachLine(bytes) { result throws in
                     try check.check(result)
@@ -181,14 +187,14 @@ public struct JSONLinesImporter: Sendable {
                 } else {
                     handover.finish(.failure(Failure(errors: check.errors.sorted { $0.line < $1.line })))
                 }
-                return check
+                return check.summary
             } catch {
                 handover.finish(.failure(error))
                 throw error
             }
         }
         // About one event per line: the total shown until the checks know it.
-        let estimatedTotal = bytes.reduce(into: 0) { count, byte in if byte == 0x0a { count += 1 } } + (bytes.last == 0x0a ? 0 : 1)
+        let estimatedTotal = Self.lineCount(of: bytes)
         var done = 0
         var taken: [ImportCheck.Batch] = []
         do {
@@ -215,9 +221,23 @@ public struct JSONLinesImporter: Sendable {
             checking.wait()
             throw error
         }
-        let check = try checking.value()
+        let summary = try checking.value()
         progress?(done, done)
-        return check
+        return summary
+    }
+
+    /// How many lines `bytes` holds (its newlines, and a last line without one).
+    private static func lineCount(of bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { buffer in
+            guard var cursor = buffer.baseAddress else { return 0 }
+            let end = cursor + buffer.count
+            var count = 0
+            while cursor < end, let newline = memchr(cursor, 0x0a, cursor.distance(to: end)) {
+                count += 1
+                cursor = UnsafeRawPointer(newline) + 1
+            }
+            return count + (cursor < end ? 1 : 0)
+        }
     }
 
     /// Appends checked lines in transactions of `size` events; a part cut at the end of a
