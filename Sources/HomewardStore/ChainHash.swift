@@ -33,15 +33,24 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible, Codable {
     /// Parses 64 hexadecimal digits.
     /// - Parameter hex: The hash in hexadecimal.
     public init?(hex: String) {
-        let digits = Array(hex.utf8)
+        var text = hex
+        // Straight from the string's UTF-8 into the words: no array of digits, none of bytes
+        // (an import reads one hash per exported line).
+        guard let parsed = text.withUTF8({ ChainHash.parse(hexDigits: $0) }) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(hexDigits digits: UnsafeBufferPointer<UInt8>) -> ChainHash? {
         guard digits.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        for index in stride(from: 0, to: 64, by: 2) {
-            guard let high = ChainHash.nibble(digits[index]), let low = ChainHash.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let valid = withUnsafeMutableBytes(of: &words) { target -> Bool in
+            for index in 0..<32 {
+                guard let high = ChainHash.nibble(digits[2 * index]), let low = ChainHash.nibble(digits[2 * index + 1]) else { return false }
+                target[index] = high << 4 | low
+            }
+            return true
         }
-        self.init(bytes: bytes)
+        return valid ? ChainHash(words: words) : nil
     }
 
     private static func nibble(_ digit: UInt8) -> UInt8? {

@@ -113,6 +113,7 @@ public struct JSONLinesReader: Sendable {
     private func parse(_ chunk: Chunk, upTo end: Int, of bytes: [UInt8]) -> [Result<Line, InterchangeError>] {
         bytes.withUnsafeBufferPointer { buffer in
             var results: [Result<Line, InterchangeError>] = []
+            results.reserveCapacity(JSONLinesReader.linesPerChunk)
             var start = chunk.start
             var number = chunk.firstNumber
             while start < end {
