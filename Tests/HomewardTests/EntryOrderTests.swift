@@ -1,8 +1,9 @@
 @testable import Homeward
 import Testing
 
-/// A rebuild writes each group's entries sorted by their first sixteen bytes as integers, the
-/// rest of the key deciding ties: the order must be exactly the keys' byte order, which LMDB uses.
+/// A rebuild writes each group's entries (packed into one ``EntryBuffer``) sorted by their first
+/// sixteen bytes as integers, the rest of the key deciding ties: the order must be exactly the
+/// keys' byte order, which LMDB uses.
 struct EntryOrderTests {
     @Test func entriesComeInTheByteOrderOfTheirKeys() {
         var generator = SeededRandom(seed: 41)
@@ -20,12 +21,32 @@ struct EntryOrderTests {
         keys += [[0], [0, 0], [0, 1], [0xff], [0xff, 0], Array(repeating: 0x61, count: 16) + [0], Array(repeating: 0x61, count: 16)]
         keys.shuffle(using: &generator)
         let entries = keys.enumerated().map { (key: $1, value: [UInt8($0 >> 8), UInt8($0 & 0xff)]) }
-        let sorted = ReliefStreamRebuilder.sorted(entries)
+        // Packed into two buffers joined, as the folding threads' runs are.
+        var first = EntryBuffer()
+        var second = EntryBuffer()
+        for (index, entry) in entries.enumerated() {
+            if index.isMultiple(of: 2) { first.append(key: entry.key, value: entry.value) } else { second.append(key: entry.key, value: entry.value) }
+        }
+        first.append(contentsOf: second)
+        var sorted: [(key: [UInt8], value: [UInt8])] = []
+        first.forEachInKeyOrder { key, value in sorted.append((Array(key), Array(value))) }
         #expect(sorted.map(\.key) == keys.sorted { $0.lexicographicallyPrecedes($1) })
         #expect(sorted.count == entries.count, "no entry lost or doubled")
         // Each key keeps its own value (the value names the entry it came from), and every entry
         // is there once.
         #expect(sorted.allSatisfy { entries[Int($0.value[0]) << 8 | Int($0.value[1])].key == $0.key })
         #expect(Set(sorted.map(\.value)).count == entries.count)
+    }
+
+    /// The entries of a case written through the buffer are the same keys and values as its
+    /// pairs, and keys made of parts are joined with slashes.
+    @Test func aBufferKeepsEachEntrysKeyAndValue() {
+        var entries = EntryBuffer()
+        entries.append(key: "case", "HZ-1", value: [1, 2, 3])
+        entries.append(key: "status", "admitted", "HZ-1")
+        entries.append(key: Array("stays/HZ-1".utf8), value: [])
+        #expect(entries.count == 3)
+        #expect(entries.pairs.map { String(decoding: $0.key, as: UTF8.self) } == ["case/HZ-1", "status/admitted/HZ-1", "stays/HZ-1"])
+        #expect(entries.pairs.map(\.value) == [[1, 2, 3], [], []])
     }
 }

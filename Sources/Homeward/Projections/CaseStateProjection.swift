@@ -40,15 +40,28 @@ public struct CaseStateProjection: Projection {
 
     /// The keys and values stored for a case: its state and its list entries.
     func entries(_ state: CaseState, encoded: [UInt8]) -> [(key: [UInt8], value: [UInt8])] {
-        [(ProjectionCoding.key("case", state.caseId), encoded)] + indexKeys(state).map { ($0, []) }
+        var entries = EntryBuffer()
+        appendEntries(state, encoded: encoded, to: &entries)
+        return entries.pairs
     }
 
+    /// Appends the keys and values stored for a case: its state, then its list entries.
+    func appendEntries(_ state: CaseState, encoded: [UInt8], to entries: inout EntryBuffer) {
+        entries.append(key: "case", state.caseId, value: encoded)
+        appendIndexEntries(state, to: &entries)
+    }
+
+    /// The keys of a case's list entries (by status, station and region).
     func indexKeys(_ state: CaseState) -> [[UInt8]] {
-        var keys: [[UInt8]] = []
-        if let status = state.status { keys.append(ProjectionCoding.key("status", status.rawValue, state.caseId)) }
-        if let station = state.latestAdmission?.station ?? state.firstStation { keys.append(ProjectionCoding.key("station", station, state.caseId)) }
-        if let region = Self.region(of: state, configuration) { keys.append(ProjectionCoding.key("region", region, state.caseId)) }
-        return keys
+        var entries = EntryBuffer()
+        appendIndexEntries(state, to: &entries)
+        return entries.pairs.map(\.key)
+    }
+
+    private func appendIndexEntries(_ state: CaseState, to entries: inout EntryBuffer) {
+        if let status = state.status { entries.append(key: "status", status.rawValue, state.caseId) }
+        if let station = state.latestAdmission?.station ?? state.firstStation { entries.append(key: "station", station, state.caseId) }
+        if let region = Self.region(of: state, configuration) { entries.append(key: "region", region, state.caseId) }
     }
 
     /// A case's region (reading 13).

@@ -40,9 +40,15 @@ public struct EntitlementsProjection: Projection {
 
     /// The keys and values stored for a case: its state and its entry under its person id.
     func entries(_ state: CaseState, encoded: [UInt8]) -> [(key: [UInt8], value: [UInt8])] {
-        var entries = [(key: ProjectionCoding.key("case", state.caseId), value: encoded)]
-        if let personId = state.personId { entries.append((ProjectionCoding.key("person", personId, state.caseId), [])) }
-        return entries
+        var entries = EntryBuffer()
+        appendEntries(state, encoded: encoded, to: &entries)
+        return entries.pairs
+    }
+
+    /// Appends the keys and values stored for a case: its state and its entry under its person id.
+    func appendEntries(_ state: CaseState, encoded: [UInt8], to entries: inout EntryBuffer) {
+        entries.append(key: "case", state.caseId, value: encoded)
+        if let personId = state.personId { entries.append(key: "person", personId, state.caseId) }
     }
 
     /// The cases whose person id is in a person's component.

@@ -16,24 +16,27 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     var projectionNames: Set<String> { [cases.name, statistics.name, entitlements.name] }
 
-    typealias Entries = [(key: [UInt8], value: [UInt8])]
-
     /// A group of streams, folded: the entries to put into each projection, the cases'
     /// contributions to the statistics summed into bucket changes, and the person-link changes.
     /// (The writer sorts the entries: in a rebuild it waits for the folding threads otherwise.)
     struct Folded: Sendable {
-        var entries: [String: Entries] = [:]
+        var entries: [String: EntryBuffer] = [:]
         var deltas: StatisticsProjection.Deltas?
         var linkChanges: [PersonLinks.Change] = []
     }
 
-    /// What one case stream gives each projection.
-    private struct FoldedCase: Sendable {
-        var caseEntries: Entries = []
-        var entitlementEntries: Entries = []
-        var statisticsEntries: Entries = []
-        var contribution: CaseContribution?
+    /// What a run of case streams gives each projection: their entries packed into one buffer
+    /// per projection (not arrays per case), and their contributions.
+    private struct FoldedCases: Sendable {
+        var caseEntries = EntryBuffer()
+        var entitlementEntries = EntryBuffer()
+        var statisticsEntries = EntryBuffer()
+        var contributions: [CaseContribution] = []
     }
+
+    /// Case streams folded together by one thread: enough that a group makes a few dozen runs
+    /// for the folding threads to share.
+    static let casesPerRun = 256
 
     func fold(_ streams: [[RecordedEvent]], for projections: Set<String>, keys: KeyStore?) throws -> Folded {
         let registry = EventRegistry.standard.withKeys(keys)
@@ -50,31 +53,44 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         let configuration = cases.configuration
         let (wantsCases, wantsStatistics, wantsEntitlements) =
             (projections.contains(cases.name), projections.contains(statistics.name), projections.contains(entitlements.name))
-        let foldedCases = try ParallelMap.map(caseStreams) { stream in
-            let timeline = try ProjectionCoding.timeline(stream.caseId, of: stream.events, registry: registry, configuration: configuration)
-            var folded = FoldedCase()
-            let state = timeline.latestState
-            if wantsCases || wantsEntitlements {
-                let encoded = state.binary
-                if wantsCases { folded.caseEntries = cases.entries(state, encoded: encoded) }
-                if wantsEntitlements { folded.entitlementEntries = entitlements.entries(state, encoded: encoded) }
-            }
-            if wantsStatistics {
-                let contribution = CaseContribution(timeline, latestState: state, configuration: configuration)
-                folded.statisticsEntries = statistics.entries(contribution, of: stream.caseId)
-                folded.contribution = contribution
+        let caseStreamsFound = caseStreams
+        let runs = stride(from: 0, to: caseStreams.count, by: Self.casesPerRun).map { $0..<min($0 + Self.casesPerRun, caseStreams.count) }
+        let foldedRuns = try ParallelMap.map(runs, minimumPerWorker: 1) { run in
+            var folded = FoldedCases()
+            for stream in caseStreamsFound[run] {
+                let timeline = try ProjectionCoding.timeline(stream.caseId, of: stream.events, registry: registry, configuration: configuration)
+                let state = timeline.latestState
+                if wantsCases || wantsEntitlements {
+                    let encoded = state.binary
+                    if wantsCases { cases.appendEntries(state, encoded: encoded, to: &folded.caseEntries) }
+                    if wantsEntitlements { entitlements.appendEntries(state, encoded: encoded, to: &folded.entitlementEntries) }
+                }
+                if wantsStatistics {
+                    let contribution = CaseContribution(timeline, latestState: state, configuration: configuration)
+                    statistics.appendEntries(contribution, of: stream.caseId, to: &folded.statisticsEntries)
+                    folded.contributions.append(contribution)
+                }
             }
             return folded
         }
         var result = Folded()
         result.linkChanges = linkEvents.isEmpty ? [] : try ProjectionCoding.linkChanges(linkEvents, registry: registry)
-        let links = ProjectionCoding.linkEntries(result.linkChanges)
-        if wantsCases { result.entries[cases.name] = foldedCases.flatMap(\.caseEntries) }
-        if wantsEntitlements { result.entries[entitlements.name] = foldedCases.flatMap(\.entitlementEntries) + links }
+        var links = EntryBuffer()
+        for (key, value) in ProjectionCoding.linkEntries(result.linkChanges) { links.append(key: key, value: value) }
+        func joined(_ part: KeyPath<FoldedCases, EntryBuffer>, then more: EntryBuffer? = nil) -> EntryBuffer {
+            var entries = EntryBuffer()
+            for run in foldedRuns { entries.append(contentsOf: run[keyPath: part]) }
+            if let more { entries.append(contentsOf: more) }
+            return entries
+        }
+        if wantsCases { result.entries[cases.name] = joined(\.caseEntries) }
+        if wantsEntitlements { result.entries[entitlements.name] = joined(\.entitlementEntries, then: links) }
         if wantsStatistics {
-            result.entries[statistics.name] = foldedCases.flatMap(\.statisticsEntries) + links
+            result.entries[statistics.name] = joined(\.statisticsEntries, then: links)
             var deltas = StatisticsProjection.Deltas(calendar: configuration.calendar)
-            for case let contribution? in foldedCases.lazy.map(\.contribution) { deltas.add(contribution, sign: 1) }
+            for run in foldedRuns {
+                for contribution in run.contributions { deltas.add(contribution, sign: 1) }
+            }
             result.deltas = deltas
         }
         return result
@@ -83,38 +99,11 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     func write(_ folded: Folded, into contexts: [String: ProjectionContext]) throws {
         for (name, entries) in folded.entries {
             guard let context = contexts[name] else { continue }
-            for (key, value) in Self.sorted(entries) { try context.put(key, value) }
+            try entries.forEachInKeyOrder { key, value in try context.put(key, value) }
         }
         if let context = contexts[statistics.name] {
             try folded.deltas?.write(in: context)
             try AdmittedPersonsRollup.apply(folded.linkChanges, in: context)
         }
-    }
-
-    /// Entries in key order: LMDB then fills its pages in order instead of at random.
-    ///
-    /// Sorted by each key's first sixteen bytes as two integers, the rest compared only when
-    /// those are equal: comparing the keys themselves reached into two arrays per comparison.
-    static func sorted(_ entries: Entries) -> Entries {
-        var order = entries.indices.map { index in
-            let (high, low) = entries[index].key.withUnsafeBytes { prefixWords(of: $0) }
-            return (high: high, low: low, index: index)
-        }
-        order.sort { left, right in
-            if left.high != right.high { return left.high < right.high }
-            if left.low != right.low { return left.low < right.low }
-            return entries[left.index].key.precedesInKeyOrder(entries[right.index].key)
-        }
-        return order.map { entries[$0.index] }
-    }
-
-    /// A key's first sixteen bytes as two big-endian integers, padded with zeros: they order
-    /// keys as their bytes do, up to ties that the whole keys decide.
-    private static func prefixWords(of key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { target in
-            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: key.prefix(16)))
-        }
-        return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))
     }
 }

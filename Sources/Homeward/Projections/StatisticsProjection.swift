@@ -60,12 +60,18 @@ public struct StatisticsProjection: Projection {
 
     /// The keys and values stored for a case: its contribution, and its open stays.
     func entries(_ contribution: CaseContribution, of caseId: String) -> [(key: [UInt8], value: [UInt8])] {
-        var entries = [(key: ProjectionCoding.key("contribution", caseId), value: contribution.binary)]
+        var entries = EntryBuffer()
+        appendEntries(contribution, of: caseId, to: &entries)
+        return entries.pairs
+    }
+
+    /// Appends the keys and values stored for a case: its contribution and its open stays.
+    func appendEntries(_ contribution: CaseContribution, of caseId: String, to entries: inout EntryBuffer) {
+        entries.append(key: "contribution", caseId, value: contribution.binary)
         let open = contribution.stays.filter { $0.endedAt == nil }
         if !open.isEmpty {
-            entries.append((ProjectionCoding.key("stays", caseId), BucketCoding.stays(region: contribution.region, open)))
+            entries.append(key: "stays", caseId, value: BucketCoding.stays(region: contribution.region, open))
         }
-        return entries
     }
 
     /// The counters of `openall/<date>`: open stays admitted that date, and the change to the

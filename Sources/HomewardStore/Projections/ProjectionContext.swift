@@ -32,6 +32,11 @@ public final class ProjectionContext {
         try transaction.put(database, key: key, value: value)
     }
 
+    /// Stores a value under a key, both given as bytes (valid for the call).
+    public func put(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws {
+        try transaction.put(database, key: key, value: value)
+    }
+
     /// Removes a key.
     public func delete(_ key: [UInt8]) throws {
         try transaction.delete(database, key: key)

@@ -1,0 +1,95 @@
+/// Keys and values to put into a projection, packed into one byte array.
+///
+/// A rebuild's group of streams gives hundreds of thousands of entries; as an array of pairs of
+/// arrays, each key and each value cost an allocation, reference counting wherever the pair was
+/// copied, and a release and a free at the end. Here they are bytes in one array, each entry a
+/// span of it: its key, then its value.
+struct EntryBuffer: Sendable {
+    private var bytes: [UInt8] = []
+    /// Where each entry's key starts in `bytes`, and its key's and its value's lengths (the value
+    /// follows the key).
+    private var spans: [(start: Int, keyCount: Int32, valueCount: Int32)] = []
+
+    init() {}
+
+    /// The number of entries.
+    var count: Int { spans.count }
+
+    /// Appends an entry whose key is `parts` joined with `/`.
+    mutating func append(key parts: String, _ more: String, _ last: String? = nil, value: [UInt8] = []) {
+        let start = bytes.count
+        bytes.append(contentsOf: parts.utf8)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.append(contentsOf: more.utf8)
+        if let last {
+            bytes.append(UInt8(ascii: "/"))
+            bytes.append(contentsOf: last.utf8)
+        }
+        let keyCount = bytes.count - start
+        bytes.append(contentsOf: value)
+        spans.append((start, Int32(keyCount), Int32(value.count)))
+    }
+
+    /// Appends an entry.
+    mutating func append(key: [UInt8], value: [UInt8]) {
+        spans.append((bytes.count, Int32(key.count), Int32(value.count)))
+        bytes.append(contentsOf: key)
+        bytes.append(contentsOf: value)
+    }
+
+    /// Appends every entry of another buffer, in its order.
+    mutating func append(contentsOf other: EntryBuffer) {
+        let offset = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        spans.append(contentsOf: other.spans.lazy.map { ($0.start + offset, $0.keyCount, $0.valueCount) })
+    }
+
+    /// The entries as pairs of arrays, in order.
+    var pairs: [(key: [UInt8], value: [UInt8])] {
+        spans.map { span in
+            let keyEnd = span.start + Int(span.keyCount)
+            return (Array(bytes[span.start..<keyEnd]), Array(bytes[keyEnd..<(keyEnd + Int(span.valueCount))]))
+        }
+    }
+
+    /// Calls `body` with each entry's key and value in the byte order of the keys (LMDB then
+    /// fills its pages in order instead of at random); entries with equal keys in the order
+    /// they were appended.
+    ///
+    /// Sorted by each key's first sixteen bytes as two integers, the rest compared only when
+    /// those are equal: comparing whole keys reached into the bytes at every comparison.
+    func forEachInKeyOrder(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { buffer in
+            func key(_ index: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: buffer[spans[index].start..<(spans[index].start + Int(spans[index].keyCount))])
+            }
+            var order = spans.indices.map { index in
+                let (high, low) = Self.prefixWords(of: key(index))
+                return (high: high, low: low, index: index)
+            }
+            order.sort { left, right in
+                if left.high != right.high { return left.high < right.high }
+                if left.low != right.low { return left.low < right.low }
+                let (leftKey, rightKey) = (key(left.index), key(right.index))
+                if leftKey.lexicographicallyPrecedes(rightKey) { return true }
+                if rightKey.lexicographicallyPrecedes(leftKey) { return false }
+                return left.index < right.index
+            }
+            for entry in order {
+                let span = spans[entry.index]
+                let keyEnd = span.start + Int(span.keyCount)
+                try body(key(entry.index), UnsafeRawBufferPointer(rebasing: buffer[keyEnd..<(keyEnd + Int(span.valueCount))]))
+            }
+        }
+    }
+
+    /// A key's first sixteen bytes as two big-endian integers, padded with zeros: they order
+    /// keys as their bytes do, up to ties that the whole keys decide.
+    private static func prefixWords(of key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: key.prefix(16)))
+        }
+        return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))
+    }
+}
