@@ -181,21 +181,10 @@ struct ImportCheck {
                                     recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
         let keyName = sealsPersonalFields ? PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId) : nil
         if StreamNames.caseId(of: record.stream) != nil {
-            for violation in Case.violations(of: line.event, occurredAt: record.occurredAt, in: entry.state, calendar: service.calendar) {
-                if recordViolations {
-                    findings.append(JSONLinesImporter.Finding(line: line.number, stream: record.stream, violation: violation))
-                } else {
-                    errors.append(InterchangeError(line: line.number, key: "type", kind: violation.rule.rawValue, problem: "\(line.record.type) breaks \(violation)"))
-                }
-            }
             entry.lines.append(line.range)
-            if caseRecord.isMeta {
-                // A correction or void can change earlier events: resolve the case again.
-                entry.state = service.decisionState(caseId: entry.state.caseId, records: try records(of: entry))
-            } else {
-                entry.state.apply(caseRecord)
-                entry.state.noteStored(caseRecord)
-            }
+            // A correction or void can change earlier events: the case is resolved again.
+            let resolvedAgain = caseRecord.isMeta ? try records(of: entry) : nil
+            judge(line, caseRecord, resolvedAgain: resolvedAgain, in: &entry.state)
         }
         entry.version += 1
         // Only what the append needs is kept of the line.
@@ -212,6 +201,26 @@ struct ImportCheck {
         }
         if let keyName { batch.keyNames.append(keyName) }
         batch.events += 1
+    }
+
+    /// Checks a case's line against the guards, then moves the case's state on.
+    ///
+    /// The state is lent in place (`inout`): handed over as a value from its stream's progress,
+    /// a reference, it was copied at every line, a retain of each of its fields.
+    private mutating func judge(_ line: JSONLinesReader.Line, _ caseRecord: CaseRecord, resolvedAgain: [CaseRecord]?, in state: inout CaseState) {
+        for violation in Case.violations(of: line.event, occurredAt: caseRecord.occurredAt, in: state, calendar: service.calendar) {
+            if recordViolations {
+                findings.append(JSONLinesImporter.Finding(line: line.number, stream: line.record.stream, violation: violation))
+            } else {
+                errors.append(InterchangeError(line: line.number, key: "type", kind: violation.rule.rawValue, problem: "\(line.record.type) breaks \(violation)"))
+            }
+        }
+        if let resolvedAgain {
+            state = service.decisionState(caseId: state.caseId, records: resolvedAgain)
+        } else {
+            state.apply(caseRecord)
+            state.noteStored(caseRecord)
+        }
     }
 
     /// A position for a line not yet stored, after every stored one and in file order (where
