@@ -365,13 +365,15 @@ public final class ProjectionEngine: Sendable {
         let names = Set(group)
         let groupSize = streamGroupSize
         // Three groups are in flight: while one is written, the next is folded and the one
-        // after it read, each on threads of its own.
-        func read(after previous: BackgroundWork<StreamGroup>?) -> BackgroundWork<StreamGroup> {
+        // after it read, each on threads of its own. The first two groups are a quarter and a
+        // half of the others, so that the writer starts sooner: until the first group is read
+        // and folded, one core reads and the other waits.
+        func read(after previous: BackgroundWork<StreamGroup>?, size: Int) -> BackgroundWork<StreamGroup> {
             let store = self.store
             return BackgroundWork {
                 guard let after = try previous.map({ try $0.value().lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil) }
                 let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
-                    try store.storage.wholeStreams(after: after, through: head, minimumEvents: groupSize, in: transaction)
+                    try store.storage.wholeStreams(after: after, through: head, minimumEvents: max(1, size), in: transaction)
                 }
                 return StreamGroup(streams: streams, lastStream: lastStream)
             }
@@ -391,9 +393,9 @@ public final class ProjectionEngine: Sendable {
             (error as? ProjectionFailure)?.description ?? "stream \(group.firstStream ?? "?") or a later stream of the same group: \(error)"
         }
         var applied: UInt64 = 0
-        var nextRead = read(after: nil)
+        var nextRead = read(after: nil, size: groupSize / 4)
         var next = fold(nextRead)
-        nextRead = read(after: nextRead)
+        nextRead = read(after: nextRead, size: groupSize / 2)
         // Whatever the way out, the work still in flight (it reads the log) ends first.
         defer {
             next.wait()
@@ -403,7 +405,7 @@ public final class ProjectionEngine: Sendable {
             let current = try next.value()
             if current.lastStream != nil {
                 next = fold(nextRead)
-                nextRead = read(after: nextRead)
+                nextRead = read(after: nextRead, size: groupSize)
             }
             let folded: Rebuilder.Folded?
             do {
