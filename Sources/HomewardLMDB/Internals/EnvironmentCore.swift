@@ -82,34 +82,31 @@ final class EnvironmentCore: @unchecked Sendable {
 
     /// Doubles the map (or more, if the file is already larger). Called with no transaction open.
     func grow(because reason: String) throws(LMDBError) {
-        resizeLock.lockExclusive()
-        defer { resizeLock.unlock() }
-        var info = MDB_envinfo()
-        mdb_env_info(pointer, &info)
-        let used = (info.me_last_pgno + 1) * pageSize
-        let newSize = max(info.me_mapsize * 2, used * 2)
-        try check(mdb_env_set_mapsize(pointer, newSize), "mdb_env_set_mapsize")
-        logger.info(
-            "grew the map",
-            metadata: ["path": "\(path)", "from": "\(info.me_mapsize)", "to": "\(newSize)", "reason": "\(reason)"]
-        )
+        try resize(because: reason) { mapSize, used in max(mapSize * 2, used * 2) }
     }
 
     /// Grows the map, if needed, so that `bytes` more bytes fit within the growth threshold.
     /// Called with no transaction open.
     func reserve(_ bytes: Int) throws(LMDBError) {
+        let threshold = configuration.growthThreshold
+        try resize(because: "\(bytes) bytes reserved") { mapSize, used in
+            let needed = Int((Double(used + bytes) / threshold).rounded(.up))
+            return needed > mapSize ? max(mapSize * 2, needed) : nil
+        }
+    }
+
+    /// Sets the map to the size `newSize` gives for the current map size and the bytes in use
+    /// (`nil`: leave it), with every transaction of this process quiesced.
+    private func resize(because reason: String, _ newSize: (_ mapSize: Int, _ used: Int) -> Int?) throws(LMDBError) {
         resizeLock.lockExclusive()
         defer { resizeLock.unlock() }
         var info = MDB_envinfo()
         mdb_env_info(pointer, &info)
-        let used = (info.me_last_pgno + 1) * pageSize
-        let needed = Int((Double(used + bytes) / configuration.growthThreshold).rounded(.up))
-        guard needed > info.me_mapsize else { return }
-        let newSize = max(info.me_mapsize * 2, needed)
-        try check(mdb_env_set_mapsize(pointer, newSize), "mdb_env_set_mapsize")
+        guard let size = newSize(info.me_mapsize, (info.me_last_pgno + 1) * pageSize) else { return }
+        try check(mdb_env_set_mapsize(pointer, size), "mdb_env_set_mapsize")
         logger.info(
             "grew the map",
-            metadata: ["path": "\(path)", "from": "\(info.me_mapsize)", "to": "\(newSize)", "reason": "\(bytes) bytes reserved"]
+            metadata: ["path": "\(path)", "from": "\(info.me_mapsize)", "to": "\(size)", "reason": "\(reason)"]
         )
     }
 
