@@ -62,13 +62,6 @@ public struct JSONLinesImporter: Sendable {
     /// Batches checked ahead of the append, at most.
     static let batchesAhead = 2
 
-    /// Hands a large value to another thread, where its memory is freed, so that freeing a
-    /// million records does not hold up the caller.
-    private static func releaseInBackground<Value>(_ value: Value) {
-        let handoff = Handoff(value)
-        _ = BackgroundWork { handoff.value = nil }
-    }
-
     /// Room kept in the store's payload limit for sealing personal fields (key name, lengths,
     /// nonce and tag).
     static let sealingAllowance = 512
@@ -125,11 +118,17 @@ public struct JSONLinesImporter: Sendable {
         var appended = Appended()
         let checked: ImportCheck.Summary
         if let transactionSize {
-            var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
-            try JSONLinesReader(registry: service.registry).forEachLine(bytes) { result throws in try check.check(result) }
-            if !check.errors.isEmpty { throw Failure(errors: check.errors.sorted { $0.line < $1.line }) }
-            let batch = check.takeBatch()
-            checked = check.summary
+            let batch: ImportCheck.Batch
+            do {
+                var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
+                try JSONLinesReader(registry: service.registry).forEachLine(bytes) { result throws in try check.check(result) }
+                if !check.errors.isEmpty { throw Failure(errors: check.errors.sorted { $0.line < $1.line }) }
+                batch = check.takeBatch()
+                checked = check.summary
+                // The streams' states are no longer needed: freed on another core while this
+                // one appends.
+                BackgroundRelease.release(check)
+            }
             try appendInTransactions(batch, size: max(1, transactionSize), into: &appended, progress: progress)
         } else {
             checked = try appendWhileChecking(
@@ -202,7 +201,7 @@ public struct JSONLinesImporter: Sendable {
                 expectedBytes: bytes.count * 2,
                 nextBatch: {
                     // The batch before is written: its memory is freed on another core.
-                    if !taken.isEmpty { JSONLinesImporter.releaseInBackground(taken); taken = [] }
+                    if !taken.isEmpty { BackgroundRelease.release(taken); taken = [] }
                     guard var batch = try handover.take() else { return nil }
                     if service.registry.keys != nil {
                         batch = try sealed(batch)
@@ -280,9 +279,9 @@ public struct JSONLinesImporter: Sendable {
             eventIndex += piece.events
             appended.add(try service.store.append(piece.parts))
             progress?(eventIndex, batch.events)
-            JSONLinesImporter.releaseInBackground(piece)
+            BackgroundRelease.release(piece)
         }
-        JSONLinesImporter.releaseInBackground(parts)
+        BackgroundRelease.release(parts)
     }
 
     /// A batch with each event's personal fields sealed under its key.
@@ -298,11 +297,4 @@ public struct JSONLinesImporter: Sendable {
         }
         return sealed
     }
-}
-
-/// A value handed to another thread to be freed there.
-private final class Handoff<Value>: @unchecked Sendable {
-    // Touched by no one after the hand-off but the thread that frees it.
-    var value: Value?
-    init(_ value: Value) { self.value = value }
 }

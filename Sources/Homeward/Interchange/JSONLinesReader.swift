@@ -79,7 +79,7 @@ public struct JSONLinesReader: Sendable {
             for line in lines { try body(line) }
             // Freed on another thread: a thousand parsed lines (their JSON trees, strings and
             // payloads) took the caller about as long to free as to check.
-            _ = BackgroundWork { withExtendedLifetime(lines) {} }
+            BackgroundRelease.release(lines)
         }
     }
 
