@@ -36,6 +36,18 @@ struct EntryOrderTests {
         // is there once.
         #expect(sorted.allSatisfy { entries[Int($0.value[0]) << 8 | Int($0.value[1])].key == $0.key })
         #expect(Set(sorted.map(\.value)).count == entries.count)
+
+        // Sorted ahead (as a folding thread does), then appended to: the entry appended after
+        // the sort still comes in its place.
+        var ahead = first
+        ahead.sortInKeyOrder()
+        var sortedAhead: [[UInt8]] = []
+        ahead.forEachInKeyOrder { key, _ in sortedAhead.append(Array(key)) }
+        #expect(sortedAhead == sorted.map(\.key))
+        ahead.append(key: [0x61, 0x62, 0x62], value: [])
+        var afterAppend: [[UInt8]] = []
+        ahead.forEachInKeyOrder { key, _ in afterAppend.append(Array(key)) }
+        #expect(afterAppend == (keys + [[0x61, 0x62, 0x62]]).sorted { $0.lexicographicallyPrecedes($1) })
     }
 
     /// The entries of a case written through the buffer are the same keys and values as its

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Keys and values to put into a projection, packed into one byte array.
 ///
 /// A rebuild's group of streams gives hundreds of thousands of entries; as an array of pairs of
@@ -28,6 +30,7 @@ struct EntryBuffer: Sendable {
         let keyCount = bytes.count - start
         bytes.append(contentsOf: value)
         spans.append((start, Int32(keyCount), Int32(value.count)))
+        order = nil
     }
 
     /// Appends an entry.
@@ -35,6 +38,7 @@ struct EntryBuffer: Sendable {
         spans.append((bytes.count, Int32(key.count), Int32(value.count)))
         bytes.append(contentsOf: key)
         bytes.append(contentsOf: value)
+        order = nil
     }
 
     /// Appends every entry of another buffer, in its order.
@@ -42,6 +46,7 @@ struct EntryBuffer: Sendable {
         let offset = bytes.count
         bytes.append(contentsOf: other.bytes)
         spans.append(contentsOf: other.spans.lazy.map { ($0.start + offset, $0.keyCount, $0.valueCount) })
+        order = nil
     }
 
     /// The entries as pairs of arrays, in order.
@@ -52,33 +57,54 @@ struct EntryBuffer: Sendable {
         }
     }
 
-    /// Calls `body` with each entry's key and value in the byte order of the keys (LMDB then
-    /// fills its pages in order instead of at random); entries with equal keys in the order
-    /// they were appended.
+    /// The entries' indices in the byte order of their keys, once ``sortInKeyOrder()`` ran.
+    private var order: [Int32]?
+
+    /// Sorts the entries by key (equal keys in the order they were appended), ahead of
+    /// ``forEachInKeyOrder(_:)``: a rebuild sorts each group on its folding thread, not on the
+    /// thread that writes.
     ///
-    /// Sorted by each key's first sixteen bytes as two integers, the rest compared only when
-    /// those are equal: comparing whole keys reached into the bytes at every comparison.
-    func forEachInKeyOrder(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try bytes.withUnsafeBytes { buffer in
+    /// Sorted by each key's first sixteen bytes as two integers, the rest compared (with
+    /// `memcmp`) only when those are equal: comparing whole keys reached into the bytes at every
+    /// comparison.
+    mutating func sortInKeyOrder() {
+        guard order == nil else { return }
+        order = bytes.withUnsafeBytes { buffer in
             func key(_ index: Int) -> UnsafeRawBufferPointer {
                 UnsafeRawBufferPointer(rebasing: buffer[spans[index].start..<(spans[index].start + Int(spans[index].keyCount))])
             }
-            var order = spans.indices.map { index in
+            var sorted = spans.indices.map { index in
                 let (high, low) = Self.prefixWords(of: key(index))
-                return (high: high, low: low, index: index)
+                return (high: high, low: low, index: Int32(index))
             }
-            order.sort { left, right in
+            sorted.sort { left, right in
                 if left.high != right.high { return left.high < right.high }
                 if left.low != right.low { return left.low < right.low }
-                let (leftKey, rightKey) = (key(left.index), key(right.index))
-                if leftKey.lexicographicallyPrecedes(rightKey) { return true }
-                if rightKey.lexicographicallyPrecedes(leftKey) { return false }
+                let (leftKey, rightKey) = (key(Int(left.index)), key(Int(right.index)))
+                let common = min(leftKey.count, rightKey.count)
+                let compared = common == 0 ? 0 : memcmp(leftKey.baseAddress!, rightKey.baseAddress!, common)
+                if compared != 0 { return compared < 0 }
+                if leftKey.count != rightKey.count { return leftKey.count < rightKey.count }
                 return left.index < right.index
             }
-            for entry in order {
-                let span = spans[entry.index]
+            return sorted.map(\.index)
+        }
+    }
+
+    /// Calls `body` with each entry's key and value in the byte order of the keys (LMDB then
+    /// fills its pages in order instead of at random); entries with equal keys in the order
+    /// they were appended. Sorts them first unless ``sortInKeyOrder()`` did.
+    func forEachInKeyOrder(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var sorted = self
+        sorted.sortInKeyOrder()
+        try bytes.withUnsafeBytes { buffer in
+            for index in sorted.order! {
+                let span = spans[Int(index)]
                 let keyEnd = span.start + Int(span.keyCount)
-                try body(key(entry.index), UnsafeRawBufferPointer(rebasing: buffer[keyEnd..<(keyEnd + Int(span.valueCount))]))
+                try body(
+                    UnsafeRawBufferPointer(rebasing: buffer[span.start..<keyEnd]),
+                    UnsafeRawBufferPointer(rebasing: buffer[keyEnd..<(keyEnd + Int(span.valueCount))])
+                )
             }
         }
     }

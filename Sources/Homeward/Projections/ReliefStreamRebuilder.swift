@@ -18,7 +18,6 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     /// A group of streams, folded: the entries to put into each projection, the cases'
     /// contributions to the statistics summed into bucket changes, and the person-link changes.
-    /// (The writer sorts the entries: in a rebuild it waits for the folding threads otherwise.)
     struct Folded: Sendable {
         var entries: [String: EntryBuffer] = [:]
         var deltas: StatisticsProjection.Deltas?
@@ -81,6 +80,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             var entries = EntryBuffer()
             for run in foldedRuns { entries.append(contentsOf: run[keyPath: part]) }
             if let more { entries.append(contentsOf: more) }
+            entries.sortInKeyOrder()
             return entries
         }
         if wantsCases { result.entries[cases.name] = joined(\.caseEntries) }
