@@ -79,6 +79,62 @@ struct InterchangeTests {
         #expect(exported.contains(original.dropFirst().dropLast().replacingOccurrences(of: #""version":1,"#, with: "").prefix(20)))
     }
 
+    /// A file mapped from disk imports exactly as its bytes read into memory do, and a file
+    /// that cannot be mapped is named with the reason.
+    @Test func aMappedFileImportsAsItsBytesDo() async throws {
+        let campaign = try Fixtures.bytes("campaigns/small-winter.jsonl")
+        let directory = try TemporaryDirectory(prefix: "homeward-mapped")
+        let path = directory.appending("campaign.jsonl")
+        try Data(campaign).write(to: URL(fileURLWithPath: path))
+        func export(_ store: EventStore) throws -> [String] {
+            var lines: [String] = []
+            try store.forEachEvent { lines.append(try InterchangeRecord($0).line) }
+            return lines
+        }
+        let mapped = try JSONLinesFile(mapping: path)
+        #expect(mapped.count == campaign.count)
+        let fromMap = try await withTemporaryEventStore { (store: EventStore) async throws -> [String] in
+            let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(mapped)
+            #expect(report.appended == 3849)
+            return try export(store)
+        }
+        let fromBytes = try await withTemporaryEventStore { (store: EventStore) async throws -> [String] in
+            try JSONLinesImporter(service: ReliefService(store: store)).importFile(campaign)
+            return try export(store)
+        }
+        #expect(fromMap.count == 3849)
+        #expect(fromMap == fromBytes)
+
+        // A bad line of a mapped file is named by its number, and nothing is stored.
+        let badPath = directory.appending("bad.jsonl")
+        try Data((Self.good + "\n" + Self.good.replacingOccurrences(of: #","station":"HZ-01""#, with: "") + "\n").utf8).write(to: URL(fileURLWithPath: badPath))
+        try await withTemporaryEventStore { (store: EventStore) async throws in
+            #expect {
+                try JSONLinesImporter(service: ReliefService(store: store)).importFile(try JSONLinesFile(mapping: badPath))
+            } throws: { error in
+                (error as? JSONLinesImporter.Failure)?.errors.map(\.description) == ["line 2, key data.station: missing field"]
+            }
+            #expect(try store.head().position == 0)
+        }
+
+        // An empty file maps to no bytes; a missing file and a directory are refused, named.
+        let emptyPath = directory.appending("empty.jsonl")
+        #expect(FileManager.default.createFile(atPath: emptyPath, contents: Data()))
+        #expect(try JSONLinesFile(mapping: emptyPath).count == 0)
+        #expect(throws: JSONLinesFile.OpenError.self) { try JSONLinesFile(mapping: directory.appending("missing.jsonl")) }
+        do {
+            _ = try JSONLinesFile(mapping: directory.appending("missing.jsonl"))
+        } catch {
+            #expect(error.description == "cannot read \(directory.appending("missing.jsonl")): No such file or directory")
+        }
+        do {
+            _ = try JSONLinesFile(mapping: directory.path)
+            Issue.record("a directory was mapped")
+        } catch {
+            #expect(error.reason == "not a regular file")
+        }
+    }
+
     /// Transactions of 7 events cut a stream's run of lines (the fixture has 830 lines that follow
     /// a line of their own stream): the cut run goes on in the next transaction, expecting the
     /// version its first half left, and each event keeps its own personal key when sealed.
@@ -241,7 +297,7 @@ struct InterchangeTests {
             var calls = 0
             let failure = #expect(throws: JSONLinesImporter.Failure.self) {
                 try JSONLinesImporter(service: ReliefService(store: store)).importFile(
-                    Array((lines + [bad]).joined(separator: "\n").utf8), recordViolations: false, transactionSize: nil, checkedBatchSize: 10,
+                    JSONLinesFile(bytes: Array((lines + [bad]).joined(separator: "\n").utf8)), recordViolations: false, transactionSize: nil, checkedBatchSize: 10,
                     progress: { _, _ in calls += 1 }
                 )
             }
@@ -251,7 +307,7 @@ struct InterchangeTests {
         }
         try await withTemporaryEventStore { (store: EventStore) async throws in
             let report = try JSONLinesImporter(service: ReliefService(store: store)).importFile(
-                Array(lines.joined(separator: "\n").utf8), recordViolations: false, transactionSize: nil, checkedBatchSize: 10, progress: nil
+                JSONLinesFile(bytes: Array(lines.joined(separator: "\n").utf8)), recordViolations: false, transactionSize: nil, checkedBatchSize: 10, progress: nil
             )
             #expect(report.appended == lines.count)
             #expect(try store.events(from: 1, limit: .max).count == lines.count)

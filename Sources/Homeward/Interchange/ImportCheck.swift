@@ -52,7 +52,7 @@ struct ImportCheck {
     }
 
     private let service: ReliefService
-    private let bytes: [UInt8]
+    private let bytes: JSONLinesFile
     private let recordViolations: Bool
     private let startingPosition: UInt64
     /// Nothing can be stored already in an empty store: no lookup per line.
@@ -80,7 +80,7 @@ struct ImportCheck {
     /// - Parameters:
     ///   - bytes: The file, which lines are read from again when a correction or void needs it.
     ///   - head: The store's head when the import began.
-    init(service: ReliefService, bytes: [UInt8], recordViolations: Bool, head: StoreHead) {
+    init(service: ReliefService, bytes: JSONLinesFile, recordViolations: Bool, head: StoreHead) {
         self.service = service
         self.bytes = bytes
         self.recordViolations = recordViolations

@@ -99,13 +99,35 @@ public struct JSONLinesImporter: Sendable {
         transactionSize: Int? = nil,
         progress: ((_ appended: Int, _ total: Int) -> Void)? = nil
     ) throws -> Report {
-        try importFile(bytes, recordViolations: recordViolations, transactionSize: transactionSize, checkedBatchSize: JSONLinesImporter.oneTransactionBatchSize, progress: progress)
+        try importFile(JSONLinesFile(bytes: bytes), recordViolations: recordViolations, transactionSize: transactionSize, progress: progress)
+    }
+
+    /// Imports a file held in memory or mapped from disk (``JSONLinesFile/init(mapping:)``: a
+    /// large file is then read from the page cache, not copied into the process's memory), as
+    /// the byte-array variant does: all of it, or nothing.
+    /// - Parameters:
+    ///   - file: The file.
+    ///   - recordViolations: Store events that break a guard and list them as findings.
+    ///   - transactionSize: Events per transaction, appended after the whole file is checked;
+    ///     `nil` (the default) appends the whole file in one transaction while it is checked.
+    ///   - progress: Called after each batch with the events appended so far and the file's
+    ///     events (about as many as its lines, until the last call).
+    /// - Returns: What was appended.
+    /// - Throws: ``Failure`` listing every bad line (nothing is appended); ``HomewardStore/EventStoreError``.
+    @discardableResult
+    public func importFile(
+        _ file: JSONLinesFile,
+        recordViolations: Bool = false,
+        transactionSize: Int? = nil,
+        progress: ((_ appended: Int, _ total: Int) -> Void)? = nil
+    ) throws -> Report {
+        try importFile(file, recordViolations: recordViolations, transactionSize: transactionSize, checkedBatchSize: JSONLinesImporter.oneTransactionBatchSize, progress: progress)
     }
 
     /// ``importFile(_:recordViolations:transactionSize:progress:)``, handing the append batches
     /// of `checkedBatchSize` events when it appends in one transaction.
     func importFile(
-        _ bytes: [UInt8],
+        _ bytes: JSONLinesFile,
         recordViolations: Bool,
         transactionSize: Int?,
         checkedBatchSize: Int,
@@ -160,7 +182,7 @@ public struct JSONLinesImporter: Sendable {
     /// appends the batches in one transaction; a bad line aborts it (nothing stored) once the
     /// whole file is checked, so that every bad line is listed.
     private func appendWhileChecking(
-        _ bytes: [UInt8],
+        _ bytes: JSONLinesFile,
         recordViolations: Bool,
         head: StoreHead,
         batchSize: Int,
@@ -226,7 +248,7 @@ public struct JSONLinesImporter: Sendable {
     }
 
     /// How many lines `bytes` holds (its newlines, and a last line without one).
-    private static func lineCount(of bytes: [UInt8]) -> Int {
+    private static func lineCount(of bytes: JSONLinesFile) -> Int {
         bytes.withUnsafeBytes { buffer in
             guard var cursor = buffer.baseAddress else { return 0 }
             let end = cursor + buffer.count

@@ -63,6 +63,14 @@ public struct JSONLinesReader: Sendable {
     ///   - bytes: The file.
     ///   - body: Called with each non-blank line, valid or with its error, in file order.
     public func forEachLine<E: Error>(_ bytes: [UInt8], _ body: (Result<Line, InterchangeError>) throws(E) -> Void) throws(E) {
+        try forEachLine(JSONLinesFile(bytes: bytes), body)
+    }
+
+    /// ``forEachLine(_:_:)-([UInt8],_)`` for a file held in memory or mapped from disk.
+    /// - Parameters:
+    ///   - bytes: The file.
+    ///   - body: Called with each non-blank line, valid or with its error, in file order.
+    public func forEachLine<E: Error>(_ bytes: JSONLinesFile, _ body: (Result<Line, InterchangeError>) throws(E) -> Void) throws(E) {
         var ahead: [BackgroundWork<[Result<Line, InterchangeError>]>] = []
         defer { for chunk in ahead { chunk.wait() } }
         var next = Chunk(start: 0, firstNumber: 1)
@@ -94,7 +102,7 @@ public struct JSONLinesReader: Sendable {
         var firstNumber: Int
 
         /// The chunk after this one, which holds `lines` lines (fewer at the end of the file).
-        func following(in bytes: [UInt8], lines: Int) -> Chunk {
+        func following(in bytes: JSONLinesFile, lines: Int) -> Chunk {
             bytes.withUnsafeBufferPointer { buffer in
                 var end = start
                 var count = 0
@@ -113,7 +121,7 @@ public struct JSONLinesReader: Sendable {
     }
 
     /// Parses the non-blank lines of `bytes[chunk.start..<end]`.
-    private func parse(_ chunk: Chunk, upTo end: Int, of bytes: [UInt8]) -> [Result<Line, InterchangeError>] {
+    private func parse(_ chunk: Chunk, upTo end: Int, of bytes: JSONLinesFile) -> [Result<Line, InterchangeError>] {
         bytes.withUnsafeBufferPointer { buffer in
             var results: [Result<Line, InterchangeError>] = []
             results.reserveCapacity(JSONLinesReader.linesPerChunk)
