@@ -22,19 +22,35 @@ public final class ProjectionContext {
         self.batchCache = batchCache
     }
 
+    /// One cursor for every read and write of the context: a lookup or a put whose key sorts
+    /// within the page the cursor stands on (the page of the key before, when keys come in
+    /// order, or of a value just read and now replaced) searches that page only, not the tree
+    /// from its root.
+    private var cursor: Cursor?
+
+    private func positioned() throws -> Cursor {
+        if let cursor { return cursor }
+        let made = try transaction.cursor(database)
+        cursor = made
+        return made
+    }
+
     /// The value stored under a key.
     public func get(_ key: [UInt8]) throws -> [UInt8]? {
-        try transaction.get(database, key: key)
+        try positioned().seek(exactly: key).map { Array($0.value) }
     }
 
     /// Stores a value under a key.
     public func put(_ key: [UInt8], _ value: [UInt8]) throws {
-        try transaction.put(database, key: key, value: value)
+        let cursor = try positioned()
+        try key.withUnsafeBytes { key in
+            try value.withUnsafeBytes { value in try cursor.put(key: key, value: value) }
+        }
     }
 
     /// Stores a value under a key, both given as bytes (valid for the call).
     public func put(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws {
-        try transaction.put(database, key: key, value: value)
+        try positioned().put(key: key, value: value)
     }
 
     /// Removes a key.
@@ -42,10 +58,12 @@ public final class ProjectionContext {
         try transaction.delete(database, key: key)
     }
 
-    /// Calls `body` with every key starting with `prefix`, in key order, until it returns `false`.
+    /// Calls `body` with every key starting with `prefix` (every key, for an empty prefix), in
+    /// key order, until it returns `false`.
     public func scan(prefix: [UInt8], _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Bool) throws {
         let cursor = try transaction.cursor(database)
-        var entry = try cursor.seek(atLeast: prefix)
+        // LMDB refuses an empty key to seek to: an empty prefix starts at the first key.
+        var entry = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
         while let current = entry, current.key.starts(with: prefix) {
             if try !body(Array(current.key), Array(current.value)) { return }
             entry = try cursor.next()

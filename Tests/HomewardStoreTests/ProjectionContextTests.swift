@@ -1,0 +1,70 @@
+import HomewardStore
+import HomewardTesting
+import Testing
+
+/// Reads, writes and removals mixed in every order, with values of every size (pages split and
+/// merge), as a projection makes them through its context.
+struct ShufflingProjection: Projection {
+    var name = "shuffle"
+    var version = 1
+
+    /// What the event at `position` does: its key, and the value it stores (`nil`: it removes
+    /// the key when present, after reading it).
+    static func change(at position: UInt64) -> (key: [UInt8], value: [UInt8]?) {
+        let key = Array("k/\(position * 7919 % 500)".utf8)
+        if position.isMultiple(of: 5) { return (key, nil) }
+        return (key, Array(String(repeating: "v", count: Int(position * 131 % 900)).utf8) + Array("\(position)".utf8))
+    }
+
+    static func seenKey(_ position: UInt64) -> [UInt8] {
+        Array("seen/\(String(repeating: "0", count: 6 - String(position).count))\(position)".utf8)
+    }
+
+    func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        for event in events {
+            let (key, value) = Self.change(at: event.position)
+            // Read first (the cursor then stands on the key or where it would go), then write.
+            let before = try context.get(key)
+            // What each read found is kept too, so that every read is checked.
+            try context.put(Self.seenKey(event.position), Array("\(before?.count ?? -1)".utf8))
+            if let value {
+                try context.put(key, value)
+            } else if before != nil {
+                try context.delete(key)
+            }
+        }
+    }
+}
+
+struct ProjectionContextTests {
+    @Test func readsWritesAndRemovalsInAnyOrderGiveWhatADictionaryGives() throws {
+        try withTemporaryEventStore { store in
+            let count = 3_000
+            for index in 0..<count {
+                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 7)"))
+            }
+            let engine = try ProjectionEngine(store: store, projections: [ShufflingProjection()], batchSize: 97)
+            try engine.catchUp()
+
+            var model: [[UInt8]: [UInt8]] = [:]
+            for position in 1...UInt64(count) {
+                let (key, value) = ShufflingProjection.change(at: position)
+                model[ShufflingProjection.seenKey(position)] = Array("\(model[key]?.count ?? -1)".utf8)
+                model[key] = value
+            }
+            let stored = try engine.read("shuffle") { context in
+                var entries: [(key: [UInt8], value: [UInt8])] = []
+                try context.scan(prefix: []) { key, value in
+                    entries.append((key, value))
+                    return true
+                }
+                return entries
+            }
+            #expect(stored.count == model.count)
+            #expect(stored.map(\.key) == model.keys.sorted { $0.lexicographicallyPrecedes($1) }, "every key once, in byte order")
+            #expect(stored.allSatisfy { model[$0.key] == $0.value }, "each key holds the value written last")
+            let kept = model.keys.filter { $0.starts(with: Array("k/".utf8)) }.count
+            #expect(kept > 300 && kept < 500, "some keys were removed")
+        }
+    }
+}
