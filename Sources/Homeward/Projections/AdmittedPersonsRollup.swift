@@ -58,12 +58,17 @@ enum AdmittedPersonsRollup {
     static func apply(_ changes: [PersonMonth: Int], in context: ProjectionContext) throws {
         var sums: [String: Counts] = [:]
         var fixes = Set<PersonMonth>()  // (canonical id, month)
-        for (entry, change) in changes where change != 0 {
-            let countKey = personMonthKey(entry.personId, entry.month)
+        // In the order of their keys, and the counts before the links: the context's cursor
+        // then moves forward through one range of keys at a time.
+        let ordered = changes.compactMap { entry, change in change == 0 ? nil : (key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        for (countKey, entry, change) in ordered {
             let before = try context.get(countKey).map { try BucketCoding.number($0) } ?? 0
             let after = before + change
             if after == 0 { try context.delete(countKey) } else { try context.put(countKey, BucketCoding.number(after)) }
             sums[entry.month, default: Counts()] = sums[entry.month, default: Counts()] + counted(after) - counted(before)
+        }
+        for (_, entry, _) in ordered {
             if let canonical = try context.get(key("linked", entry.personId)) {
                 fixes.insert(PersonMonth(personId: String(decoding: canonical, as: UTF8.self), month: entry.month))
             }

@@ -231,13 +231,15 @@ public struct StatisticsProjection: Projection {
                 let sorted = counters.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.precedesInKeyOrder($1.name) }
                 try merge(sorted, into: ProjectionCoding.key("openall", date.description))
             }
-            for (entry, change) in admitted where change != 0 {
-                let bytes = entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8)
+            // In key order, so that the context's cursor moves forward through the keys.
+            let admittedChanges = admitted.compactMap { entry, change in
+                change == 0 ? nil : (key: entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8), change: change)
+            }
+            for (bytes, change) in admittedChanges.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                 let count = (try context.get(bytes).map { try BucketCoding.number($0) } ?? 0) + change
                 if count == 0 { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.number(count)) }
             }
-            for (bucket, change) in pickups {
-                let bytes = bucket.key("pickup")
+            for (bytes, change) in pickups.map({ (key: $0.key.key("pickup"), change: $0.value) }).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                 var minutes = try context.get(bytes).map { try BucketCoding.minutes($0) } ?? []
                 for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
                 minutes += change.added
