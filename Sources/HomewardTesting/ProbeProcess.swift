@@ -48,16 +48,26 @@ public final class ProbeProcess: Sendable {
         }
         process.standardError = errors
         self.process = process
-        pipe.fileHandleForReading.readabilityHandler = { [buffer] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                buffer.ended.withLock { $0 = true }
-            } else {
-                buffer.data.withLock { $0.append(data) }
-            }
-        }
         try process.run()
+        // Read by a thread of its own with blocking reads until the end: a readability handler
+        // (a dispatch source on the pipe) crashed the dispatch manager thread now and then when
+        // many tests started and ended processes at once.
+        let reading = pipe.fileHandleForReading
+        let reader = Thread { [buffer] in
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { Glibc.read(reading.fileDescriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    buffer.data.withLock { $0.append(contentsOf: chunk[0..<count]) }
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break  // the end (every writer closed it), or an error
+                }
+            }
+            buffer.ended.withLock { $0 = true }
+        }
+        reader.start()
     }
 
     /// The process id.
