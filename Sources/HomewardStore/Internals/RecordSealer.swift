@@ -50,10 +50,14 @@ final class RecordSealer: @unchecked Sendable {
         var offsets = [0]
         offsets.reserveCapacity(recordedTimes.count + 1)
         var index = 0
+        // Each event is read in place through the run's buffer: the array's subscript handed
+        // out a copy (a retain and a release of each of its strings and its payload).
         for run in eventRuns {
-            for event in run.indices {
-                offsets.append(offsets[index] + Envelope.canonicalSize(run[event], stream: placement(index).stream) + StorageLayout.hashSize)
-                index += 1
+            run.withUnsafeBufferPointer { events in
+                for event in events.indices {
+                    offsets.append(offsets[index] + Envelope.canonicalSize(events[event], stream: placement(index).stream) + StorageLayout.hashSize)
+                    index += 1
+                }
             }
         }
         let count = index
@@ -62,20 +66,23 @@ final class RecordSealer: @unchecked Sendable {
         arena = .allocate(byteCount: offsets[count], alignment: 16)
         DispatchQueue.global(qos: .userInitiated).async { [self] in runJobUnlessClaimed() }
         index = 0
+        let arena = self.arena
         for run in eventRuns {
-            for event in run.indices {
-                let (stream, version) = placement(index)
-                _ = Envelope.writeCanonical(
-                    run[event],
-                    position: firstPosition + UInt64(index),
-                    stream: stream,
-                    version: version,
-                    recordedAt: recordedTimes[index],
-                    into: UnsafeMutableRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]])
-                )
-                index += 1
-                if index % RecordSealer.publishingInterval == 0 {
-                    encodedCount.store(index, ordering: .releasing)
+            run.withUnsafeBufferPointer { events in
+                for event in events.indices {
+                    let (stream, version) = placement(index)
+                    _ = Envelope.writeCanonical(
+                        events[event],
+                        position: firstPosition + UInt64(index),
+                        stream: stream,
+                        version: version,
+                        recordedAt: recordedTimes[index],
+                        into: UnsafeMutableRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]])
+                    )
+                    index += 1
+                    if index % RecordSealer.publishingInterval == 0 {
+                        encodedCount.store(index, ordering: .releasing)
+                    }
                 }
             }
         }
