@@ -79,6 +79,27 @@ struct InterchangeTests {
         #expect(exported.contains(original.dropFirst().dropLast().replacingOccurrences(of: #""version":1,"#, with: "").prefix(20)))
     }
 
+    /// Valid and bad lines reach the caller in file order, also around the chunks parsed on
+    /// other threads (1,024 lines each), with blank lines counted but not handed over.
+    @Test func linesAndErrorsComeInFileOrderAcrossChunks() {
+        let bad: Set<Int> = [1, 2, 700, 1024, 1025, 2048, 2049, 2100]
+        let blank: Set<Int> = [5, 1023, 2050]
+        var text: [String] = []
+        for number in 1...2100 {
+            text.append(bad.contains(number) ? "{not json" : blank.contains(number) ? "  " : Self.good)
+        }
+        var seen: [(number: Int, valid: Bool)] = []
+        JSONLinesReader().forEachLine(Array(text.joined(separator: "\n").utf8)) { result in
+            switch result {
+            case .success(let line): seen.append((line.number, true))
+            case .failure(let error): seen.append((error.line, false))
+            }
+        }
+        let expected = (1...2100).filter { !blank.contains($0) }
+        #expect(seen.map(\.number) == expected, "every non-blank line once, in file order")
+        #expect(seen.filter { !$0.valid }.map(\.number) == bad.sorted())
+    }
+
     /// A file mapped from disk imports exactly as its bytes read into memory do, and a file
     /// that cannot be mapped is named with the reason.
     @Test func aMappedFileImportsAsItsBytesDo() async throws {

@@ -99,16 +99,15 @@ struct ImportCheck {
         return batch
     }
 
-    /// Checks the next line of the file (or records its error).
-    mutating func check(_ result: Result<JSONLinesReader.Line, InterchangeError>) throws {
+    /// Records the error of the next line of the file.
+    mutating func record(_ error: InterchangeError) {
         lineCount += 1
-        switch result {
-        case .success(let line): try check(line)
-        case .failure(let error): errors.append(error)
-        }
+        errors.append(error)
     }
 
-    private mutating func check(_ line: JSONLinesReader.Line) throws {
+    /// Checks the next line of the file.
+    mutating func check(_ line: JSONLinesReader.Line) throws {
+        lineCount += 1
         if case .unknown(let unknown) = line.event {
             unknownTypes["\(unknown.typeName) v\(unknown.schemaVersion)", default: 0] += 1
         }

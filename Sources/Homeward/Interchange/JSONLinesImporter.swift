@@ -143,7 +143,7 @@ public struct JSONLinesImporter: Sendable {
             let batch: ImportCheck.Batch
             do {
                 var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
-                try JSONLinesReader(registry: service.registry).forEachLine(bytes) { result throws in try check.check(result) }
+                try JSONLinesReader(registry: service.registry).forEachLine(bytes, line: { line throws in try check.check(line) }, error: { check.record($0) })
                 if !check.errors.isEmpty { throw Failure(errors: check.errors.sorted { $0.line < $1.line }) }
                 batch = check.takeBatch()
                 checked = check.summary
@@ -195,13 +195,17 @@ public struct JSONLinesImporter: Sendable {
             // Made and used on the checking thread only.
             var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
             do {
-                try JSONLinesReader(registry: registry).forEachLine(bytes) { result throws in
-                    try check.check(result)
-                    // Nothing more is handed over once a line is bad: the import will fail.
-                    if check.batch.events >= batchSize, check.errors.isEmpty {
-                        guard handover.put(check.takeBatch()) else { throw CancellationError() }
-                    }
-                }
+                try JSONLinesReader(registry: registry).forEachLine(
+                    bytes,
+                    line: { line throws in
+                        try check.check(line)
+                        // Nothing more is handed over once a line is bad: the import will fail.
+                        if check.batch.events >= batchSize, check.errors.isEmpty {
+                            guard handover.put(check.takeBatch()) else { throw CancellationError() }
+                        }
+                    },
+                    error: { check.record($0) }
+                )
                 if check.errors.isEmpty {
                     if check.batch.events > 0, !handover.put(check.takeBatch()) { throw CancellationError() }
                     handover.finish(.success(()))

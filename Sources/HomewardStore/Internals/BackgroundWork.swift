@@ -25,6 +25,18 @@ package final class BackgroundWork<Value: Sendable>: Sendable {
         return try outcome.withLock { $0! }.get()
     }
 
+    /// Waits for the work to end and takes its value (or what it threw) out, so that the caller
+    /// holds the only reference to it and may change it in place without a copy. Call it once,
+    /// and not with ``value()``.
+    package func take() throws -> Value {
+        finished.wait()
+        finished.signal()
+        return try outcome.withLock { stored in
+            defer { stored = nil }
+            return stored!
+        }.get()
+    }
+
     /// Waits for the work to end, whatever its outcome.
     package func wait() {
         finished.wait()
