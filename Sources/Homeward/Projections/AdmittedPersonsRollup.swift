@@ -61,7 +61,7 @@ enum AdmittedPersonsRollup {
         // In the order of their keys, and the counts before the links: the context's cursor
         // then moves forward through one range of keys at a time.
         let ordered = changes.compactMap { entry, change in change == 0 ? nil : (key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
-            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            .sorted { $0.key.precedesInKeyOrder($1.key) }
         for (countKey, entry, change) in ordered {
             let before = try context.get(countKey).map { try BucketCoding.number($0) } ?? 0
             let after = before + change

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Keys and values to put into a projection, packed into one byte array.
 ///
 /// A rebuild's group of streams gives hundreds of thousands of entries; as an array of pairs of
@@ -64,9 +62,9 @@ struct EntryBuffer: Sendable {
     /// ``forEachInKeyOrder(_:)``: a rebuild sorts each group on its folding thread, not on the
     /// thread that writes.
     ///
-    /// Sorted by each key's first sixteen bytes as two integers, the rest compared (with
-    /// `memcmp`) only when those are equal: comparing whole keys reached into the bytes at every
-    /// comparison.
+    /// Sorted by each key's first sixteen bytes as two integers, the whole keys compared (with
+    /// `memcmp`) only when those are equal: comparing whole keys reached into the bytes at
+    /// every comparison.
     mutating func sortInKeyOrder() {
         guard order == nil else { return }
         order = bytes.withUnsafeBytes { buffer in
@@ -81,10 +79,8 @@ struct EntryBuffer: Sendable {
                 if left.high != right.high { return left.high < right.high }
                 if left.low != right.low { return left.low < right.low }
                 let (leftKey, rightKey) = (key(Int(left.index)), key(Int(right.index)))
-                let common = min(leftKey.count, rightKey.count)
-                let compared = common == 0 ? 0 : memcmp(leftKey.baseAddress!, rightKey.baseAddress!, common)
-                if compared != 0 { return compared < 0 }
-                if leftKey.count != rightKey.count { return leftKey.count < rightKey.count }
+                if leftKey.precedesInKeyOrder(rightKey) { return true }
+                if rightKey.precedesInKeyOrder(leftKey) { return false }
                 return left.index < right.index
             }
             return sorted.map(\.index)

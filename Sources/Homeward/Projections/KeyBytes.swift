@@ -9,15 +9,20 @@ extension Array where Element == UInt8 {
     /// there.
     @inline(__always)
     func precedesInKeyOrder(_ other: [UInt8]) -> Bool {
-        withUnsafeBufferPointer { left in
-            other.withUnsafeBufferPointer { right in
-                let shared = Swift.min(left.count, right.count)
-                if shared > 0 {
-                    let result = memcmp(left.baseAddress!, right.baseAddress!, shared)
-                    if result != 0 { return result < 0 }
-                }
-                return left.count < right.count
-            }
+        withUnsafeBytes { left in other.withUnsafeBytes { right in left.precedesInKeyOrder(right) } }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether these key bytes sort before `other` in LMDB's key order (`memcmp`, the shorter
+    /// first on a tie).
+    @inline(__always)
+    func precedesInKeyOrder(_ other: UnsafeRawBufferPointer) -> Bool {
+        let shared = Swift.min(count, other.count)
+        if shared > 0 {
+            let result = memcmp(baseAddress!, other.baseAddress!, shared)
+            if result != 0 { return result < 0 }
         }
+        return count < other.count
     }
 }

@@ -235,11 +235,12 @@ public struct StatisticsProjection: Projection {
             let admittedChanges = admitted.compactMap { entry, change in
                 change == 0 ? nil : (key: entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8), change: change)
             }
-            for (bytes, change) in admittedChanges.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            for (bytes, change) in admittedChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
                 let count = (try context.get(bytes).map { try BucketCoding.number($0) } ?? 0) + change
                 if count == 0 { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.number(count)) }
             }
-            for (bytes, change) in pickups.map({ (key: $0.key.key("pickup"), change: $0.value) }).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            let pickupChanges = pickups.map { bucket, change in (key: bucket.key("pickup"), change: change) }
+            for (bytes, change) in pickupChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
                 var minutes = try context.get(bytes).map { try BucketCoding.minutes($0) } ?? []
                 for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
                 minutes += change.added
