@@ -2,7 +2,7 @@
 //
 //   swift run -c release homeward-bench [--events N] [--out FILE.json] [--keep DIR]
 //   swift run -c release homeward-bench --existing STORE   (the projection figures of a seeded store)
-//   (profiling aids: --scan-existing STORE, --decode-existing STORE)
+//   (profiling aids: --scan-existing STORE, --decode-existing STORE [--keys KEYSTORE])
 //
 // Raw LMDB runs straight through the C API, with the same value sizes, key encoding and
 // durability as the store, so each ratio says what the store's extra work costs.
@@ -214,9 +214,8 @@ func peakHeapMB(during body: () throws -> Void) rethrows -> Double {
 /// every payload, the rebuild of all three projections (with its peak heap), one case's state as
 /// of a recorded time, a month's statistics.
 /// Decodes every payload of a store on the calling thread (the pages are read ahead).
-func decodeSerially(_ store: EventStore) throws -> (count: Int, seconds: Double) {
+func decodeSerially(_ store: EventStore, registry: EventRegistry = .standard) throws -> (count: Int, seconds: Double) {
     var decoded = 0
-    let registry = EventRegistry.standard
     let elapsed = try seconds {
         try store.forEachEvent(from: 1, pageSize: 4096) { event in
             _ = try registry.decode(event)
@@ -227,10 +226,10 @@ func decodeSerially(_ store: EventStore) throws -> (count: Int, seconds: Double)
 }
 
 /// Decodes every payload of a store as a replay does: on the threads that read ahead.
-func decodeInReplay(_ store: EventStore) throws -> (count: Int, seconds: Double) {
+func decodeInReplay(_ store: EventStore, registry: EventRegistry = .standard) throws -> (count: Int, seconds: Double) {
     var decoded = 0
     let elapsed = try seconds {
-        try EventRegistry.standard.forEachEvent(in: store) { _, _ in decoded += 1 }
+        try registry.forEachEvent(in: store) { _, _ in decoded += 1 }
     }
     return (decoded, elapsed)
 }
@@ -305,16 +304,18 @@ func decodeInReplay(_ store: EventStore) throws -> (count: Int, seconds: Double)
 
 if let existing = option("--decode-existing") {
     let store = try EventStore(path: existing)
+    // With `--keys KEYSTORE`, sealed personal fields are opened (without, they read as forgotten).
+    let registry = try option("--keys").map { EventRegistry.standard.withKeys(try KeyStore(path: $0)) } ?? .standard
     if option("--in-replay-only") != nil {
         for _ in 0..<5 {
-            let parallel = try decodeInReplay(store)
+            let parallel = try decodeInReplay(store, registry: registry)
             print("decode in a replay: \(Int(Double(parallel.count) / parallel.seconds)) events/s")
         }
         exit(0)
     }
     for _ in 0..<3 {
-        let serial = try decodeSerially(store)
-        let parallel = try decodeInReplay(store)
+        let serial = try decodeSerially(store, registry: registry)
+        let parallel = try decodeInReplay(store, registry: registry)
         print("decode: one thread \(Int(Double(serial.count) / serial.seconds)) events/s, in a replay \(Int(Double(parallel.count) / parallel.seconds)) events/s")
     }
     exit(0)

@@ -182,7 +182,10 @@ public final class Environment: Sendable {
     /// The corresponding LMDB functions are `mdb_env_info` and `mdb_env_stat`.
     public var info: Info {
         var info = MDB_envinfo()
+        // The meta pages it reads lie in the map, which a resize replaces.
+        core.resizeLock.lockShared()
         mdb_env_info(core.pointer, &info)
+        core.resizeLock.unlock()
         return Info(
             mapSize: info.me_mapsize,
             pageSize: core.pageSize,
@@ -191,6 +194,18 @@ public final class Environment: Sendable {
             maxReaders: Int(info.me_maxreaders),
             readersInUse: Int(info.me_numreaders)
         )
+    }
+
+    /// The id of the last transaction committed to the environment, by any process: it changes
+    /// with every commit, so a value read from the environment is still current while it stays
+    /// the same. Reading it opens no transaction (it reads the newer meta page).
+    /// The corresponding LMDB function is `mdb_env_info`.
+    public var lastCommittedTransactionID: Int {
+        var info = MDB_envinfo()
+        core.resizeLock.lockShared()
+        mdb_env_info(core.pointer, &info)
+        core.resizeLock.unlock()
+        return info.me_last_txnid
     }
 
     /// Clears reader slots left by processes that died while reading.

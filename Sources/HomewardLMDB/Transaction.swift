@@ -28,6 +28,12 @@ public final class Transaction {
         self.isReadOnly = isReadOnly
     }
 
+    /// The transaction's id: for a read transaction, the id of the last transaction committed
+    /// before it began (the snapshot it reads); for a write transaction, the id its commit will
+    /// have. Compare with ``Environment/lastCommittedTransactionID``.
+    /// The corresponding LMDB function is `mdb_txn_id`.
+    public var id: Int { mdb_txn_id(pointer) }
+
     /// Routes a return code through ``check(_:_:)``, remembering a full map so the write retries.
     @inline(__always)
     func checked(_ returnCode: Int32, _ operation: StaticString) throws(LMDBError) {

@@ -40,6 +40,10 @@ public final class KeyStore: Sendable {
         var fingerprint: [UInt8]
         var generation: UInt64
         var cache: [String: [UInt8]] = [:]
+        /// The id of a transaction of the key store as of which `cache` holds no destroyed key
+        /// and `generation` is current: while it is the last one committed, the cache is used
+        /// without a transaction. `-1`: not known.
+        var currentAsOf = -1
     }
 
     private static let fingerprintKey = Array("fingerprint".utf8)
@@ -95,22 +99,16 @@ public final class KeyStore: Sendable {
     }
 
     /// The key with a name, or `nil` when it was destroyed or never made.
+    ///
+    /// A key read before is answered from memory, without a transaction, while nothing has been
+    /// committed to the key store since the keys in memory were last checked (by any process:
+    /// a destruction is a commit); otherwise the key store is read again.
     /// - Parameter name: The key's name.
     /// - Returns: The key.
     /// - Throws: ``EventStoreError`` when the key store cannot be read.
     public func key(_ name: String) throws -> SymmetricKey? {
-        try KeyStore.storageErrors("read a key") {
-            try environment.read { transaction in
-                let generation = try transaction.get(meta, key: KeyStore.generationKey).map(KeyStore.number) ?? 0
-                if let cached = state.withLock({ $0.generation == generation ? $0.cache[name] : nil }) { return SymmetricKey(data: cached) }
-                try refresh(in: transaction, generation: generation)
-                guard let sealed = try transaction.get(wrapped, key: Array(name.utf8)) else { return nil }
-                let master = SymmetricKey(data: state.withLock { $0.master })
-                let key = KeyStore.bytes(of: try KeyStore.unwrap(sealed, name: name, with: master))
-                state.withLock { $0.cache[name] = key }
-                return SymmetricKey(data: key)
-            }
-        }
+        if let cached = cachedIfCurrent(name) { return SymmetricKey(data: cached) }
+        return try lookUp([name])[name].map { SymmetricKey(data: $0) }
     }
 
     /// The keys with these names, making those that do not exist yet, in one durable commit.
@@ -120,15 +118,19 @@ public final class KeyStore: Sendable {
     /// - Returns: Every named key.
     /// - Throws: ``EventStoreError`` when the key store cannot be written.
     public func keys(creating names: some Sequence<String>) throws -> [String: SymmetricKey] {
-        let names = Array(Set(names))
-        var found: [String: SymmetricKey] = [:]
-        var missing: [String] = []
-        for name in names {
-            if let key = try key(name) { found[name] = key } else { missing.append(name) }
+        var found: [String: [UInt8]] = [:]
+        var uncached: [String] = []
+        for name in Set(names) {
+            if let cached = cachedIfCurrent(name) { found[name] = cached } else { uncached.append(name) }
         }
-        guard !missing.isEmpty else { return found }
+        // The names not in memory, read in one transaction (one per name was a tenth of a
+        // sealed import's appending thread).
+        let read = uncached.isEmpty ? [:] : try lookUp(uncached)
+        found.merge(read) { first, _ in first }
+        let missing = uncached.filter { read[$0] == nil }
+        guard !missing.isEmpty else { return found.mapValues { SymmetricKey(data: $0) } }
         let made = try KeyStore.storageErrors("make keys") {
-            try environment.write { transaction -> [String: [UInt8]] in
+            try environment.write { transaction -> (keys: [String: [UInt8]], generation: UInt64) in
                 let generation = try transaction.get(meta, key: KeyStore.generationKey).map(KeyStore.number) ?? 0
                 try refresh(in: transaction, generation: generation)
                 let master = SymmetricKey(data: state.withLock { $0.master })
@@ -142,14 +144,65 @@ public final class KeyStore: Sendable {
                     try transaction.put(wrapped, key: Array(name.utf8), value: try KeyStore.wrap(key, name: name, with: master))
                     made[name] = KeyStore.bytes(of: key)
                 }
-                return made
+                return (made, generation)
             }
         }
         state.withLock { state in
-            for (name, key) in made { state.cache[name] = key }
+            // Kept only if no destruction came in between: it may have destroyed one of them.
+            guard state.generation == made.generation else { return }
+            for (name, key) in made.keys { state.cache[name] = key }
         }
-        for (name, key) in made { found[name] = SymmetricKey(data: key) }
-        return found
+        found.merge(made.keys) { first, _ in first }
+        return found.mapValues { SymmetricKey(data: $0) }
+    }
+
+    /// A key's bytes from memory, when nothing was committed since the keys in memory were last
+    /// known to hold no destroyed key.
+    private func cachedIfCurrent(_ name: String) -> [UInt8]? {
+        let lastCommitted = environment.lastCommittedTransactionID
+        return state.withLock { $0.currentAsOf == lastCommitted ? $0.cache[name] : nil }
+    }
+
+    /// The existing keys among these names, read in one transaction (and kept in memory).
+    private func lookUp(_ names: [String]) throws -> [String: [UInt8]] {
+        try KeyStore.storageErrors("read a key") {
+            while true {
+                let found = try environment.read { transaction -> [String: [UInt8]]? in
+                    let generation = try transaction.get(meta, key: KeyStore.generationKey).map(KeyStore.number) ?? 0
+                    try refresh(in: transaction, generation: generation)
+                    // The memory is current as of this transaction, unless a destruction after
+                    // it was already seen: then this transaction is stale, and read again.
+                    // Only the names asked for are taken from the cache: a copy of the whole
+                    // cache held here would make the next change to it copy every key.
+                    let known = state.withLock { state -> (master: [UInt8], cached: [String: [UInt8]])? in
+                        guard state.generation == generation else { return nil }
+                        state.currentAsOf = max(state.currentAsOf, transaction.id)
+                        var cached: [String: [UInt8]] = [:]
+                        for name in names { if let key = state.cache[name] { cached[name] = key } }
+                        return (state.master, cached)
+                    }
+                    guard let known else { return nil }
+                    var found = known.cached
+                    var read: [String: [UInt8]] = [:]
+                    let master = SymmetricKey(data: known.master)
+                    for name in names where found[name] == nil {
+                        if let sealed = try transaction.get(wrapped, key: Array(name.utf8)) {
+                            let key = KeyStore.bytes(of: try KeyStore.unwrap(sealed, name: name, with: master))
+                            found[name] = key
+                            read[name] = key
+                        }
+                    }
+                    if !read.isEmpty {
+                        state.withLock { state in
+                            guard state.generation == generation else { return }
+                            state.cache.merge(read) { first, _ in first }
+                        }
+                    }
+                    return found
+                }
+                if let found { return found }
+            }
+        }
     }
 
     /// Destroys keys for good: whatever was sealed with them can never be read again.
@@ -202,6 +255,7 @@ public final class KeyStore: Sendable {
             state.fingerprint = nextFingerprint
             state.generation = outcome.generation
             state.cache = [:]
+            state.currentAsOf = -1
         }
         try masterKeys.promoteNext()
         return outcome.destroyed
@@ -214,19 +268,22 @@ public final class KeyStore: Sendable {
 
     /// Reloads the master key when another process rotated it, and forgets cached keys when any
     /// were destroyed since they were read.
+    /// A transaction older than the generation already known changes nothing.
     private func refresh(in transaction: Transaction, generation: UInt64) throws {
         let current = state.withLock { $0.generation }
-        guard current != generation else { return }
+        guard generation > current else { return }
         guard let stored = try transaction.get(meta, key: KeyStore.fingerprintKey) else {
             throw EventStoreError(.keyStore, "the key store at \(path) has lost its master key fingerprint")
         }
         let known = state.withLock { ($0.fingerprint, $0.master) }
         let master = known.0 == stored ? known.1 : KeyStore.bytes(of: try masterKeys.load(matching: stored))
         state.withLock { state in
+            guard generation > state.generation else { return }
             state.master = master
             state.fingerprint = stored
             state.generation = generation
             state.cache = [:]
+            state.currentAsOf = -1
         }
     }
 

@@ -11,6 +11,8 @@
 //   HomewardStoreProbe open STORE [--as-nobody]
 //       Opens the store (after dropping root privileges with --as-nobody) and prints "opened" or
 //       the error; exits 3 when it cannot be opened.
+//   HomewardStoreProbe destroy-keys KEYSTORE NAME…
+//       Destroys the named keys of a key store and prints "destroyed NAME…".
 import Foundation
 import Homeward
 import HomewardStore
@@ -134,7 +136,16 @@ case "service-loop":
     }
 case "open":
     exit(open(Array(arguments.dropFirst())))
+case "destroy-keys":
+    do {
+        guard arguments.count >= 3 else { throw ProbeError("destroy-keys KEYSTORE NAME…") }
+        let destroyed = try KeyStore(path: arguments[1]).destroy(arguments.dropFirst(2))
+        print("destroyed \(destroyed.joined(separator: " "))")
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(1)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: HomewardStoreProbe append-loop|service-loop|open …\n".utf8))
+    FileHandle.standardError.write(Data("usage: HomewardStoreProbe append-loop|service-loop|open|destroy-keys …\n".utf8))
     exit(2)
 }

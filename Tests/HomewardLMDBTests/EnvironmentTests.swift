@@ -36,6 +36,33 @@ struct EnvironmentTests {
         #expect(throws: LMDBError.self) { try Environment.open(path: directory.path, configuration: readOnly) }
     }
 
+    /// What a cache of values read from the environment relies on: the last committed id
+    /// changes with every commit (not with an aborted write), and a read transaction's id is the
+    /// last committed id when it began.
+    @Test func lastCommittedTransactionIDMovesWithEveryCommitOnly() throws {
+        let directory = try TemporaryDirectory()
+        let environment = try Environment.open(path: directory.path)
+        let database = try environment.openDatabase(named: "things", options: .create)
+        let before = environment.lastCommittedTransactionID
+        #expect(try environment.read { $0.id } == before)
+        let writeID = try environment.write { transaction in
+            try transaction.put(database, key: [1], value: [1])
+            return transaction.id
+        }
+        #expect(environment.lastCommittedTransactionID == writeID)
+        #expect(writeID > before)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try environment.write { transaction in
+                try transaction.put(database, key: [2], value: [2])
+                throw Stop()
+            }
+        }
+        #expect(environment.lastCommittedTransactionID == writeID, "an aborted write commits nothing")
+        #expect(try environment.read { $0.id } == writeID)
+        #expect(environment.info.lastTransactionID == writeID)
+    }
+
     @Test func noOverwriteReportsKeyExistsWithTheOperation() throws {
         let directory = try TemporaryDirectory()
         let environment = try Environment.open(path: directory.path)

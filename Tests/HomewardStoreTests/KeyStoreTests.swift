@@ -89,6 +89,27 @@ struct KeyStoreTests {
         #expect(bytes(try KeyStore(path: path).key("person:B")) == bytes(try first.key("person:B")))
     }
 
+    /// Keys read before are answered from memory while nothing is committed to the key store;
+    /// a destruction by another process is a commit, so the key stops opening at once, and keys
+    /// it left alone still open.
+    @Test func aKeyDestroyedByAnotherProcessStopsOpeningAtOnce() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        let keys = try KeyStore(path: path)
+        let made = try keys.keys(creating: ["person:A", "person:B"])
+        for _ in 0..<3 {
+            #expect(bytes(try keys.key("person:A")) == bytes(made["person:A"]))
+        }
+        let probe = try ProbeProcess(["destroy-keys", path, "person:A"])
+        #expect(probe.waitUntilExit() == 0, "\(probe.errorOutput)")
+        #expect(probe.lines == ["destroyed person:A"])
+        #expect(try keys.key("person:A") == nil, "a key in memory is not used after another process destroyed it")
+        #expect(bytes(try keys.key("person:B")) == bytes(made["person:B"]))
+        #expect(bytes(try keys.keys(creating: ["person:B"])["person:B"]) == bytes(made["person:B"]))
+        let remade = try keys.keys(creating: ["person:A"])["person:A"]
+        #expect(remade != nil && bytes(remade) != bytes(made["person:A"]), "a destroyed key is made anew, never the old one")
+    }
+
     @Test func aWrongOrMissingMasterKeyIsAClearError() throws {
         let directory = try TemporaryDirectory()
         let path = directory.appending("keys")

@@ -310,18 +310,33 @@ public struct EventRegistry: Sendable {
     ///   - keyNames: The key name of each event.
     /// - Throws: ``HomewardStore/EventStoreError`` when the key store fails; ``PayloadDecodingError``.
     public func seal(_ events: inout [NewEvent], keyNames: [String]) throws {
+        // One part of a placeholder stream: only its events are sealed.
+        var parts = [StreamAppend(stream: "sealing", events: events)]
+        events = []
+        defer { events = parts[0].events }
+        try seal(&parts, keyNames: keyNames)
+    }
+
+    /// ``seal(_:keyNames:)-([NewEvent],_)`` for the events of a multi-stream append, in place:
+    /// `keyNames` names the key of each event of every part, in order.
+    func seal(_ parts: inout [StreamAppend], keyNames: [String]) throws {
         guard let keys else { return }
-        precondition(events.count == keyNames.count, "one key name per event")
-        var schemas: [Int: Schema] = [:]
-        for index in events.indices where events[index].payload.codec == .binary {
-            if let schema = schema(events[index].type, version: events[index].schemaVersion), schema.hasPersonalFields { schemas[index] = schema }
+        precondition(parts.reduce(0) { $0 + $1.events.count } == keyNames.count, "one key name per event")
+        var sealing: [(part: Int, event: Int, keyName: String, schema: Schema)] = []
+        var keyIndex = 0
+        for part in parts.indices {
+            for (index, event) in parts[part].events.enumerated() {
+                defer { keyIndex += 1 }
+                guard event.payload.codec == .binary, let schema = schema(event.type, version: event.schemaVersion), schema.hasPersonalFields else { continue }
+                sealing.append((part, index, keyNames[keyIndex], schema))
+            }
         }
-        guard !schemas.isEmpty else { return }
-        let made = try keys.keys(creating: schemas.keys.map { keyNames[$0] })
-        for (index, schema) in schemas {
-            let (clear, personal) = try events[index].payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.splitBinary(bytes) }
-            events[index].payload = try PersonalSealing.seal(
-                clear: clear, personal: personal, keyName: keyNames[index], key: made[keyNames[index]]!,
+        guard !sealing.isEmpty else { return }
+        let made = try keys.keys(creating: sealing.map(\.keyName))
+        for (part, index, keyName, schema) in sealing {
+            let (clear, personal) = try parts[part].events[index].payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.splitBinary(bytes) }
+            parts[part].events[index].payload = try PersonalSealing.seal(
+                clear: clear, personal: personal, keyName: keyName, key: made[keyName]!,
                 typeName: schema.typeName, schemaVersion: schema.version
             )
         }
