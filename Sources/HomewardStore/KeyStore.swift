@@ -135,13 +135,17 @@ public final class KeyStore: Sendable {
                 try refresh(in: transaction, generation: generation)
                 let master = SymmetricKey(data: state.withLock { $0.master })
                 var made: [String: [UInt8]] = [:]
-                for name in missing {
+                // Each new key and the nonce that wraps it, drawn for all of them at once.
+                let random = RandomBytes.make(missing.count * KeyStore.randomBytesPerKey)
+                for (index, name) in missing.enumerated() {
                     if let sealed = try transaction.get(wrapped, key: Array(name.utf8)) {
                         made[name] = KeyStore.bytes(of: try KeyStore.unwrap(sealed, name: name, with: master))
                         continue
                     }
-                    let key = SymmetricKey(size: .bits256)
-                    try transaction.put(wrapped, key: Array(name.utf8), value: try KeyStore.wrap(key, name: name, with: master))
+                    let drawn = random[(index * KeyStore.randomBytesPerKey)...].prefix(KeyStore.randomBytesPerKey)
+                    let key = SymmetricKey(data: drawn.prefix(32))
+                    let nonce = try AES.GCM.Nonce(data: drawn.suffix(12))
+                    try transaction.put(wrapped, key: Array(name.utf8), value: try KeyStore.wrap(key, name: name, with: master, nonce: nonce))
                     made[name] = KeyStore.bytes(of: key)
                 }
                 return (made, generation)
@@ -287,9 +291,12 @@ public final class KeyStore: Sendable {
         }
     }
 
-    private static func wrap(_ key: SymmetricKey, name: String, with master: SymmetricKey) throws -> [UInt8] {
+    /// Random bytes a new key takes: the key, and the nonce that wraps it.
+    private static let randomBytesPerKey = 32 + 12
+
+    private static func wrap(_ key: SymmetricKey, name: String, with master: SymmetricKey, nonce: AES.GCM.Nonce = AES.GCM.Nonce()) throws -> [UInt8] {
         let sealed = try key.withUnsafeBytes { bytes in
-            try AES.GCM.seal(Array(bytes), using: master, authenticating: Array(name.utf8))
+            try AES.GCM.seal(Array(bytes), using: master, nonce: nonce, authenticating: Array(name.utf8))
         }
         guard let combined = sealed.combined else {
             throw EventStoreError(.keyStore, "cannot wrap the key \(name)")

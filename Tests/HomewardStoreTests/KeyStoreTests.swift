@@ -110,6 +110,18 @@ struct KeyStoreTests {
         #expect(remade != nil && bytes(remade) != bytes(made["person:A"]), "a destroyed key is made anew, never the old one")
     }
 
+    /// The random bytes of many new keys are drawn at once: each key must still be its own, and
+    /// open again from the store.
+    @Test func keysMadeTogetherAreEachTheirOwn() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        let names = (0..<200).map { "person:P\($0)" }
+        let made = try KeyStore(path: path).keys(creating: names)
+        #expect(Set(made.values.map { bytes($0)! }).count == names.count)
+        let reopened = try KeyStore(path: path)
+        for name in names { #expect(bytes(try reopened.key(name)) == bytes(made[name])) }
+    }
+
     @Test func aWrongOrMissingMasterKeyIsAClearError() throws {
         let directory = try TemporaryDirectory()
         let path = directory.appending("keys")

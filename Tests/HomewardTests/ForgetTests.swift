@@ -58,6 +58,25 @@ struct ForgetTests {
         }
     }
 
+    /// The nonces of a batch are drawn at once: each sealed payload must still have its own (a
+    /// nonce used twice under one key breaks AES-GCM), and each must open with its key.
+    @Test func everySealedPayloadHasItsOwnNonceAndOpens() async throws {
+        try await withSealedStore { store, service, _ in
+            let events = try store.events(from: 1, limit: Int(store.head().position))
+            var nonces: Set<[UInt8]> = []
+            var sealed = 0
+            for event in events where event.payload.codec == .sealedBinary {
+                sealed += 1
+                let nonce = try event.payload.withUnsafeBytes { bytes in Array(try PersonalSealing.parts(of: bytes).sealed.prefix(12)) }
+                #expect(nonces.insert(nonce).inserted, "the nonce of position \(event.position) was used before")
+                #expect(!service.registry.isForgotten(event))
+                _ = try service.registry.decode(event)
+            }
+            #expect(sealed > 300, "the campaign seals most events: \(sealed) of \(events.count)")
+            #expect(!nonces.contains([UInt8](repeating: 0, count: 12)))
+        }
+    }
+
     @Test func afterForgettingEveryOutputShowsTheFieldsAsForgottenAndNothingElseChanges() async throws {
         try await withSealedStore { store, service, directory in
             let projections = try ReliefProjections(store: store, configuration: .illustrative)

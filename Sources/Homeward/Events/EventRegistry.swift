@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 public import HomewardStore
 
@@ -325,19 +326,25 @@ public struct EventRegistry: Sendable {
         var sealing: [(part: Int, event: Int, keyName: String, schema: Schema)] = []
         var keyIndex = 0
         for part in parts.indices {
-            for (index, event) in parts[part].events.enumerated() {
-                defer { keyIndex += 1 }
-                guard event.payload.codec == .binary, let schema = schema(event.type, version: event.schemaVersion), schema.hasPersonalFields else { continue }
-                sealing.append((part, index, keyNames[keyIndex], schema))
+            // Read in place: enumerating the events copied each one (a retain of every field).
+            parts[part].events.withUnsafeBufferPointer { events in
+                for index in events.indices {
+                    defer { keyIndex += 1 }
+                    guard events[index].payload.codec == .binary,
+                          let schema = schema(events[index].type, version: events[index].schemaVersion), schema.hasPersonalFields
+                    else { continue }
+                    sealing.append((part, index, keyNames[keyIndex], schema))
+                }
             }
         }
         guard !sealing.isEmpty else { return }
         let made = try keys.keys(creating: sealing.map(\.keyName))
-        for (part, index, keyName, schema) in sealing {
+        let nonces = RandomBytes.make(sealing.count * 12)
+        for (number, (part, index, keyName, schema)) in sealing.enumerated() {
             let (clear, personal) = try parts[part].events[index].payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.splitBinary(bytes) }
             parts[part].events[index].payload = try PersonalSealing.seal(
                 clear: clear, personal: personal, keyName: keyName, key: made[keyName]!,
-                typeName: schema.typeName, schemaVersion: schema.version
+                typeName: schema.typeName, schemaVersion: schema.version, nonce: AES.GCM.Nonce(data: nonces[(number * 12)..<(number * 12 + 12)])
             )
         }
     }
