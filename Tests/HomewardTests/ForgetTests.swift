@@ -77,6 +77,23 @@ struct ForgetTests {
         }
     }
 
+    /// The projections open the sealed personal fields of the events whose personal fields they
+    /// read (a birth date, also one a correction sets) and no others: folded incrementally and
+    /// rebuilt, they equal a fresh model that opens every event.
+    @Test func projectionsOpenTheBirthDatesTheyReadAlsoFromACorrection() async throws {
+        try await withSealedStore { store, service, _ in
+            let projections = try ReliefProjections(store: store, configuration: .illustrative)
+            #expect(try projections.caseState("HZ-F1")?.verification?.birthDate == LocalDate("1950-06-15"))
+            let identity = try #require(try store.events(in: "case-HZ-F1").first { $0.type == "IdentityVerified" })
+            try await service.correct("HZ-F1", target: identity.eventId, changes: ["birthDate": .string("2012-03-01")], reason: "misread", by: stationWorker)
+            #expect(try projections.caseState("HZ-F1")?.verification?.birthDate == LocalDate("2012-03-01"))
+            #expect(try projections.differences(from: ReliefModel(store: store, configuration: .illustrative)) == [])
+            try projections.rebuildAll()
+            #expect(try projections.caseState("HZ-F1")?.verification?.birthDate == LocalDate("2012-03-01"))
+            #expect(try projections.differences(from: ReliefModel(store: store, configuration: .illustrative)) == [])
+        }
+    }
+
     @Test func afterForgettingEveryOutputShowsTheFieldsAsForgottenAndNothingElseChanges() async throws {
         try await withSealedStore { store, service, directory in
             let projections = try ReliefProjections(store: store, configuration: .illustrative)

@@ -82,6 +82,19 @@ public struct EventRegistry: Sendable {
         return registry
     }
 
+    /// The event types whose sealed personal fields this registry opens; `nil`: every type.
+    public private(set) var typesWithPersonalFieldsOpened: Set<String>?
+
+    /// This registry, opening the sealed personal fields of these event types only: the others
+    /// decode with their personal fields as forgotten (placeholders), without a key lookup or an
+    /// AES-GCM open. For readers that use only some personal fields, such as projections.
+    /// - Parameter typeNames: The event types whose personal fields are read.
+    public func openingPersonalFields(only typeNames: Set<String>) -> EventRegistry {
+        var registry = self
+        registry.typesWithPersonalFieldsOpened = typeNames
+        return registry
+    }
+
     /// The registered schemas, shared by copies of the registry (copied before a registration
     /// changes them): a replay copies the registry without copying its tables.
     private var catalogue = Catalogue()
@@ -298,6 +311,7 @@ public struct EventRegistry: Sendable {
         _ body: (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> R
     ) throws -> R {
         let parts = try PersonalSealing.parts(of: bytes)
+        if let opened = typesWithPersonalFieldsOpened, !opened.contains(schema.typeName) { return try body(parts.clear, .forgotten) }
         guard let key = try keys?.key(parts.keyName) else { return try body(parts.clear, .forgotten) }
         let opened = try PersonalSealing.open(parts, key: key, typeName: schema.typeName, schemaVersion: schema.version)
         return try opened.withUnsafeBytes { (section) throws(PayloadDecodingError) in try body(parts.clear, .opened(section)) }

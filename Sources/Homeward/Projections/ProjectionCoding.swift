@@ -71,8 +71,20 @@ enum ProjectionCoding {
 
     /// A case's timeline, read from the log in the projection's transaction.
     static func timeline(_ caseId: String, in context: ProjectionContext, configuration: RegionConfiguration) throws -> CaseTimeline {
-        let registry = EventRegistry.standard.withKeys(context.keys)
+        let registry = ProjectionCoding.registry(keys: context.keys)
         return try timeline(caseId, of: try context.events(in: StreamNames.caseStream(caseId)), registry: registry, configuration: configuration)
+    }
+
+    /// The event types whose personal fields a projection reads: the only one is
+    /// `IdentityVerified.birthDate` (ages, for the entitlements and the guards), which a
+    /// correction may change. Opening every sealed payload (a key lookup and an AES-GCM open
+    /// each) was a quarter of rebuilding a store with a key store.
+    static let typesWithPersonalFieldsRead: Set<String> = [IdentityVerified.typeName, EventCorrected.typeName]
+
+    /// The registry the projections decode with: sealed personal fields are opened only for
+    /// ``typesWithPersonalFieldsRead``.
+    static func registry(keys: KeyStore?) -> EventRegistry {
+        EventRegistry.standard.withKeys(keys).openingPersonalFields(only: typesWithPersonalFieldsRead)
     }
 
     /// Stands for who recorded each event in the projections' timelines: no projection reads
@@ -104,7 +116,7 @@ enum ProjectionCoding {
 
     /// The batch's link changes, decoded once for the projections that apply it together.
     static func linkChanges(_ events: [RecordedEvent], in context: ProjectionContext) throws -> [PersonLinks.Change] {
-        try context.batchCache.value("linkChanges") { try linkChanges(events, registry: EventRegistry.standard.withKeys(context.keys)) }
+        try context.batchCache.value("linkChanges") { try linkChanges(events, registry: ProjectionCoding.registry(keys: context.keys)) }
     }
 
     /// Stores link changes.

@@ -38,7 +38,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     static let casesPerRun = 256
 
     func fold(_ streams: [[RecordedEvent]], for projections: Set<String>, keys: KeyStore?) throws -> Folded {
-        let registry = EventRegistry.standard.withKeys(keys)
+        let registry = ProjectionCoding.registry(keys: keys)
         var caseStreams: [(caseId: String, events: [RecordedEvent])] = []
         var linkEvents: [RecordedEvent] = []
         for stream in streams {
