@@ -94,6 +94,26 @@ struct ForgetTests {
         }
     }
 
+    /// A registry that opens only some types reads the others' personal fields as forgotten,
+    /// and their clear fields as they are.
+    @Test func aRegistryOpensThePersonalFieldsOfTheTypesItIsGivenOnly() async throws {
+        try await withSealedStore { store, service, _ in
+            let events = try store.events(in: "case-HZ-F1")
+            let report = try #require(events.first { $0.type == "ReportReceived" })
+            let identity = try #require(events.first { $0.type == "IdentityVerified" })
+            let registry = service.registry.openingPersonalFields(only: ["IdentityVerified"])
+            guard case .reportReceived(let closed) = try registry.decode(report), case .identityVerified(let opened) = try registry.decode(identity) else {
+                Issue.record("decoded as other types")
+                return
+            }
+            #expect(closed.location == PersonalData.forgottenMark)
+            #expect(closed.region == "330106001001")
+            #expect(opened.name == name && opened.birthDate == LocalDate("1950-06-15"))
+            guard case .reportReceived(let full) = try service.registry.decode(report) else { return }
+            #expect(full.location == place)
+        }
+    }
+
     @Test func afterForgettingEveryOutputShowsTheFieldsAsForgottenAndNothingElseChanges() async throws {
         try await withSealedStore { store, service, directory in
             let projections = try ReliefProjections(store: store, configuration: .illustrative)
