@@ -124,8 +124,9 @@ public final class KeyStore: Sendable {
             if let cached = cachedIfCurrent(name) { found[name] = cached } else { uncached.append(name) }
         }
         // The names not in memory, read in one transaction (one per name was a tenth of a
-        // sealed import's appending thread).
-        let read = uncached.isEmpty ? [:] : try lookUp(uncached)
+        // sealed import's appending thread). Many of them (an import's batch, of new persons
+        // mostly) go straight to the write, which reads those that exist.
+        let read = uncached.isEmpty || uncached.count > KeyStore.namesLookedUpBeforeWriting ? [:] : try lookUp(uncached)
         found.merge(read) { first, _ in first }
         let missing = uncached.filter { read[$0] == nil }
         guard !missing.isEmpty else { return found.mapValues { SymmetricKey(data: $0) } }
@@ -159,6 +160,11 @@ public final class KeyStore: Sendable {
         found.merge(made.keys) { first, _ in first }
         return found.mapValues { SymmetricKey(data: $0) }
     }
+
+    /// Up to this many names not in memory are looked up in a read transaction before a write
+    /// is begun for those missing; more go straight to the write (which commits nothing, and
+    /// syncs nothing, when they all exist).
+    static let namesLookedUpBeforeWriting = 64
 
     /// A key's bytes from memory, when nothing was committed since the keys in memory were last
     /// known to hold no destroyed key.

@@ -120,6 +120,12 @@ struct KeyStoreTests {
         #expect(Set(made.values.map { bytes($0)! }).count == names.count)
         let reopened = try KeyStore(path: path)
         for name in names { #expect(bytes(try reopened.key(name)) == bytes(made[name])) }
+        // Many names not in memory, some of them existing: those are read, not made again.
+        let more = names.prefix(100) + (200..<300).map { "person:P\($0)" }
+        let mixed = try KeyStore(path: path).keys(creating: more)
+        for name in names.prefix(100) { #expect(bytes(mixed[name]) == bytes(made[name])) }
+        #expect(Set(mixed.values.map { bytes($0)! }).count == 200)
+        #expect(try KeyStore(path: path).count() == 300)
     }
 
     @Test func aWrongOrMissingMasterKeyIsAClearError() throws {

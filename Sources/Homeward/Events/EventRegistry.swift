@@ -354,12 +354,22 @@ public struct EventRegistry: Sendable {
         guard !sealing.isEmpty else { return }
         let made = try keys.keys(creating: sealing.map(\.keyName))
         let nonces = RandomBytes.make(sealing.count * 12)
-        for (number, (part, index, keyName, schema)) in sealing.enumerated() {
-            let (clear, personal) = try parts[part].events[index].payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.splitBinary(bytes) }
-            parts[part].events[index].payload = try PersonalSealing.seal(
-                clear: clear, personal: personal, keyName: keyName, key: made[keyName]!,
-                typeName: schema.typeName, schemaVersion: schema.version, nonce: AES.GCM.Nonce(data: nonces[(number * 12)..<(number * 12 + 12)])
-            )
+        // Each part's events changed in place: through the arrays' subscripts, every change
+        // copied the part and the event first (a retain of each of their fields).
+        var number = 0
+        while number < sealing.count {
+            let part = sealing[number].part
+            try parts[part].events.withUnsafeMutableBufferPointer { events in
+                while number < sealing.count, sealing[number].part == part {
+                    let (_, index, keyName, schema) = sealing[number]
+                    let (clear, personal) = try events[index].payload.withUnsafeBytes { (bytes) throws(PayloadDecodingError) in try schema.splitBinary(bytes) }
+                    events[index].payload = try PersonalSealing.seal(
+                        clear: clear, personal: personal, keyName: keyName, key: made[keyName]!,
+                        typeName: schema.typeName, schemaVersion: schema.version, nonce: AES.GCM.Nonce(data: nonces[(number * 12)..<(number * 12 + 12)])
+                    )
+                    number += 1
+                }
+            }
         }
     }
 
