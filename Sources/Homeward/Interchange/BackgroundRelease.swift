@@ -3,10 +3,13 @@ import HomewardStore
 /// Frees large values on another thread, so that freeing a million records (or a thousand parsed
 /// lines, their JSON trees and strings) does not hold up the thread that used them.
 enum BackgroundRelease {
-    /// Hands `value` to another thread, where it is freed once the caller's own references are
-    /// gone (the caller drops them right after the call).
-    static func release<Value>(_ value: Value) {
-        let handoff = Handoff(value)
+    /// Hands `value` to another thread, where it is freed.
+    ///
+    /// Pass it with `consume` (or a value nothing else holds): a copy the caller keeps is a
+    /// reference the caller may drop last, after the other thread let go of its own, and the
+    /// caller then frees it after all (it did, for most of an import's batches).
+    static func release<Value>(_ value: consuming Value) {
+        let handoff = Handoff(consume value)
         _ = BackgroundWork { handoff.value = nil }
     }
 }

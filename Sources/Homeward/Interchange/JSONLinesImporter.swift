@@ -227,7 +227,11 @@ public struct JSONLinesImporter: Sendable {
                 expectedBytes: bytes.count * 2,
                 nextBatch: {
                     // The batch before is written: its memory is freed on another core.
-                    if !taken.isEmpty { BackgroundRelease.release(taken); taken = [] }
+                    if !taken.isEmpty {
+                        var previous: [ImportCheck.Batch] = []
+                        swap(&previous, &taken)
+                        BackgroundRelease.release(consume previous)
+                    }
                     guard let batch = try handover.take()?.take() else { return nil }
                     done += batch.events
                     taken = [batch]
@@ -302,7 +306,9 @@ public struct JSONLinesImporter: Sendable {
             eventIndex += piece.events
             appended.add(try service.store.append(piece.parts))
             progress?(eventIndex, batch.events)
-            BackgroundRelease.release(piece)
+            var written = ImportCheck.Batch()
+            swap(&written, &piece)
+            BackgroundRelease.release(consume written)
         }
         BackgroundRelease.release(parts)
     }

@@ -115,7 +115,9 @@ public struct JSONLinesReader: Sendable {
             for remaining in errors { try error(remaining) }
             // Freed on another thread: a thousand parsed lines (their JSON trees, strings and
             // payloads) took the caller about as long to free as to check.
-            BackgroundRelease.release(parsed)
+            var checked = ParsedChunk()
+            swap(&checked, &parsed)
+            BackgroundRelease.release(consume checked)
         }
     }
 
