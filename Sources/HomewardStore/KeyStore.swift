@@ -239,14 +239,21 @@ public final class KeyStore: Sendable {
                     for name in names.sorted() where try transaction.delete(wrapped, key: Array(name.utf8)) {
                         destroyed.append(name)
                     }
-                    var rewrapped: [(name: [UInt8], value: [UInt8])] = []
+                    var remaining: [(name: [UInt8], value: [UInt8])] = []
                     let cursor = try transaction.cursor(wrapped)
                     var entry = try cursor.first()
                     while let (key, value) = entry {
-                        let name = String(decoding: key, as: UTF8.self)
-                        let dataKey = try KeyStore.unwrap(Array(value), name: name, with: master)
-                        rewrapped.append((Array(key), try KeyStore.wrap(dataKey, name: name, with: next)))
+                        remaining.append((Array(key), Array(value)))
                         entry = try cursor.next()
+                    }
+                    // The nonces of every key wrapped anew, drawn at once.
+                    let nonces = RandomBytes.make(remaining.count * 12)
+                    var rewrapped: [(name: [UInt8], value: [UInt8])] = []
+                    for (index, (key, value)) in remaining.enumerated() {
+                        let name = String(decoding: key, as: UTF8.self)
+                        let dataKey = try KeyStore.unwrap(value, name: name, with: master)
+                        let nonce = try AES.GCM.Nonce(data: nonces[(index * 12)..<(index * 12 + 12)])
+                        rewrapped.append((key, try KeyStore.wrap(dataKey, name: name, with: next, nonce: nonce)))
                     }
                     for (name, value) in rewrapped { try transaction.put(wrapped, key: name, value: value) }
                     try transaction.put(meta, key: KeyStore.fingerprintKey, value: MasterKeyFiles.fingerprint(of: next))
@@ -300,7 +307,7 @@ public final class KeyStore: Sendable {
     /// Random bytes a new key takes: the key, and the nonce that wraps it.
     private static let randomBytesPerKey = 32 + 12
 
-    private static func wrap(_ key: SymmetricKey, name: String, with master: SymmetricKey, nonce: AES.GCM.Nonce = AES.GCM.Nonce()) throws -> [UInt8] {
+    private static func wrap(_ key: SymmetricKey, name: String, with master: SymmetricKey, nonce: AES.GCM.Nonce) throws -> [UInt8] {
         let sealed = try key.withUnsafeBytes { bytes in
             try AES.GCM.seal(Array(bytes), using: master, nonce: nonce, authenticating: Array(name.utf8))
         }

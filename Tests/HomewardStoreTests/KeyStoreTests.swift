@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HomewardLMDB
 import HomewardStore
 import HomewardTesting
 import Testing
@@ -126,6 +127,26 @@ struct KeyStoreTests {
         for name in names.prefix(100) { #expect(bytes(mixed[name]) == bytes(made[name])) }
         #expect(Set(mixed.values.map { bytes($0)! }).count == 200)
         #expect(try KeyStore(path: path).count() == 300)
+        // Each key is wrapped under its own nonce (drawn for all of them at once), also when a
+        // destruction wraps every remaining key anew.
+        func wrappingNonces() throws -> [[UInt8]] {
+            let environment = try Environment.open(path: path)
+            let keys = try environment.openDatabase(named: "keys")
+            return try environment.read { transaction in
+                var nonces: [[UInt8]] = []
+                let cursor = try transaction.cursor(keys)
+                var entry = try cursor.first()
+                while let current = entry {
+                    nonces.append(Array(current.value.prefix(12)))
+                    entry = try cursor.next()
+                }
+                return nonces
+            }
+        }
+        #expect(Set(try wrappingNonces()).count == 300)
+        try KeyStore(path: path).destroy(["person:P0"])
+        #expect(Set(try wrappingNonces()).count == 299)
+        #expect(bytes(try KeyStore(path: path).key("person:P1")) == bytes(made["person:P1"]))
     }
 
     @Test func aWrongOrMissingMasterKeyIsAClearError() throws {
