@@ -75,12 +75,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// - Returns: The instant, or `nil` when the text is not an RFC 3339 date-time.
     public init?(rfc3339 text: String) {
         var text = text
-        let parsed: Int64? = text.withUTF8 { Timestamp.parse(Array($0)) }
+        // Read in place (two times per imported line): no array of the text's bytes.
+        let parsed: Int64? = text.withUTF8 { Timestamp.parse($0) }
         guard let parsed else { return nil }
         self.microsecondsSinceEpoch = parsed
     }
 
-    private static func parse(_ bytes: [UInt8]) -> Int64? {
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var index = 0
         func number(_ digits: Int) -> Int64? {
             guard index + digits <= bytes.count else { return nil }
@@ -93,14 +94,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             }
             return value
         }
-        func expect(_ characters: String) -> Bool {
-            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+        func expect(_ character: UInt8, or other: UInt8? = nil, or third: UInt8? = nil) -> Bool {
+            guard index < bytes.count else { return false }
+            let byte = bytes[index]
+            guard byte == character || byte == other || byte == third else { return false }
             index += 1
             return true
         }
-        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-            expect("Tt "), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
-            let second = number(2)
+        let (dash, colon) = (UInt8(ascii: "-"), UInt8(ascii: ":"))
+        guard let year = number(4), expect(dash), let month = number(2), expect(dash), let day = number(2),
+            expect(UInt8(ascii: "T"), or: UInt8(ascii: "t"), or: UInt8(ascii: " ")), let hour = number(2), expect(colon),
+            let minute = number(2), expect(colon), let second = number(2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year),
             hour < 24, minute < 60, second < 61
@@ -123,7 +127,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             index += 1
         } else {
             let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
-            guard expect("+-"), let offsetHours = number(2), expect(":"), let offsetMinutes = number(2),
+            guard expect(UInt8(ascii: "+"), or: dash), let offsetHours = number(2), expect(colon), let offsetMinutes = number(2),
                 offsetHours < 24, offsetMinutes < 60
             else { return nil }
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)

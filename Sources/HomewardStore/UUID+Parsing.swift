@@ -12,20 +12,12 @@ extension UUID {
         self = id
     }
 
-    /// Each byte's value as a hexadecimal digit, or 0xFF when it is not one.
-    private static let hexDigitValues: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, digit) in "0123456789abcdef".utf8.enumerated() { table[Int(digit)] = UInt8(value) }
-        for (value, digit) in "ABCDEF".utf8.enumerated() { table[Int(digit)] = UInt8(value + 10) }
-        return table
-    }()
-
     private static func parse(_ text: UnsafeBufferPointer<UInt8>) -> UUID? {
         let dash = UInt8(ascii: "-")
         guard text.count == 36, text[8] == dash, text[13] == dash, text[18] == dash, text[23] == dash else { return nil }
         var bytes = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
                      UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
-        let allHex = hexDigitValues.withUnsafeBufferPointer { table in
+        let allHex = HexDigits.values.withUnsafeBufferPointer { table in
             withUnsafeMutableBytes(of: &bytes) { target -> Bool in
                 // Digit values fit in 4 bits; a byte that is not a digit sets the high ones.
                 var invalid: UInt8 = 0

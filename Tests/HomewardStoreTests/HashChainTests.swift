@@ -45,4 +45,17 @@ struct HashChainTests {
             #expect(stored.description.hasPrefix("1 case-7@1 ReportReceived "))
         }
     }
+
+    @Test func chainHashHexAcceptsEitherCaseAndRefusesAnythingElse() {
+        let hex = String(repeating: "0123456789abcdef", count: 4)
+        let hash = ChainHash(hex: hex)
+        #expect(hash?.hex == hex)
+        #expect(ChainHash(hex: hex.uppercased()) == hash)
+        #expect(ChainHash(hex: String(hex.dropLast())) == nil)
+        #expect(ChainHash(hex: hex + "0") == nil)
+        for bad in ["g", "G", " ", "-", "é"] {
+            #expect(ChainHash(hex: String(hex.dropLast(bad.utf8.count)) + bad) == nil, "'\(bad)' is not a digit")
+            #expect(ChainHash(hex: bad + String(hex.dropFirst(bad.utf8.count))) == nil)
+        }
+    }
 }
