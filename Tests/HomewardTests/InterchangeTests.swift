@@ -5,6 +5,24 @@ import HomewardTesting
 import Testing
 
 struct InterchangeTests {
+    /// The envelope's keys are read in one pass through their slots: each key must have its own,
+    /// in the order of `envelopeKeys`, and nothing else one.
+    @Test func everyEnvelopeKeyHasItsOwnSlotAndNoOtherKeyHasOne() throws {
+        #expect(JSONLinesReader.EnvelopeKey.allCases.count == JSONLinesReader.envelopeKeys.count)
+        for (index, key) in JSONLinesReader.envelopeKeys.enumerated() {
+            #expect(JSONLinesReader.envelopeKey(key)?.rawValue == index, "\(key)")
+            #expect(JSONLinesReader.EnvelopeKey(rawValue: index)?.name == key)
+        }
+        for other in ["", "Stream", "streams", "strean", "typf", "hasp", "data ", "actorId", "id", "payload", "positio", "causationIf"] {
+            #expect(JSONLinesReader.envelopeKey(other) == nil, "\(other)")
+        }
+        // A key given twice: the last one counts, as in any JSON object read here.
+        let line = #"{"stream":"case-HZ-1","type":"PickedUp","type":"Admitted","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{}}"#
+        let json = try Array(line.utf8).withUnsafeBufferPointer { try JSONParser.parse($0) }
+        let record = try JSONLinesReader.record(from: json)
+        #expect(record.type == "Admitted")
+    }
+
     static let good = #"{"stream":"case-HZ-1","type":"PickedUp","occurredAt":"2026-12-03T22:10:00+08:00","actor":{"id":"o","role":"outreach","org":"HZ-01"},"data":{"team":"t1","station":"HZ-01"}}"#
 
     static func error(_ line: String) -> InterchangeError? {
