@@ -149,7 +149,7 @@ public struct JSONLinesImporter: Sendable {
                 checked = check.summary
                 // The streams' states are no longer needed: freed on another core while this
                 // one appends.
-                BackgroundRelease.release(check)
+                check.releaseTablesInBackground()
             }
             try appendInTransactions(batch, size: max(1, transactionSize), into: &appended, progress: progress)
         } else {
@@ -212,7 +212,9 @@ public struct JSONLinesImporter: Sendable {
                 } else {
                     handover.finish(.failure(Failure(errors: check.errors.sorted { $0.line < $1.line })))
                 }
-                return check.summary
+                let summary = check.summary
+                check.releaseTablesInBackground()
+                return summary
             } catch {
                 handover.finish(.failure(error))
                 throw error
