@@ -63,13 +63,16 @@ extension EventStore {
                 var head = try storage.head(using: cursors.log, in: transaction)
                 let now = options.clock()
                 var results: [[AppendResult]] = []
+                // The streams written by earlier batches: a case's later events (in later
+                // batches) find its number and version here, not by two index lookups.
+                var known: [StreamID: StreamPlace] = [:]
                 while let batch = try Self.callersBatch(nextBatch) {
                     batchNumber += 1
                     guard !batch.isEmpty else { continue }
                     let requests = batch.map { AppendRequest(stream: $0.stream, events: $0.events, expectedVersion: $0.expectedVersion) }
                     let batchResults: [AppendResult]
                     do {
-                        batchResults = try storage.applyInKeyOrder(requests, head: &head, now: now, cursors: cursors, in: transaction)
+                        batchResults = try storage.applyInKeyOrder(requests, head: &head, now: now, cursors: cursors, known: &known, in: transaction)
                     } catch is LogStorage.KeyOrderFallback {
                         throw EventStoreError(
                             .wrongExpectedVersion,

@@ -55,7 +55,8 @@ extension EventStore {
         try storage.environment.write { transaction in
             let cursors = try AppendCursors(storage, in: transaction)
             var head = try storage.head(using: cursors.log, in: transaction)
-            return try storage.applyInKeyOrder(requests, head: &head, now: options.clock(), cursors: cursors, in: transaction)
+            var known: [StreamID: StreamPlace] = [:]
+            return try storage.applyInKeyOrder(requests, head: &head, now: options.clock(), cursors: cursors, known: &known, in: transaction)
         }
     }
 

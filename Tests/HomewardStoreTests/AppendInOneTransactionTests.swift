@@ -74,6 +74,43 @@ struct AppendInOneTransactionTests {
         }
     }
 
+    /// A stream's version carries from batch to batch (kept by the transaction, not looked up
+    /// again): exact expected versions that hold pass, in later batches too, also for a stream
+    /// stored before the append began, and one that does not hold fails.
+    @Test func expectedVersionsHoldAcrossBatchesForOldAndNewStreams() throws {
+        try withTemporaryEventStore { (store: EventStore) throws in
+            try store.append([NewEvent.sample(index: 1), NewEvent.sample(index: 2)], to: "case-old")
+            let script: [[StreamAppend]] = [
+                [StreamAppend(stream: "case-new", events: [NewEvent.sample(index: 10)], expectedVersion: .exact(0))],
+                [StreamAppend(stream: "case-old", events: [NewEvent.sample(index: 11)], expectedVersion: .exact(2)),
+                 StreamAppend(stream: "case-new", events: [NewEvent.sample(index: 12), NewEvent.sample(index: 13)], expectedVersion: .exact(1))],
+                [StreamAppend(stream: "case-new", events: [NewEvent.sample(index: 14)], expectedVersion: .exact(3)),
+                 StreamAppend(stream: "case-old", events: [NewEvent.sample(index: 15)], expectedVersion: .exact(3))],
+            ]
+            var next = 0
+            try store.appendInOneTransaction(expectedBytes: 1 << 20, nextBatch: {
+                defer { next += 1 }
+                return next < script.count ? script[next] : nil
+            })
+            #expect(try store.events(in: "case-old").map(\.version) == [1, 2, 3, 4])
+            #expect(try store.events(in: "case-new").map(\.version) == [1, 2, 3, 4])
+            #expect(try store.verify().isSound)
+            next = 0
+            let error = #expect(throws: EventStoreError.self) {
+                try store.appendInOneTransaction(expectedBytes: 1 << 20, nextBatch: {
+                    defer { next += 1 }
+                    switch next {
+                    case 0: return [StreamAppend(stream: "case-new", events: [NewEvent.sample(index: 20)], expectedVersion: .exact(4))]
+                    case 1: return [StreamAppend(stream: "case-new", events: [NewEvent.sample(index: 21)], expectedVersion: .exact(4))]
+                    default: return nil
+                    }
+                })
+            }
+            #expect(error?.code == .wrongExpectedVersion)
+            #expect(try store.head().position == 8)
+        }
+    }
+
     @Test func theMapIsGrownBeforehandForTheBytesExpected() throws {
         try withTemporaryEventStore { (store: EventStore) throws in
             let before = store.mapUsage().mapSize

@@ -1,8 +1,14 @@
 import Foundation
 import HomewardLMDB
 
+/// A stream's number and last version, as a transaction has left them.
+struct StreamPlace {
+    var number: UInt64
+    var version: UInt64
+}
+
 extension LogStorage {
-    /// Why ``applyInKeyOrder(_:head:now:cursors:in:)`` gave up: the transaction is aborted and
+    /// Why ``applyInKeyOrder(_:head:now:cursors:known:in:)`` gave up: the transaction is aborted and
     /// the parts applied one by one instead, which judges them (an id already stored may be a
     /// retry; a failed check names its part).
     struct KeyOrderFallback: Error {}
@@ -19,18 +25,21 @@ extension LogStorage {
     /// Throws ``KeyOrderFallback`` as soon as a part fails a check or an id is already stored,
     /// with writes already made: the caller must abort the transaction and apply the parts one
     /// by one, which gives the same outcome as if this path did not exist.
+    /// - Parameter known: The number and last version of streams this transaction has written,
+    ///   updated here: a later call in the same transaction (a long append's next batch) looks
+    ///   them up there instead of in the indexes. Discard it with the transaction.
     func applyInKeyOrder(
         _ requests: [AppendRequest],
         head: inout WriterHead,
         now: Timestamp,
         cursors: AppendCursors,
+        known: inout [StreamID: StreamPlace],
         in transaction: Transaction
     ) throws -> [AppendResult] {
         // Unindexed records first: the checks below then read the indexes alone.
         try indexUnindexed(unindexedMark(in: transaction), cursors: cursors, in: transaction)
         cursors.unindexed.removeAll()
         // Check every part and place its events: stream number, version, recorded time.
-        var known: [StreamID: (number: UInt64, version: UInt64)] = [:]
         var newStreams: [(name: StreamID, number: UInt64)] = []
         var nextStreamNumber: UInt64?
         // The events stay in their parts' arrays; the ids are gathered for the id index.
@@ -44,7 +53,8 @@ extension LogStorage {
         var checkedHead = head
         for request in requests {
             if validate(request) != nil { throw KeyOrderFallback() }
-            let state = try known[request.stream] ?? streamState(request.stream, using: cursors.streamEvents, mark: UnindexedMark(first: nil), in: transaction)
+            let state = try known[request.stream].map { ($0.number, $0.version) }
+                ?? streamState(request.stream, using: cursors.streamEvents, mark: UnindexedMark(first: nil), in: transaction)
             guard case .success(let times) = checkTimesAndVersion(request, state: state, head: checkedHead, now: now) else {
                 throw KeyOrderFallback()
             }
@@ -67,7 +77,7 @@ extension LogStorage {
             }
             recordedTimes += times
             let lastVersion = firstVersion + UInt64(request.events.count) - 1
-            known[request.stream] = (number, lastVersion)
+            known[request.stream] = StreamPlace(number: number, version: lastVersion)
             checkedHead.position += UInt64(request.events.count)
             checkedHead.recordedAt = times.last
             results.append(AppendResult(
