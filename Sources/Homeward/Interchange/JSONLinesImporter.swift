@@ -152,6 +152,8 @@ public struct JSONLinesImporter: Sendable {
                 check.releaseTablesInBackground()
             }
             try appendInTransactions(batch, size: max(1, transactionSize), into: &appended, progress: progress)
+            // The checked events (all of the file) are freed on another core.
+            BackgroundRelease.release(consume batch)
         } else {
             checked = try appendWhileChecking(
                 bytes, recordViolations: recordViolations, head: head, batchSize: max(1, checkedBatchSize), into: &appended, progress: progress
@@ -312,7 +314,6 @@ public struct JSONLinesImporter: Sendable {
             swap(&written, &piece)
             BackgroundRelease.release(consume written)
         }
-        BackgroundRelease.release(parts)
     }
 
     /// A batch with each event's personal fields sealed under its key.

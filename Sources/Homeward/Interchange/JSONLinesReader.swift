@@ -215,29 +215,27 @@ public struct JSONLinesReader: Sendable {
         var name: String { JSONLinesReader.envelopeKeys[rawValue] }
     }
 
-    /// The envelope key a member's key is, or `nil` for any other key: told apart by length and
-    /// first byte, then compared once (a `switch` over the thirteen names compared them one after
-    /// the other, most of the time of reading an envelope).
+    /// The envelope key of each (length, first byte) pair of ``envelopeKeys`` (no two share
+    /// one, and none is longer than 15 bytes), by `length << 8 | first byte`; -1 for none.
+    private static let envelopeKeySlots: [Int8] = {
+        var slots = [Int8](repeating: -1, count: 16 << 8)
+        for key in EnvelopeKey.allCases {
+            let name = key.name.utf8
+            let slot = name.count << 8 | Int(name.first!)
+            precondition(name.count < 16 && slots[slot] == -1, "envelope keys told apart by length and first byte")
+            slots[slot] = Int8(key.rawValue)
+        }
+        return slots
+    }()
+
+    /// The envelope key a member's key is, or `nil` for any other key: the only candidate of its
+    /// length and first byte, then compared once (a `switch` over the thirteen names compared
+    /// them one after the other, most of the time of reading an envelope).
     static func envelopeKey(_ key: String) -> EnvelopeKey? {
         let utf8 = key.utf8
-        let candidate: EnvelopeKey? =
-            switch (utf8.count, utf8.first ?? 0) {
-            case (6, UInt8(ascii: "s")): .stream
-            case (4, UInt8(ascii: "t")): .type
-            case (10, UInt8(ascii: "o")): .occurredAt
-            case (4, UInt8(ascii: "d")): .data
-            case (5, UInt8(ascii: "a")): .actor
-            case (7, UInt8(ascii: "e")): .eventId
-            case (7, UInt8(ascii: "v")): .version
-            case (10, UInt8(ascii: "r")): .recordedAt
-            case (13, UInt8(ascii: "c")): .correlationId
-            case (11, UInt8(ascii: "c")): .causationId
-            case (13, UInt8(ascii: "s")): .schemaVersion
-            case (8, UInt8(ascii: "p")): .position
-            case (4, UInt8(ascii: "h")): .hash
-            default: nil
-            }
-        guard let candidate, candidate.name == key else { return nil }
+        guard utf8.count < 16, let first = utf8.first else { return nil }
+        let slot = envelopeKeySlots[utf8.count << 8 | Int(first)]
+        guard slot >= 0, let candidate = EnvelopeKey(rawValue: Int(slot)), candidate.name == key else { return nil }
         return candidate
     }
 
