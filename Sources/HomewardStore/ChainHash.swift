@@ -40,7 +40,8 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible, Codable {
         self = parsed
     }
 
-    private static func parse(hexDigits digits: UnsafeBufferPointer<UInt8>) -> ChainHash? {
+    /// ``init(hex:)`` for text given as UTF-8 bytes.
+    package static func parse(hexDigits digits: UnsafeBufferPointer<UInt8>) -> ChainHash? {
         guard digits.count == 64 else { return nil }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         // Through the digit table, without a branch per digit (an import reads one hash per

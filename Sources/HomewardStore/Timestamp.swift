@@ -81,7 +81,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microsecondsSinceEpoch = parsed
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    /// The microseconds since the epoch of RFC 3339 text given as UTF-8 bytes, or `nil`.
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var index = 0
         func number(_ digits: Int) -> Int64? {
             guard index + digits <= bytes.count else { return nil }

@@ -12,7 +12,8 @@ extension UUID {
         self = id
     }
 
-    private static func parse(_ text: UnsafeBufferPointer<UInt8>) -> UUID? {
+    /// ``init(canonicalText:)`` for text given as UTF-8 bytes.
+    package static func parse(_ text: UnsafeBufferPointer<UInt8>) -> UUID? {
         let dash = UInt8(ascii: "-")
         guard text.count == 36, text[8] == dash, text[13] == dash, text[18] == dash, text[23] == dash else { return nil }
         var bytes = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),

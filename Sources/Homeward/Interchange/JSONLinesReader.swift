@@ -163,6 +163,7 @@ public struct JSONLinesReader: Sendable {
             results.lines.reserveCapacity(JSONLinesReader.linesPerChunk)
             var start = chunk.start
             var number = chunk.firstNumber
+            var spare: [JSONTape.Token] = []
             while start < end {
                 var lineEnd = start
                 while lineEnd < end, buffer[lineEnd] != 0x0a { lineEnd += 1 }
@@ -171,7 +172,7 @@ public struct JSONLinesReader: Sendable {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
                 if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                     do throws(InterchangeError) {
-                        var line = try readLine(slice, number: number)
+                        var line = try readLine(slice, number: number, reusing: &spare)
                         line.range = start..<lineEnd
                         results.lines.append(line)
                     } catch {
@@ -192,14 +193,22 @@ public struct JSONLinesReader: Sendable {
     /// - Returns: The valid line.
     /// - Throws: ``InterchangeError`` naming the key and the problem.
     public func readLine(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) throws(InterchangeError) -> Line {
-        let json: JSONValue
+        var spare: [JSONTape.Token] = []
+        return try readLine(bytes, number: number, reusing: &spare)
+    }
+
+    /// ``readLine(_:number:)`` with the room for the line's tokens taken from `spare`, and given
+    /// back to it, for the next line.
+    func readLine(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, reusing spare: inout [JSONTape.Token]) throws(InterchangeError) -> Line {
+        var tape: JSONTape
         do {
-            json = try JSONParser.parse(bytes)
+            tape = try JSONTape(bytes, reusing: &spare)
         } catch {
             throw InterchangeError(line: number, key: nil, kind: "syntax", problem: "not valid JSON: \(error)")
         }
         do throws(FieldError) {
-            let record = try JSONLinesReader.record(from: json)
+            defer { spare = tape.takeTokens() }
+            let record = try JSONLinesReader.record(from: tape)
             let (payload, event) = try registry.read(typeName: record.type, schemaVersion: record.schemaVersion, data: record.data)
             return Line(number: number, record: record, payload: payload, event: event, range: 0..<bytes.count)
         } catch {
@@ -232,56 +241,78 @@ public struct JSONLinesReader: Sendable {
     /// length and first byte, then compared once (a `switch` over the thirteen names compared
     /// them one after the other, most of the time of reading an envelope).
     static func envelopeKey(_ key: String) -> EnvelopeKey? {
-        let utf8 = key.utf8
-        guard utf8.count < 16, let first = utf8.first else { return nil }
-        let slot = envelopeKeySlots[utf8.count << 8 | Int(first)]
-        guard slot >= 0, let candidate = EnvelopeKey(rawValue: Int(slot)), candidate.name == key else { return nil }
-        return candidate
+        var key = key
+        return key.withUTF8 { envelopeKey(bytes: $0) }
     }
 
-    /// Reads the envelope of one record.
-    static func record(from json: JSONValue) throws(FieldError) -> InterchangeRecord {
-        guard case .object(let object) = json else {
-            throw FieldError(path: "", kind: .wrongType, message: "expected a JSON object, found \(json.kind)")
+    /// The names of ``envelopeKeys`` as bytes, in its order.
+    private static let envelopeKeyBytes = envelopeKeys.map { Array($0.utf8) }
+
+    /// ``envelopeKey(_:)`` for a key given as UTF-8 bytes.
+    private static func envelopeKey(bytes key: UnsafeBufferPointer<UInt8>) -> EnvelopeKey? {
+        guard key.count < 16, let first = key.first else { return nil }
+        let slot = envelopeKeySlots[key.count << 8 | Int(first)]
+        guard slot >= 0, envelopeKeyBytes[Int(slot)].withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) else {
+            return nil
         }
-        // One pass over the members puts each envelope key's value in its slot (the last one,
-        // if a key repeats) and finds the first unknown key: a lookup per key scanned the
-        // members, about eighteen times a line.
-        var members = [JSONValue?](repeating: nil, count: EnvelopeKey.allCases.count)
-        for member in object.members {
-            guard let key = envelopeKey(member.key) else {
-                throw FieldError(path: member.key, kind: .unknownField, message: "is not a key of an interchange record")
+        return EnvelopeKey(rawValue: Int(slot))
+    }
+
+    /// Reads the envelope of one record from its tape: times, the event id and the hash straight
+    /// from the line's bytes, without strings; `data` and `actor` made into values.
+    static func record(from tape: JSONTape) throws(FieldError) -> InterchangeRecord {
+        guard tape.tokens[0].kind == .object else {
+            throw FieldError(path: "", kind: .wrongType, message: "expected a JSON object, found \(tape.kindDescription(0))")
+        }
+        // One pass over the members puts each envelope key's value token in its slot (the last
+        // one, if a key repeats) and finds the first unknown key.
+        var slots = (-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)
+        var member = 1
+        for _ in 0..<tape.tokens[0].start {
+            let found = tape.unescapedBytes(member).map { envelopeKey(bytes: $0) } ?? envelopeKey(tape.string(member))
+            guard let key = found else {
+                throw FieldError(path: tape.string(member), kind: .unknownField, message: "is not a key of an interchange record")
             }
-            members[key.rawValue] = member.value
+            withUnsafeMutableBytes(of: &slots) { $0.storeBytes(of: member + 1, toByteOffset: key.rawValue * MemoryLayout<Int>.stride, as: Int.self) }
+            member = tape.after(member + 1)
         }
-        func value(_ key: EnvelopeKey) -> JSONValue? {
-            guard let value = members[key.rawValue] else { return nil }
-            if case .null = value { return nil }
-            return value
+        /// The token of a key's value; `nil` when absent or null.
+        func token(_ key: EnvelopeKey) -> Int? {
+            let token = withUnsafeBytes(of: slots) { $0.load(fromByteOffset: key.rawValue * MemoryLayout<Int>.stride, as: Int.self) }
+            return token < 0 || tape.tokens[token].kind == .null ? nil : token
         }
-        func required(_ key: EnvelopeKey) throws(FieldError) -> JSONValue {
-            guard let value = value(key) else { throw FieldError(path: key.name, kind: .missingField, message: "missing key") }
-            return value
+        func required(_ key: EnvelopeKey) throws(FieldError) -> Int {
+            guard let token = token(key) else { throw FieldError(path: key.name, kind: .missingField, message: "missing key") }
+            return token
         }
-        func string(_ key: EnvelopeKey) throws(FieldError) -> String {
-            guard case .string(let text) = try required(key) else {
-                throw FieldError(path: key.name, kind: .wrongType, message: "expected a string, found \(members[key.rawValue]?.kind ?? "nothing")")
+        func stringToken(_ key: EnvelopeKey) throws(FieldError) -> Int {
+            let token = try required(key)
+            guard tape.tokens[token].kind == .string else {
+                throw FieldError(path: key.name, kind: .wrongType, message: "expected a string, found \(tape.kindDescription(token))")
             }
-            return text
+            return token
         }
-        func optionalString(_ key: EnvelopeKey) throws(FieldError) -> String? { value(key) == nil ? nil : try string(key) }
+        func string(_ key: EnvelopeKey) throws(FieldError) -> String { tape.string(try stringToken(key)) }
+        func optionalString(_ key: EnvelopeKey) throws(FieldError) -> String? { token(key) == nil ? nil : try string(key) }
+        /// A string token read from its bytes by `parse`, or from its text when it has escapes.
+        func parsed<T>(_ token: Int, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+            if let bytes = tape.unescapedBytes(token) { return parse(bytes) }
+            var text = tape.string(token)
+            return text.withUTF8 { parse($0) }
+        }
         func time(_ key: EnvelopeKey) throws(FieldError) -> Timestamp {
-            let text = try string(key)
-            guard let time = Timestamp(rfc3339: text) else {
-                throw FieldError(path: key.name, kind: .malformed, message: "malformed time '\(text.prefix(40))', expected RFC 3339 with an offset such as 2026-01-15T08:30:00+08:00")
+            let token = try stringToken(key)
+            guard let parsed = parsed(token, Timestamp.parse) else {
+                throw FieldError(path: key.name, kind: .malformed, message: "malformed time '\(tape.string(token).prefix(40))', expected RFC 3339 with an offset such as 2026-01-15T08:30:00+08:00")
             }
-            return time
+            return Timestamp(microsecondsSinceEpoch: parsed)
         }
         func positive(_ key: EnvelopeKey) throws(FieldError) -> UInt64? {
-            guard let value = value(key) else { return nil }
-            guard case .integer(let number) = value else {
-                throw FieldError(path: key.name, kind: .wrongType, message: "expected a whole number, found \(value.kind)")
+            guard let token = token(key) else { return nil }
+            guard tape.tokens[token].kind == .integer else {
+                throw FieldError(path: key.name, kind: .wrongType, message: "expected a whole number, found \(tape.kindDescription(token))")
             }
+            let number = Int(truncatingIfNeeded: tape.tokens[token].bits)
             guard number >= 1 else { throw FieldError(path: key.name, kind: .outOfRange, message: "must be 1 or more, found \(number)") }
             return UInt64(number)
         }
@@ -299,23 +330,26 @@ public struct JSONLinesReader: Sendable {
         let type = try string(.type)
         guard !type.isEmpty, type.utf8.count <= 200 else { throw FieldError(path: "type", kind: .malformed, message: "must be 1 to 200 bytes") }
         let occurredAt = try time(.occurredAt)
-        let data = try required(.data)
-        guard case .object = data else { throw FieldError(path: "data", kind: .wrongType, message: "expected an object, found \(data.kind)") }
-        let actorValue = try required(.actor)
-        let actorFields = try JSONFields(actorValue, path: "actor", known: ["id", "role", "org"])
+        let dataToken = try required(.data)
+        guard tape.tokens[dataToken].kind == .object else {
+            throw FieldError(path: "data", kind: .wrongType, message: "expected an object, found \(tape.kindDescription(dataToken))")
+        }
+        let data = tape.value(dataToken)
+        let actorFields = try JSONFields(tape.value(try required(.actor)), path: "actor", known: ["id", "role", "org"])
         let actor = EventActor(id: try actorFields.string("id"), role: try actorFields.string("role"), org: try actorFields.string("org"))
         var eventId: UUID?
-        if let text = try optionalString(.eventId) {
-            guard let id = UUID(canonicalText: text) else {
-                throw FieldError(path: "eventId", kind: .malformed, message: "malformed event id '\(text.prefix(40))', expected a UUID")
+        if token(.eventId) != nil {
+            let token = try stringToken(.eventId)
+            guard let id = parsed(token, UUID.parse) else {
+                throw FieldError(path: "eventId", kind: .malformed, message: "malformed event id '\(tape.string(token).prefix(40))', expected a UUID")
             }
             eventId = id
         }
-        let recordedAt = value(.recordedAt) == nil ? nil : try time(.recordedAt)
+        let recordedAt = token(.recordedAt) == nil ? nil : try time(.recordedAt)
         let schemaVersion = try positive(.schemaVersion).map { UInt32(clamping: $0) } ?? 1
         var hash: ChainHash?
-        if let text = try optionalString(.hash) {
-            guard let parsed = ChainHash(hex: text) else {
+        if token(.hash) != nil {
+            guard let parsed = parsed(try stringToken(.hash), { ChainHash.parse(hexDigits: $0) }) else {
                 throw FieldError(path: "hash", kind: .malformed, message: "expected 64 hexadecimal digits")
             }
             hash = parsed
