@@ -1,6 +1,7 @@
 import Foundation
 @testable import Homeward
 import HomewardStore
+import HomewardTesting
 import Testing
 
 /// The JSON reader behind ``JSONParser`` and the import: a flat tape of tokens over the text,
@@ -135,5 +136,63 @@ struct JSONTapeTests {
         let error = JSONLinesReader().read(Array(badTime.utf8)).errors.first
         #expect(error?.key == "occurredAt")
         #expect(error?.problem.contains("'2026-13-03T22:10:00+08:00'") == true, "the message quotes the text, unescaped")
+    }
+}
+
+/// An import reads each line's `data` straight from its tape into the typed event; every other
+/// reader builds the JSON value first. Both must accept and refuse the same lines, with the same
+/// errors, and give the same events and payloads.
+struct TapeDataTests {
+    static func outcome(_ reader: JSONLinesReader, _ bytes: [UInt8]) -> (lines: [String], errors: [String]) {
+        let (lines, errors) = reader.read(bytes)
+        return (
+            lines.map { line in
+                var record = line.record
+                record.data = .object(JSONObject())
+                return "\(line.number) \(record) \(line.payload.bytes) \(line.event)"
+            },
+            errors.map(\.description)
+        )
+    }
+
+    @Test func aLineReadsTheSameStraightFromItsBytesAsThroughAJSONValue() throws {
+        let campaign = String(decoding: try Fixtures.bytes("campaigns/small-winter.jsonl"), as: UTF8.self).split(separator: "\n").map(String.init)
+        var variants: [String] = []
+        for line in campaign.prefix(400) {
+            variants.append(line)
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let data = object["data"] as? [String: Any] ?? [:]
+            for key in data.keys.sorted() + ["unknownKey"] {
+                for literal in ["null", "[1]", #"{"x":1}"#, #""text""#, "1.5", "30.0", "7", "true", "[\"cold\",1]", #"[{"x":1}]"#] {
+                    var changed = data
+                    changed[key] = "MARK"
+                    var record = object
+                    record["data"] = changed
+                    let text = String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
+                    variants.append(text.replacingOccurrences(of: #""MARK""#, with: literal))
+                }
+                var without = data
+                without[key] = nil
+                var record = object
+                record["data"] = without
+                variants.append(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+            }
+        }
+        let bytes = Array(variants.joined(separator: "\n").utf8)
+        let fromBytes = Self.outcome(JSONLinesReader(registry: .standard, keepsData: false), bytes)
+        let throughJSON = Self.outcome(JSONLinesReader(), bytes)
+        #expect(fromBytes.errors.count > 1_000 && fromBytes.lines.count > 1_000, "both kinds of line occur")
+        for (name, ours, reference) in [("errors", fromBytes.errors, throughJSON.errors), ("lines", fromBytes.lines, throughJSON.lines)] {
+            #expect(ours.count == reference.count, "as many \(name)")
+            if let first = zip(ours, reference).first(where: { $0 != $1 }) {
+                Issue.record("the first of the \(name) that differ: \(first.0) | through a JSON value: \(first.1)")
+            }
+        }
+        // A reader that does not keep `data` keeps it where the content names the event.
+        let withoutId = campaign[0].replacingOccurrences(of: #""eventId":"2d57d111-aaa7-4125-8268-12f2dd4016ec","#, with: "")
+        let kept = JSONLinesReader(registry: .standard, keepsData: false).read(Array(withoutId.utf8)).lines.first
+        #expect(kept?.record.eventId == nil)
+        #expect(kept?.record.data == JSONLinesReader().read(Array(withoutId.utf8)).lines.first?.record.data)
+        #expect(kept?.record.data != .object(JSONObject()))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON text (RFC 8259) read into a flat list of tokens that point into its bytes.
 ///
 /// Reading checks the whole text, with the errors of ``JSONParser`` (which builds its
@@ -106,17 +108,13 @@ struct JSONTape {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The members of the object at `token`: each key's token and value's token.
-    func members(_ token: Int) -> [(key: Int, value: Int)] {
-        precondition(tokens[token].kind == .object, "an object token")
-        var members: [(key: Int, value: Int)] = []
-        members.reserveCapacity(tokens[token].start)
-        var next = token + 1
-        for _ in 0..<tokens[token].start {
-            members.append((next, next + 1))
-            next = after(next + 1)
-        }
-        return members
+    /// Whether the string at `token` (an object's key) is `key`.
+    func key(_ token: Int, is key: String) -> Bool {
+        guard let bytes = unescapedBytes(token) else { return string(token) == key }
+        guard bytes.count == key.utf8.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        return key.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            ?? key.utf8.elementsEqual(bytes)
     }
 
     /// The value at `token`, made into a ``JSONValue``.

@@ -9,6 +9,11 @@ public protocol EventDataObject: Sendable, Hashable {
     var json: JSONValue { get }
     /// Reads the fields from a JSON object; `path` names the object in errors (such as `data`).
     init(json: JSONValue, path: String) throws(FieldError)
+    /// The keys of its fields in interchange `data`, in declaration order.
+    static var fieldNames: [String] { get }
+    /// Reads the fields from a source whose maker checked it holds no key outside
+    /// ``fieldNames``, naming the key at fault in the error.
+    init<Source: FieldSource>(fields: Source) throws(FieldError)
     /// Whether some fields are personal: sealed under a person's key when the store has a key store.
     static var hasPersonalFields: Bool { get }
 }

@@ -20,6 +20,8 @@ public struct EventRegistry: Sendable {
         /// Reads and checks interchange `data`, returning the payload to store (at this version)
         /// and the event at the current version.
         let fromJSON: @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent)
+        /// ``fromJSON`` for `data` read straight from a line's tape: the object at a token.
+        let fromTape: @Sendable (JSONTape, Int, String) throws(FieldError) -> (Payload, DomainEvent)
         let binaryDecoding: BinaryDecoding
         let binaryToJSON: @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue
         let splitBinary: @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8])
@@ -30,6 +32,7 @@ public struct EventRegistry: Sendable {
             typeName: String,
             version: UInt32,
             fromJSON: @escaping @Sendable (JSONValue, String) throws(FieldError) -> (Payload, DomainEvent),
+            fromTape: @escaping @Sendable (JSONTape, Int, String) throws(FieldError) -> (Payload, DomainEvent),
             binaryDecoding: BinaryDecoding,
             binaryToJSON: @escaping @Sendable (UnsafeRawBufferPointer, PayloadReader.PersonalFields) throws(PayloadDecodingError) -> JSONValue,
             splitBinary: @escaping @Sendable (UnsafeRawBufferPointer) throws(PayloadDecodingError) -> (clear: [UInt8], personal: [UInt8]),
@@ -38,6 +41,7 @@ public struct EventRegistry: Sendable {
             self.typeName = typeName
             self.version = version
             self.fromJSON = fromJSON
+            self.fromTape = fromTape
             self.binaryDecoding = binaryDecoding
             self.binaryToJSON = binaryToJSON
             self.splitBinary = splitBinary
@@ -145,6 +149,11 @@ public struct EventRegistry: Sendable {
                 let value = try T(json: json, path: path)
                 return (PayloadWriter.payload(of: value), value.domainEvent)
             },
+            fromTape: { [tapeReadable = T.self as? any TapeReadable.Type] (tape, token, path) throws(FieldError) in
+                if let tapeReadable { return try tapeReadable.read(tape, data: token, path: path) }
+                let value = try T(json: tape.value(token), path: path)
+                return (PayloadWriter.payload(of: value), value.domainEvent)
+            },
             binaryDecoding: .current(T.self),
             binaryToJSON: { (bytes, personal) throws(PayloadDecodingError) in try EventRegistry.read(T.self, bytes, personal).json },
             splitBinary: { (bytes) throws(PayloadDecodingError) in EventRegistry.split(try EventRegistry.read(T.self, bytes, .inline)) },
@@ -171,6 +180,10 @@ public struct EventRegistry: Sendable {
             version: version,
             fromJSON: { (json, path) throws(FieldError) in
                 let value = try Old(json: json, path: path)
+                return (PayloadWriter.payload(of: value), upcast(value).domainEvent)
+            },
+            fromTape: { (tape, token, path) throws(FieldError) in
+                let value = try Old(json: tape.value(token), path: path)
                 return (PayloadWriter.payload(of: value), upcast(value).domainEvent)
             },
             binaryDecoding: .upcast { (bytes, personal) throws(PayloadDecodingError) in upcast(try EventRegistry.read(Old.self, bytes, personal)).domainEvent },
@@ -226,6 +239,14 @@ public struct EventRegistry: Sendable {
         }
         let (payload, event) = try schema.fromJSON(data, path)
         return (payload, event)
+    }
+
+    /// ``read(typeName:schemaVersion:data:path:)`` for `data` that is the object at `token` of a
+    /// line's tape; `nil` for a type or version this registry does not know (whose `data` is kept
+    /// as a ``JSONValue``).
+    func read(typeName: String, schemaVersion: UInt32, tape: JSONTape, data token: Int, path: String = "data") throws(FieldError) -> (payload: Payload, event: DomainEvent)? {
+        guard let schema = schema(typeName, version: schemaVersion) else { return nil }
+        return try schema.fromTape(tape, token, path)
     }
 
     /// Reads a stored event, upcast to the current schema version.

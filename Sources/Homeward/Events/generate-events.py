@@ -336,9 +336,14 @@ def struct(name, doc_text, fields, type_name=None, version=None, stream=None, re
         else:
             out += f"        object.append((\"{f}\", {json_encode(f, t)}))\n"
     out += "        return .object(JSONObject(object))\n    }\n\n"
+    out += "    /// The keys of its fields in interchange `data`, in declaration order.\n"
+    out += f"    public static let fieldNames: [String] = [{', '.join(chr(34) + f + chr(34) for f, _, _ in fields)}]\n\n"
     out += "    /// Reads the fields from a JSON object, naming the key at fault in the error.\n"
     out += "    public init(json: JSONValue, path: String) throws(FieldError) {\n"
-    out += f"        {'let fields' if fields else '_'} = try JSONFields(json, path: path, known: [{', '.join(chr(34) + f + chr(34) for f, _, _ in fields)}])\n"
+    out += "        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))\n"
+    out += "    }\n\n"
+    out += "    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.\n"
+    out += "    public init<Source: FieldSource>(fields: Source) throws(FieldError) {\n"
     out += "".join(f"        {f} = {json_decode(f, t)}\n" for f, t, _ in fields)
     out += "    }\n}\n"
     return out
@@ -407,6 +412,7 @@ def main():
     out += "        case .unknown(let event): return Payload(codec: .json, bytes: Array(event.data.serialized.utf8))\n        }\n    }\n}\n\n"
     out += "extension EventRegistry {\n    /// Every type of the catalogue at its current schema version.\n    static let catalogue: [any EventData.Type] = [\n"
     out += "".join(f"        {t}.self,\n" for t, _, _ in all_events) + "    ]\n}\n\n"
+    out += "".join(f"extension {t}: TapeReadable {{}}\n" for t, _, _ in all_events) + "\n"
     open(os.path.join(root, "DomainEvent.swift"), "w").write(out.rstrip() + "\n")
     out = HEADER + "extension PersonalData {\n"
     out += doc("The fields sealed under a person's key when the store has a key store, by name (in any event type but `PersonForgotten`, and where they hold text or a date): names, birth dates, free text and relatives. A correction's `changes` seals its members with these names.", 4)

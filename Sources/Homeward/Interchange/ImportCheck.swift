@@ -252,7 +252,7 @@ struct ImportCheck {
 
     /// A stream's records: those stored, then its lines checked so far, read again.
     private func records(of entry: StreamProgress) throws -> [CaseRecord] {
-        let reader = JSONLinesReader(registry: service.registry)
+        let reader = JSONLinesReader(registry: service.registry, keepsData: false)
         var records = entry.storedRecords
         records.reserveCapacity(records.count + entry.lines.count)
         for range in entry.lines {

@@ -143,7 +143,7 @@ public struct JSONLinesImporter: Sendable {
             let batch: ImportCheck.Batch
             do {
                 var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
-                try JSONLinesReader(registry: service.registry).forEachLine(bytes, line: { line throws in try check.check(line) }, error: { check.record($0) })
+                try JSONLinesReader(registry: service.registry, keepsData: false).forEachLine(bytes, line: { line throws in try check.check(line) }, error: { check.record($0) })
                 if !check.errors.isEmpty { throw Failure(errors: check.errors.sorted { $0.line < $1.line }) }
                 batch = check.takeBatch()
                 checked = check.summary
@@ -197,7 +197,7 @@ public struct JSONLinesImporter: Sendable {
             // Made and used on the checking thread only.
             var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
             do {
-                try JSONLinesReader(registry: registry).forEachLine(
+                try JSONLinesReader(registry: registry, keepsData: false).forEachLine(
                     bytes,
                     line: { line throws in
                         try check.check(line)

@@ -30,11 +30,22 @@ public struct JSONLinesReader: Sendable {
     ]
 
     private let registry: EventRegistry
+    /// Whether each line's ``InterchangeRecord/data`` is kept (see ``init(registry:keepsData:)``).
+    let keepsData: Bool
 
     /// Creates a reader.
     /// - Parameter registry: Reads each event's data.
     public init(registry: EventRegistry = .standard) {
+        self.init(registry: registry, keepsData: true)
+    }
+
+    /// Creates a reader that keeps each record's `data`, or one that does not (an import's):
+    /// then the data of a line with an event id and a known type and schema version is read
+    /// straight from the line's bytes into the typed event and its payload, and its
+    /// ``InterchangeRecord/data`` is left an empty object.
+    init(registry: EventRegistry, keepsData: Bool) {
         self.registry = registry
+        self.keepsData = keepsData
     }
 
     /// Reads every line of a file's bytes, collecting every bad line instead of stopping at the
@@ -208,7 +219,13 @@ public struct JSONLinesReader: Sendable {
         }
         do throws(FieldError) {
             defer { spare = tape.takeTokens() }
-            let record = try JSONLinesReader.record(from: tape)
+            var (record, dataToken) = try JSONLinesReader.record(from: tape, keepingData: keepsData)
+            if !keepsData, record.eventId != nil,
+                let (payload, event) = try registry.read(typeName: record.type, schemaVersion: record.schemaVersion, tape: tape, data: dataToken)
+            {
+                return Line(number: number, record: record, payload: payload, event: event, range: 0..<bytes.count)
+            }
+            if !keepsData { record.data = tape.value(dataToken) }
             let (payload, event) = try registry.read(typeName: record.type, schemaVersion: record.schemaVersion, data: record.data)
             return Line(number: number, record: record, payload: payload, event: event, range: 0..<bytes.count)
         } catch {
@@ -259,8 +276,10 @@ public struct JSONLinesReader: Sendable {
     }
 
     /// Reads the envelope of one record from its tape: times, the event id and the hash straight
-    /// from the line's bytes, without strings; `data` and `actor` made into values.
-    static func record(from tape: JSONTape) throws(FieldError) -> InterchangeRecord {
+    /// from the line's bytes, without strings; `actor` made into a value, and `data` too if
+    /// `keepingData` (else left an empty object).
+    /// - Returns: The record, and the token of its `data`.
+    static func record(from tape: JSONTape, keepingData: Bool = true) throws(FieldError) -> (record: InterchangeRecord, data: Int) {
         guard tape.tokens[0].kind == .object else {
             throw FieldError(path: "", kind: .wrongType, message: "expected a JSON object, found \(tape.kindDescription(0))")
         }
@@ -334,7 +353,7 @@ public struct JSONLinesReader: Sendable {
         guard tape.tokens[dataToken].kind == .object else {
             throw FieldError(path: "data", kind: .wrongType, message: "expected an object, found \(tape.kindDescription(dataToken))")
         }
-        let data = tape.value(dataToken)
+        let data = keepingData ? tape.value(dataToken) : .object(JSONObject())
         let actorFields = try JSONFields(tape.value(try required(.actor)), path: "actor", known: ["id", "role", "org"])
         let actor = EventActor(id: try actorFields.string("id"), role: try actorFields.string("role"), org: try actorFields.string("org"))
         var eventId: UUID?
@@ -354,7 +373,7 @@ public struct JSONLinesReader: Sendable {
             }
             hash = parsed
         }
-        return InterchangeRecord(
+        let record = InterchangeRecord(
             stream: stream,
             type: type,
             occurredAt: occurredAt,
@@ -369,5 +388,6 @@ public struct JSONLinesReader: Sendable {
             position: try positive(.position),
             hash: hash
         )
+        return (record, dataToken)
     }
 }

@@ -83,9 +83,16 @@ public struct FollowUpVisited: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["householdMembers", "monthlyHouseholdIncomeCny", "propertyWithinLimit", "ableSupporter", "workCapacity", "disability", "chronicIllness", "visitedBy"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["householdMembers", "monthlyHouseholdIncomeCny", "propertyWithinLimit", "ableSupporter", "workCapacity", "disability", "chronicIllness", "visitedBy"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         householdMembers = try fields.int("householdMembers")
         monthlyHouseholdIncomeCny = try fields.number("monthlyHouseholdIncomeCny")
         propertyWithinLimit = try fields.bool("propertyWithinLimit")
@@ -136,9 +143,16 @@ public struct BenefitApplied: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["program"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["program"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         program = try fields.enumeration("program", of: Program.self)
     }
 }
@@ -212,9 +226,16 @@ public struct BenefitDecided: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["program", "granted", "monthlyAmountCny", "reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["program", "granted", "monthlyAmountCny", "reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         program = try fields.enumeration("program", of: Program.self)
         granted = try fields.bool("granted")
         monthlyAmountCny = try fields.optionalNumber("monthlyAmountCny")
@@ -263,9 +284,16 @@ public struct CaseClosed: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         reason = try fields.string("reason")
     }
 }
@@ -311,9 +339,16 @@ public struct CaseReopened: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         reason = try fields.string("reason")
     }
 }

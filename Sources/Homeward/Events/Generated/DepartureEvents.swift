@@ -47,9 +47,16 @@ public struct SelfDeparted: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["voucherIssued", "cashCny"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["voucherIssued", "cashCny"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         voucherIssued = try fields.bool("voucherIssued")
         cashCny = try fields.number("cashCny")
     }
@@ -88,9 +95,16 @@ public struct Absconded: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = []
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        _ = try JSONFields(json, path: path, known: [])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
     }
 }
 
@@ -135,9 +149,16 @@ public struct AssistanceTerminated: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         reason = try fields.string("reason")
     }
 }
@@ -189,9 +210,16 @@ public struct CollectedByRelative: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["relation", "idChecked"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["relation", "idChecked"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         relation = try fields.string("relation")
         idChecked = try fields.bool("idChecked")
     }
@@ -245,9 +273,16 @@ public struct EscortStarted: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["staff", "mode"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["staff", "mode"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         staff = try fields.stringArray("staff")
         mode = try fields.enumeration("mode", of: EscortMode.self)
     }
@@ -298,9 +333,16 @@ public struct ReturnedHome: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["receiver", "region"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["receiver", "region"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         receiver = try fields.enumeration("receiver", of: Receiver.self)
         region = try fields.string("region")
     }
@@ -345,9 +387,16 @@ public struct OriginRefusedReceipt: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["escalatedTo"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["escalatedTo"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         escalatedTo = try fields.string("escalatedTo")
     }
 }
@@ -397,9 +446,16 @@ public struct PlacedInCare: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["kind", "provider"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["kind", "provider"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         kind = try fields.enumeration("kind", of: PlacementKind.self)
         provider = try fields.string("provider")
     }

@@ -349,3 +349,48 @@ extension EventRegistry {
         PersonForgotten.self,
     ]
 }
+
+extension ReportReceived: TapeReadable {}
+extension TeamDispatched: TapeReadable {}
+extension PersonContacted: TapeReadable {}
+extension OnSiteAidGiven: TapeReadable {}
+extension AidDeclined: TapeReadable {}
+extension EmergencyMedicalReferral: TapeReadable {}
+extension PickedUp: TapeReadable {}
+extension AssistanceRequested: TapeReadable {}
+extension AdmissionRefused: TapeReadable {}
+extension Admitted: TapeReadable {}
+extension HospitalAdmitted: TapeReadable {}
+extension HospitalDischarged: TapeReadable {}
+extension StayExtensionFiled: TapeReadable {}
+extension TemporaryGuardianshipStarted: TapeReadable {}
+extension TransferredToMinorsCentre: TapeReadable {}
+extension ServiceProvided: TapeReadable {}
+extension IdentityQueryRequested: TapeReadable {}
+extension IdentityQueryAnswered: TapeReadable {}
+extension TracingNoticePublished: TapeReadable {}
+extension DnaSampleRequested: TapeReadable {}
+extension DnaSampleCollected: TapeReadable {}
+extension DnaMatchReported: TapeReadable {}
+extension FamilyContacted: TapeReadable {}
+extension IdentityVerified: TapeReadable {}
+extension TracingSucceeded: TapeReadable {}
+extension SelfDeparted: TapeReadable {}
+extension Absconded: TapeReadable {}
+extension AssistanceTerminated: TapeReadable {}
+extension CollectedByRelative: TapeReadable {}
+extension EscortStarted: TapeReadable {}
+extension ReturnedHome: TapeReadable {}
+extension OriginRefusedReceipt: TapeReadable {}
+extension PlacedInCare: TapeReadable {}
+extension FollowUpVisited: TapeReadable {}
+extension BenefitApplied: TapeReadable {}
+extension BenefitDecided: TapeReadable {}
+extension CaseClosed: TapeReadable {}
+extension CaseReopened: TapeReadable {}
+extension EventCorrected: TapeReadable {}
+extension EventVoided: TapeReadable {}
+extension PersonsLinked: TapeReadable {}
+extension PersonsUnlinked: TapeReadable {}
+extension ConsentRecorded: TapeReadable {}
+extension PersonForgotten: TapeReadable {}

@@ -36,9 +36,16 @@ public struct AidItem: Sendable, Hashable, EventDataObject {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["item", "quantity"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["item", "quantity"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         item = try fields.string("item")
         quantity = try fields.int("quantity")
     }
@@ -92,9 +99,16 @@ public struct AssistanceConditions: Sendable, Hashable, EventDataObject {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["cannotAffordFoodOrLodging", "noKinToRelyOn", "notOnDibaoOrWubao", "wanderingOrBegging"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["cannotAffordFoodOrLodging", "noKinToRelyOn", "notOnDibaoOrWubao", "wanderingOrBegging"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         cannotAffordFoodOrLodging = try fields.bool("cannotAffordFoodOrLodging")
         noKinToRelyOn = try fields.bool("noKinToRelyOn")
         notOnDibaoOrWubao = try fields.bool("notOnDibaoOrWubao")

@@ -88,9 +88,16 @@ public struct AssistanceRequested: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["station", "sex", "age", "conditions", "claimedName", "claimedHukouRegion"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["station", "sex", "age", "conditions", "claimedName", "claimedHukouRegion"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         station = try fields.string("station")
         sex = try fields.enumeration("sex", of: Sex.self)
         age = try fields.optionalInt("age")
@@ -145,9 +152,16 @@ public struct AdmissionRefused: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["reason", "noticeRef"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["reason", "noticeRef"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         reason = try fields.enumeration("reason", of: AdmissionRefusalReason.self)
         noticeRef = try fields.string("noticeRef")
     }
@@ -215,9 +229,16 @@ public struct Admitted: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["station", "personId", "category", "bed"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["station", "personId", "category", "bed"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         station = try fields.string("station")
         personId = try fields.string("personId")
         category = try fields.enumeration("category", of: AdmissionCategory.self)

@@ -67,9 +67,16 @@ public struct ReportReceivedV1: Sendable, Hashable, EventDataObject {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["channel", "region", "location", "description", "risks"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["channel", "region", "location", "description", "risks"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         channel = try fields.enumeration("channel", of: Channel.self)
         region = try fields.string("region")
         location = try fields.string("location")

@@ -57,9 +57,16 @@ public struct EventCorrected: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["target", "changes", "reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["target", "changes", "reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         target = try fields.uuid("target")
         changes = try fields.json("changes")
         reason = try fields.string("reason")
@@ -113,9 +120,16 @@ public struct EventVoided: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["target", "reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["target", "reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         target = try fields.uuid("target")
         reason = try fields.string("reason")
     }
@@ -171,9 +185,16 @@ public struct PersonsLinked: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["personIds", "basis"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["personIds", "basis"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         personIds = try fields.stringArray("personIds")
         basis = try fields.string("basis")
     }
@@ -229,9 +250,16 @@ public struct PersonsUnlinked: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["personIds", "reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["personIds", "reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         personIds = try fields.stringArray("personIds")
         reason = try fields.string("reason")
     }
@@ -282,9 +310,16 @@ public struct ConsentRecorded: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["scope", "given"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["scope", "given"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         scope = try fields.enumeration("scope", of: ConsentScope.self)
         given = try fields.bool("given")
     }
@@ -345,9 +380,16 @@ public struct PersonForgotten: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["personId", "reason", "keys"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["personId", "reason", "keys"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         personId = try fields.string("personId")
         reason = try fields.string("reason")
         keys = try fields.stringArray("keys")

@@ -49,9 +49,16 @@ public struct HospitalAdmitted: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["hospital", "reason"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["hospital", "reason"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         hospital = try fields.string("hospital")
         reason = try fields.string("reason")
     }
@@ -90,9 +97,16 @@ public struct HospitalDischarged: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = []
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        _ = try JSONFields(json, path: path, known: [])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
     }
 }
 
@@ -149,9 +163,16 @@ public struct StayExtensionFiled: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["reason", "newDueDate", "filedWith"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["reason", "newDueDate", "filedWith"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         reason = try fields.string("reason")
         newDueDate = try fields.date("newDueDate")
         filedWith = try fields.string("filedWith")
@@ -199,9 +220,16 @@ public struct TemporaryGuardianshipStarted: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["trigger"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["trigger"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         trigger = try fields.string("trigger")
     }
 }
@@ -245,9 +273,16 @@ public struct TransferredToMinorsCentre: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["centre"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["centre"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         centre = try fields.string("centre")
     }
 }
@@ -291,9 +326,16 @@ public struct ServiceProvided: EventData {
         return .object(JSONObject(object))
     }
 
+    /// The keys of its fields in interchange `data`, in declaration order.
+    public static let fieldNames: [String] = ["service"]
+
     /// Reads the fields from a JSON object, naming the key at fault in the error.
     public init(json: JSONValue, path: String) throws(FieldError) {
-        let fields = try JSONFields(json, path: path, known: ["service"])
+        try self.init(fields: JSONFields(json, path: path, known: Self.fieldNames))
+    }
+
+    /// Reads the fields from a source checked against ``fieldNames``, naming the key at fault in the error.
+    public init<Source: FieldSource>(fields: Source) throws(FieldError) {
         service = try fields.enumeration("service", of: StationService.self)
     }
 }
