@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import HomewardStore
 
 /// The state of one case, folded from its events (contract section 4, readings 8–12).
@@ -128,7 +128,7 @@ public struct CaseState: Sendable, Hashable, Codable {
     public var lastEventAt: Timestamp?
     /// The type of every event stored in the stream, by id (corrections and voids included), for
     /// checking the targets of corrections and voids.
-    public var storedTypes: [UUID: String] = [:]
+    public var storedTypes = StoredEventTypes()
 
     private enum CodingKeys: String, CodingKey {
         case caseId, status, statusBeforeHospital, statusBeforeClose, flags, identityVerifiedAt, tracingStarted, verification, verifiedAt
@@ -214,7 +214,7 @@ public struct CaseState: Sendable, Hashable, Codable {
 
     /// Notes a stored event's id and type without folding it.
     public mutating func noteStored(_ record: CaseRecord) {
-        storedTypes[record.eventId] = record.event.typeName
+        storedTypes.note(record.eventId, type: record.event.typeName)
     }
 
     mutating func apply(_ record: CaseRecord) {
