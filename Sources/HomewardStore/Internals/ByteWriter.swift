@@ -44,13 +44,18 @@ struct ByteWriter {
     /// A string of at most 65,535 UTF-8 bytes, after its 16-bit length.
     @inline(__always)
     mutating func writeShortString(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
+        // Read in place where the text is contiguous (always, for a native string): `withUTF8`
+        // needs a mutable copy, and the writer of a record copied the whole event to make one.
+        func copy(_ utf8: UnsafeBufferPointer<UInt8>) {
             write(UInt16(utf8.count))
             if let base = utf8.baseAddress, let target = buffer.baseAddress {
                 (target + offset).copyMemory(from: base, byteCount: utf8.count)
             }
             offset += utf8.count
+        }
+        if text.utf8.withContiguousStorageIfAvailable({ copy($0) }) == nil {
+            var text = text
+            text.withUTF8 { copy($0) }
         }
     }
 }
