@@ -131,11 +131,12 @@ public final class KeyStore: Sendable {
         let missing = uncached.filter { read[$0] == nil }
         guard !missing.isEmpty else { return found.mapValues { SymmetricKey(data: $0) } }
         let made = try KeyStore.storageErrors("make keys") {
-            try environment.write { transaction -> (keys: [String: [UInt8]], generation: UInt64) in
+            try environment.write { transaction -> (keys: [String: [UInt8]], generation: UInt64, committedAs: Int?) in
                 let generation = try transaction.get(meta, key: KeyStore.generationKey).map(KeyStore.number) ?? 0
                 try refresh(in: transaction, generation: generation)
                 let master = SymmetricKey(data: state.withLock { $0.master })
                 var made: [String: [UInt8]] = [:]
+                var wroteAny = false
                 // Each new key and the nonce that wraps it, drawn for all of them at once.
                 let random = RandomBytes.make(missing.count * KeyStore.randomBytesPerKey)
                 for (index, name) in missing.enumerated() {
@@ -148,14 +149,21 @@ public final class KeyStore: Sendable {
                     let nonce = try AES.GCM.Nonce(data: drawn.suffix(12))
                     try transaction.put(wrapped, key: Array(name.utf8), value: try KeyStore.wrap(key, name: name, with: master, nonce: nonce))
                     made[name] = KeyStore.bytes(of: key)
+                    wroteAny = true
                 }
-                return (made, generation)
+                // A write that puts nothing commits nothing, and its id is then the next commit's,
+                // whoever makes it: only a write that put keys is known by its id.
+                return (made, generation, wroteAny ? transaction.id : nil)
             }
         }
         state.withLock { state in
             // Kept only if no destruction came in between: it may have destroyed one of them.
             guard state.generation == made.generation else { return }
             for (name, key) in made.keys { state.cache[name] = key }
+            // The keys in memory are current as of this commit (its transaction read the
+            // generation they were kept under): an import's next batch, whose persons mostly
+            // have keys already, uses them without reading and unwrapping each one again.
+            if let committed = made.committedAs { state.currentAsOf = max(state.currentAsOf, committed) }
         }
         found.merge(made.keys) { first, _ in first }
         return found.mapValues { SymmetricKey(data: $0) }

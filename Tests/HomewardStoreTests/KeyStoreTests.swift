@@ -111,6 +111,30 @@ struct KeyStoreTests {
         #expect(remade != nil && bytes(remade) != bytes(made["person:A"]), "a destroyed key is made anew, never the old one")
     }
 
+    /// Keys made by a write are answered from memory after it; a write that made none (every
+    /// key existed) commits nothing, so the next commit, a destruction by another process, must
+    /// not be taken for it.
+    @Test func keysAreCurrentAfterTheWriteThatMadeThemAndOnlyThen() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.appending("keys")
+        let names = (0..<100).map { "person:P\($0)" }
+        let keys = try KeyStore(path: path)
+        let made = try keys.keys(creating: names)
+        let other = try KeyStore(path: path)
+        let found = try other.keys(creating: names)
+        #expect(names.allSatisfy { bytes(found[$0]) == bytes(made[$0]) }, "existing keys are read, not made again")
+        let probe = try ProbeProcess(["destroy-keys", path, "person:P0"])
+        #expect(probe.waitUntilExit() == 0, "\(probe.errorOutput)")
+        for (index, store) in [keys, other].enumerated() {
+            #expect(try store.key("person:P0") == nil, "a destroyed key never opens again (store \(index))")
+            #expect(bytes(try store.key("person:P1")) == bytes(made["person:P1"]))
+        }
+        let again = try keys.keys(creating: ["person:P0", "person:P2"])
+        #expect(bytes(again["person:P0"]) != bytes(made["person:P0"]), "a destroyed key is made anew")
+        #expect(bytes(again["person:P2"]) == bytes(made["person:P2"]))
+        #expect(bytes(try other.key("person:P0")) == bytes(again["person:P0"]), "and the other opener reads the new one")
+    }
+
     /// The random bytes of many new keys are drawn at once: each key must still be its own, and
     /// open again from the store.
     @Test func keysMadeTogetherAreEachTheirOwn() throws {
