@@ -353,3 +353,20 @@ struct InterchangeTests {
         }
     }
 }
+
+extension InterchangeTests {
+    /// A line's actor is read from its bytes; its errors name the key as they always did.
+    @Test func aBadActorIsNamedKeyByKey() {
+        let cases: [(actor: String, message: String)] = [
+            ("5", "line 2, key actor: expected an object, found a number"),
+            (#"{"id":"o","role":"outreach","org":"HZ-01","x":1}"#, "line 2, key actor.x: is not a field of this event (its fields: id, role, org)"),
+            (#"{"id":"o","org":"HZ-01"}"#, "line 2, key actor.role: missing field"),
+            (#"{"id":7,"role":"outreach","org":"HZ-01"}"#, "line 2, key actor.id: expected a string, found a number"),
+            (#"{"id":"o","role":null,"org":"HZ-01"}"#, "line 2, key actor.role: missing field"),
+        ]
+        for (actor, message) in cases {
+            let line = Self.good.replacingOccurrences(of: #"{"id":"o","role":"outreach","org":"HZ-01"}"#, with: actor)
+            #expect(Self.error(line)?.description == message, "\(actor)")
+        }
+    }
+}

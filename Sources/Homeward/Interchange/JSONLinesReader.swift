@@ -262,6 +262,9 @@ public struct JSONLinesReader: Sendable {
         return key.withUTF8 { envelopeKey(bytes: $0) }
     }
 
+    /// The keys of a line's `actor`.
+    private static let actorKeys = ["id", "role", "org"]
+
     /// The names of ``envelopeKeys`` as bytes, in its order.
     private static let envelopeKeyBytes = envelopeKeys.map { Array($0.utf8) }
 
@@ -354,7 +357,7 @@ public struct JSONLinesReader: Sendable {
             throw FieldError(path: "data", kind: .wrongType, message: "expected an object, found \(tape.kindDescription(dataToken))")
         }
         let data = keepingData ? tape.value(dataToken) : .object(JSONObject())
-        let actorFields = try JSONFields(tape.value(try required(.actor)), path: "actor", known: ["id", "role", "org"])
+        let actorFields = try TapeFields(tape, object: try required(.actor), path: "actor", known: JSONLinesReader.actorKeys)
         let actor = EventActor(id: try actorFields.string("id"), role: try actorFields.string("role"), org: try actorFields.string("org"))
         var eventId: UUID?
         if token(.eventId) != nil {
