@@ -279,8 +279,8 @@ public struct JSONLinesReader: Sendable {
     }
 
     /// Reads the envelope of one record from its tape: times, the event id and the hash straight
-    /// from the line's bytes, without strings; `actor` made into a value, and `data` too if
-    /// `keepingData` (else left an empty object).
+    /// from the line's bytes, without strings; `actor` through ``TapeFields``; `data` made into a
+    /// value if `keepingData` (else left an empty object).
     /// - Returns: The record, and the token of its `data`.
     static func record(from tape: JSONTape, keepingData: Bool = true) throws(FieldError) -> (record: InterchangeRecord, data: Int) {
         guard tape.tokens[0].kind == .object else {
@@ -289,6 +289,7 @@ public struct JSONLinesReader: Sendable {
         // One pass over the members puts each envelope key's value token in its slot (the last
         // one, if a key repeats) and finds the first unknown key.
         var slots = (-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)
+        precondition(MemoryLayout.size(ofValue: slots) == EnvelopeKey.allCases.count * MemoryLayout<Int>.stride, "one slot per envelope key")
         var member = 1
         for _ in 0..<tape.tokens[0].start {
             let found = tape.unescapedBytes(member).map { envelopeKey(bytes: $0) } ?? envelopeKey(tape.string(member))
