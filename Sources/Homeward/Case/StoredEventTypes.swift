@@ -21,7 +21,8 @@ public struct StoredEventTypes: Sendable, Equatable {
     public var count: Int { entries.count }
 
     /// The type of the event with an id (the one noted last, if the id was noted twice), or
-    /// `nil`; setting notes the event.
+    /// `nil`; setting a type notes the event (a stored event is never removed: setting `nil`
+    /// changes nothing).
     public subscript(id: UUID) -> String? {
         get {
             if let index { return index[id].map { entries[$0].type } }
