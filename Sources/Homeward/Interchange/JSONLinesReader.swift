@@ -176,8 +176,11 @@ public struct JSONLinesReader: Sendable {
             var number = chunk.firstNumber
             var spare: [JSONTape.Token] = []
             while start < end {
-                var lineEnd = start
-                while lineEnd < end, buffer[lineEnd] != 0x0a { lineEnd += 1 }
+                // The newline found by `memchr` (a byte at a time, this was 2% of an import).
+                var lineEnd = end
+                if let newline = memchr(buffer.baseAddress! + start, 0x0a, end - start) {
+                    lineEnd = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                }
                 let next = lineEnd + 1
                 if lineEnd > start, buffer[lineEnd - 1] == 0x0d { lineEnd -= 1 }
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
