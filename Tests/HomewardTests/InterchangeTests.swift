@@ -370,3 +370,15 @@ extension InterchangeTests {
         }
     }
 }
+
+extension InterchangeTests {
+    /// Lines ended by CRLF or LF, blank lines, and a last line without a newline read the same.
+    @Test func lineEndingsAndALastLineWithoutNewlineReadTheSame() {
+        let lf = JSONLinesReader().read(Array((Self.good + "\n\n" + Self.good + "\n").utf8))
+        let crlf = JSONLinesReader().read(Array((Self.good + "\r\n  \r\n" + Self.good).utf8))
+        #expect(lf.errors.isEmpty && crlf.errors.isEmpty)
+        #expect(lf.lines.map(\.number) == [1, 3])
+        #expect(crlf.lines.map(\.number) == [1, 3])
+        #expect(lf.lines.map(\.record) == crlf.lines.map(\.record))
+    }
+}
