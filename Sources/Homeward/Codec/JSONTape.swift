@@ -1,4 +1,5 @@
 import Foundation
+import HomewardStore
 
 /// A JSON text (RFC 8259) read into a flat list of tokens that point into its bytes.
 ///
@@ -190,69 +191,50 @@ struct JSONTape {
     }
 
     private mutating func object(depth: Int) throws(JSONSyntaxError) {
-        guard depth <= JSONTape.maximumDepth else { throw error("nested deeper than \(JSONTape.maximumDepth) levels") }
-        index += 1
-        let token = tokens.count
-        tokens.append(Token(kind: .object))
-        var count = 0
-        defer {
-            tokens[token].start = count
-            tokens[token].end = tokens.count
-        }
-        skipWhiteSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            skipWhiteSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in quotes") }
-            let key = tokens.count
-            try string()
-            skipWhiteSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(string(key))\"") }
-            index += 1
-            skipWhiteSpace()
-            try value(depth: depth)
-            count += 1
-            skipWhiteSpace()
-            guard index < bytes.count else { throw error("the text ends inside an object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}' in an object") }
-            index += 1
-            return
-        }
+        try container(.object, depth: depth, closedBy: UInt8(ascii: "}"), name: "an object")
     }
 
     private mutating func array(depth: Int) throws(JSONSyntaxError) {
+        try container(.array, depth: depth, closedBy: UInt8(ascii: "]"), name: "an array")
+    }
+
+    /// An object's members (each a key, a colon and a value) or an array's elements, up to the
+    /// closing byte; the container's token counts them and says where its tokens end.
+    private mutating func container(_ kind: Kind, depth: Int, closedBy close: UInt8, name: String) throws(JSONSyntaxError) {
         guard depth <= JSONTape.maximumDepth else { throw error("nested deeper than \(JSONTape.maximumDepth) levels") }
         index += 1
         let token = tokens.count
-        tokens.append(Token(kind: .array))
+        tokens.append(Token(kind: kind))
         var count = 0
         defer {
             tokens[token].start = count
             tokens[token].end = tokens.count
         }
         skipWhiteSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if index < bytes.count, bytes[index] == close {
             index += 1
             return
         }
         while true {
             skipWhiteSpace()
+            if kind == .object {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in quotes") }
+                let key = tokens.count
+                try string()
+                skipWhiteSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(string(key))\"") }
+                index += 1
+                skipWhiteSpace()
+            }
             try value(depth: depth)
             count += 1
             skipWhiteSpace()
-            guard index < bytes.count else { throw error("the text ends inside an array") }
+            guard index < bytes.count else { throw error("the text ends inside \(name)") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "]") else { throw error("expected ',' or ']' in an array") }
+            guard bytes[index] == close else { throw error("expected ',' or '\(Unicode.Scalar(close))' in \(name)") }
             index += 1
             return
         }
@@ -333,15 +315,9 @@ struct JSONTape {
             guard bytes.count - index >= 4 else { throw fail("the text ends inside a \\u escape") }
             var code: UInt32 = 0
             for _ in 0..<4 {
-                let byte = bytes[index]
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-                default: throw fail("an invalid \\u escape")
-                }
-                code = code << 4 | digit
+                let digit = HexDigits.values[Int(bytes[index])]
+                guard digit < 16 else { throw fail("an invalid \\u escape") }
+                code = code << 4 | UInt32(digit)
                 index += 1
             }
             return code
