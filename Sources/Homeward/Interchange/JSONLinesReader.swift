@@ -141,10 +141,9 @@ public struct JSONLinesReader: Sendable {
     /// Lines per chunk parsed on another thread.
     static let linesPerChunk = 1024
     /// Chunks parsed ahead of the caller. The import runs four threads on two cores (two
-    /// parsing, the checks and the append): with three chunks ahead the parsing threads often
-    /// ran out of work while the checks were off the processor, and the cores were busy 1.76 of
-    /// 2 on average; with sixteen, 1.84 (mean of five alternating runs of a million lines, 6.05 →
-    /// 5.82 s), for about 25 MB more held.
+    /// parsing, the checks and the append): with three chunks ahead the cores were busy 1.76 of
+    /// 2 on average, with sixteen 1.84 (means of five alternating runs of a million lines, 6.05
+    /// → 5.82 s), for about 25 MB more held.
     static let chunksAhead = 16
 
     /// Where a chunk of lines starts in the file, and the number of its first line.
