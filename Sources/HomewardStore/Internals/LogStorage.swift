@@ -454,12 +454,16 @@ final class LogStorage: Sendable {
     /// Name order, not creation order: projections that key their state by stream (a case's
     /// state under its id) then write each group into one range of keys, so a group's write
     /// transaction dirties few pages however large the log.
+    ///
+    /// With `logPages` (see ``logPages(through:in:)``), the records are read straight from the
+    /// log's pages in the map, a few ahead asked of the memory system while one is copied.
     /// - Returns: The streams, and the name of the last stream looked at (`nil` when there was
     ///   none after `after`).
     func wholeStreams(
         after: String,
         through head: UInt64,
         minimumEvents: Int,
+        logPages: ConsecutiveKeyPages? = nil,
         in transaction: Transaction
     ) throws -> (streams: [[RecordedEvent]], lastStream: String?) {
         var positions: [UInt64] = []
@@ -494,24 +498,33 @@ final class LogStorage: Sendable {
             if !unindexedPositions.isEmpty, let more = unindexedPositions[lastStream!] { positions += more }
             entry = try names.next()
         }
-        // The records are looked up in log order (through one cursor, whose next lookup often
-        // falls on the page it stands on or the next), then put back in stream order.
-        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        var values = [(position: UInt64, value: UnsafeRawBufferPointer)](repeating: (0, empty), count: positions.count)
-        let records = try transaction.cursor(log)
-        for index in Self.indicesInOrder(of: positions) {
-            var key = positions[index].bigEndian
-            guard let found = try withUnsafeBytes(of: &key, { try records.seek(exactly: $0) }) else {
-                throw EventStoreError(.corrupted, "the stream index points at position \(positions[index]), which is not in the log")
+        // The records are looked up and copied in log order (through the page index where it
+        // holds them, else through one cursor, whose next lookup often falls on the page it stands
+        // on or the next), then put back in stream order.
+        let order = Self.indicesInOrder(of: positions)
+        let ascending = order.map { positions[$0] }
+        var found = [RecordedEvent?](repeating: nil, count: positions.count)
+        var copier = RecordCopier()
+        func copy(_ rank: Int, _ value: UnsafeRawBufferPointer?) throws {
+            guard let value else {
+                throw EventStoreError(.corrupted, "the stream index points at position \(ascending[rank]), which is not in the log")
             }
-            values[index] = (positions[index], found.value)
+            do {
+                found[order[rank]] = try copier.copy(value, position: ascending[rank])
+            } catch {
+                throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
+            }
         }
-        let events: [RecordedEvent]
-        do {
-            events = try RecordDecoder.decodePage(values)
-        } catch {
-            throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
+        if let logPages {
+            try logPages.forEachValue(ofKeys: ascending, in: log, transaction, copy)
+        } else {
+            let records = try transaction.cursor(log)
+            for (rank, position) in ascending.enumerated() {
+                var key = position.bigEndian
+                try copy(rank, try withUnsafeBytes(of: &key) { try records.seek(exactly: $0) }?.value)
+            }
         }
+        let events = found.map { $0! }
         var result: [[RecordedEvent]] = []
         result.reserveCapacity(starts.count)
         for (index, start) in starts.enumerated() {
@@ -519,6 +532,12 @@ final class LogStorage: Sendable {
             if start < end { result.append(Array(events[start..<end])) }
         }
         return (result, lastStream)
+    }
+
+    /// The leaf pages of the log up to position `head`, for ``wholeStreams(after:through:minimumEvents:logPages:in:)``
+    /// to read records from, in this transaction and later ones (the log is only ever appended to).
+    func logPages(through head: UInt64, in transaction: Transaction) throws -> ConsecutiveKeyPages {
+        try ConsecutiveKeyPages(log, keys: 1...max(1, head), in: transaction)
     }
 
     /// The indices of `positions` in the order of the positions. Below 2^40 positions and 2^24

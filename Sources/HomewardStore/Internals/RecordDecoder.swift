@@ -38,6 +38,43 @@ enum RecordDecoder {
     }
 }
 
+/// Copies records one at a time, in any order, into shared buffers of a few megabytes each, and
+/// checks each: for records read from scattered places, each copied while its cache lines are
+/// still warm from the read.
+struct RecordCopier {
+    /// The size of each shared buffer (a larger record gets a buffer of its own).
+    static let bufferSize = 4 << 20
+    private var buffer: SharedBytes?
+    private var used = 0
+
+    /// Copies and checks the stored value of the record at `position`.
+    /// - Throws: ``PageDecodingError`` when the record is not well formed or is not at `position`.
+    mutating func copy(_ value: UnsafeRawBufferPointer, position: UInt64) throws(PageDecodingError) -> RecordedEvent {
+        let target: SharedBytes
+        if let buffer, used + value.count <= buffer.bytes.count {
+            target = buffer
+        } else {
+            target = SharedBytes(count: max(Self.bufferSize, value.count))
+            buffer = target
+            used = 0
+        }
+        if value.count > 0 {
+            (target.bytes.baseAddress! + used).copyMemory(from: value.baseAddress!, byteCount: value.count)
+        }
+        do throws(EnvelopeError) {
+            let layout = try RecordLayout(UnsafeRawBufferPointer(rebasing: target.bytes[0..<(used + value.count)]), start: used)
+            let event = RecordedEvent(record: target, layout: layout)
+            guard event.position == position else {
+                throw EnvelopeError("the record says it is at position \(event.position)")
+            }
+            used += value.count
+            return event
+        } catch {
+            throw PageDecodingError(position: position, problem: error)
+        }
+    }
+}
+
 /// A record of a page that is not well formed.
 struct PageDecodingError: Error {
     let position: UInt64

@@ -323,6 +323,8 @@ public final class ProjectionEngine: Sendable {
         var streams: [[RecordedEvent]]
         /// The name of the last stream looked at; `nil` when no stream was left.
         var lastStream: String?
+        /// The log's pages, found by the first group's read and handed on to the next.
+        var logPages: ConsecutiveKeyPages?
     }
 
     /// A group of streams read from the log and folded, on another thread.
@@ -371,11 +373,15 @@ public final class ProjectionEngine: Sendable {
         func read(after previous: BackgroundWork<StreamGroup>?, size: Int) -> BackgroundWork<StreamGroup> {
             let store = self.store
             return BackgroundWork {
-                guard let after = try previous.map({ try $0.value().lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil) }
-                let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
-                    try store.storage.wholeStreams(after: after, through: head, minimumEvents: max(1, size), in: transaction)
+                let earlier = try previous?.value()
+                guard let after = earlier.map({ $0.lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil) }
+                return try store.read("reading streams to rebuild projections") { transaction in
+                    let logPages = try earlier?.logPages ?? store.storage.logPages(through: head, in: transaction)
+                    let (streams, lastStream) = try store.storage.wholeStreams(
+                        after: after, through: head, minimumEvents: max(1, size), logPages: logPages, in: transaction
+                    )
+                    return StreamGroup(streams: streams, lastStream: lastStream, logPages: logPages)
                 }
-                return StreamGroup(streams: streams, lastStream: lastStream)
             }
         }
         func fold(_ read: BackgroundWork<StreamGroup>) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
