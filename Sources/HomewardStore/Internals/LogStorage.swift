@@ -498,33 +498,34 @@ final class LogStorage: Sendable {
             if !unindexedPositions.isEmpty, let more = unindexedPositions[lastStream!] { positions += more }
             entry = try names.next()
         }
-        // The records are looked up and copied in log order (through the page index where it
-        // holds them, else through one cursor, whose next lookup often falls on the page it stands
-        // on or the next), then put back in stream order.
+        // The records are found in log order (through the page index where it holds them, else
+        // through one cursor, whose next lookup often falls on the page it stands on or the
+        // next), then copied in stream order into one buffer, a few ahead prefetched.
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        var values = [(position: UInt64, value: UnsafeRawBufferPointer)](repeating: (0, empty), count: positions.count)
         let order = Self.indicesInOrder(of: positions)
         let ascending = order.map { positions[$0] }
-        var found = [RecordedEvent?](repeating: nil, count: positions.count)
-        var copier = RecordCopier()
-        func copy(_ rank: Int, _ value: UnsafeRawBufferPointer?) throws {
+        func keep(_ rank: Int, _ value: UnsafeRawBufferPointer?) throws {
             guard let value else {
                 throw EventStoreError(.corrupted, "the stream index points at position \(ascending[rank]), which is not in the log")
             }
-            do {
-                found[order[rank]] = try copier.copy(value, position: ascending[rank])
-            } catch {
-                throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
-            }
+            values[order[rank]] = (ascending[rank], value)
         }
         if let logPages {
-            try logPages.forEachValue(ofKeys: ascending, in: log, transaction, copy)
+            try logPages.forEachValue(ofKeys: ascending, in: log, transaction, keep)
         } else {
             let records = try transaction.cursor(log)
             for (rank, position) in ascending.enumerated() {
                 var key = position.bigEndian
-                try copy(rank, try withUnsafeBytes(of: &key) { try records.seek(exactly: $0) }?.value)
+                try keep(rank, try withUnsafeBytes(of: &key) { try records.seek(exactly: $0) }?.value)
             }
         }
-        let events = found.map { $0! }
+        let events: [RecordedEvent]
+        do {
+            events = try RecordDecoder.decodePage(values, prefetching: logPages != nil)
+        } catch {
+            throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
+        }
         var result: [[RecordedEvent]] = []
         result.reserveCapacity(starts.count)
         for (index, start) in starts.enumerated() {
