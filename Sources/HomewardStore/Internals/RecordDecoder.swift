@@ -1,11 +1,15 @@
 import HomewardLMDB
 
 /// Turns stored log values into ``RecordedEvent``s: one copy of a page's records into one shared
-/// buffer, then a check of each record's field lengths. Text fields and payloads are read from
+/// buffer (or a few, for many records), then a check of each record's field lengths. Text fields and payloads are read from
 /// that buffer when they are asked for.
 enum RecordDecoder {
     /// How many values ahead of the one being copied are prefetched.
     static let prefetchDistance = 8
+    /// The largest buffer records are copied into; more records take more buffers. A group of
+    /// streams read for a rebuild (tens of megabytes) then reuses buffers that earlier groups
+    /// gave back (see ``PageBufferPool``) instead of fresh memory, zeroed page by page.
+    static let largestBuffer = 4 << 20
 
     /// Copies and checks a page of stored values (valid for the read transaction).
     /// - Parameters:
@@ -14,14 +18,18 @@ enum RecordDecoder {
     ///     over the map (the hardware prefetcher already follows values read in log order).
     /// - Throws: ``EnvelopeError`` with the position of the first record that is not well formed.
     static func decodePage(_ values: [(position: UInt64, value: UnsafeRawBufferPointer)], prefetching: Bool = false) throws(PageDecodingError) -> [RecordedEvent] {
-        let total = values.reduce(0) { $0 + $1.value.count }
-        let page = SharedBytes(count: total)
+        var remaining = values.reduce(0) { $0 + $1.value.count }
+        var page = SharedBytes(count: min(remaining, Self.largestBuffer))
         var events: [RecordedEvent] = []
         events.reserveCapacity(values.count)
         var offset = 0
         for (index, (position, value)) in values.enumerated() {
             if prefetching, index + Self.prefetchDistance < values.count {
                 ConsecutiveKeyPages.prefetch(values[index + Self.prefetchDistance].value)
+            }
+            if offset + value.count > page.bytes.count {
+                page = SharedBytes(count: max(min(remaining, Self.largestBuffer), value.count))
+                offset = 0
             }
             if value.count > 0 {
                 (page.bytes.baseAddress! + offset).copyMemory(from: value.baseAddress!, byteCount: value.count)
@@ -37,6 +45,7 @@ enum RecordDecoder {
                 throw PageDecodingError(position: position, problem: error)
             }
             offset += value.count
+            remaining -= value.count
         }
         return events
     }
