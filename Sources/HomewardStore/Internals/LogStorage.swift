@@ -410,7 +410,7 @@ final class LogStorage: Sendable {
             entry = try cursor.next()
         }
         do {
-            return try RecordDecoder.decodePage(values)
+            return try RecordDecoder.decodePage(values, prefetching: true)
         } catch {
             throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
         }
