@@ -37,6 +37,12 @@ package final class BackgroundWork<Value: Sendable>: Sendable {
         }.get()
     }
 
+    /// The work's value if it has ended without throwing; `nil` while it runs (or when it threw).
+    /// Never waits.
+    package var finishedValue: Value? {
+        outcome.withLock { try? $0?.get() }
+    }
+
     /// Waits for the work to end, whatever its outcome.
     package func wait() {
         finished.wait()
