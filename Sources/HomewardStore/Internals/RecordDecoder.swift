@@ -1,8 +1,8 @@
 import HomewardLMDB
 
 /// Turns stored log values into ``RecordedEvent``s: one copy of a page's records into one shared
-/// buffer (or a few, for many records), then a check of each record's field lengths. Text fields and payloads are read from
-/// that buffer when they are asked for.
+/// buffer (or a few, for many records), then a check of each record's field lengths. Text fields
+/// and payloads are read from that buffer when they are asked for.
 enum RecordDecoder {
     /// How many values ahead of the one being copied are prefetched.
     static let prefetchDistance = 8
