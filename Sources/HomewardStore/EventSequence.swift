@@ -28,8 +28,9 @@ public struct EventSequence: AsyncSequence, Sendable {
         let store: EventStore
         var source: Source
         let pageSize: Int
-        var page: [RecordedEvent] = []
-        var index = 0
+        /// The page being gone through, and the next event's index in it.
+        @usableFromInline var page: [RecordedEvent] = []
+        @usableFromInline var index = 0
         var isFinished = false
         /// Pages of the whole log, read ahead on other threads.
         var pages: PageReadAhead<Void>?
@@ -46,7 +47,20 @@ public struct EventSequence: AsyncSequence, Sendable {
 
         /// Returns the next event without leaving the caller's actor: most calls are answered from
         /// the page already read, so a hop to another executor per event would dominate the cost.
+        /// That answer is inlined into the caller's loop; only the end of a page calls into the
+        /// store.
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws -> RecordedEvent? {
+            if index < page.count {
+                defer { index += 1 }
+                return page[index]
+            }
+            return try await nextPage(isolation: actor)
+        }
+
+        /// Reads the next page and returns its first event; `nil` at the end.
+        @usableFromInline
+        mutating func nextPage(isolation actor: isolated (any Actor)?) async throws -> RecordedEvent? {
             if index == page.count {
                 if isFinished { return nil }
                 try Task.checkCancellation()
