@@ -347,6 +347,10 @@ if let existing = option("--scan-existing") {
         let elapsed = try await asyncSeconds { for try await _ in store.readAll(pageSize: 4096) { count += 1 } }
         print("readAll: \(Int(Double(count) / elapsed)) events/s")
     }
+    for _ in 0..<3 {
+        let summed = try await readEverything(store)
+        print("readAll summing payload sizes: \(Int(Double(summed.count) / summed.seconds)) events/s")
+    }
     exit(0)
 }
 
