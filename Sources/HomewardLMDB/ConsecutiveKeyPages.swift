@@ -128,7 +128,7 @@ public struct ConsecutiveKeyPages: Sendable {
         }
         var info = MDB_envinfo()
         // The transaction holds the map in place (see `Environment.read`).
-        mdb_env_info(transaction.environment.core.pointer, &info)
+        try check(mdb_env_info(transaction.environment.core.pointer, &info), "mdb_env_info")
         let lastPageNumber = UInt64(info.me_last_pgno)
         /// The page that holds `key` and its slot there, advancing `page` (an index into the
         /// tables, only ever moved forward), or `nil` when no indexed page holds it.
