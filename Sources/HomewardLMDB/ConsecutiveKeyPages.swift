@@ -69,6 +69,15 @@ public struct ConsecutiveKeyPages: Sendable {
         }
     }
 
+    /// An index of no pages: ``forEachValue(ofKeys:in:_:_:)`` reads every value through a
+    /// cursor (for reads that start before the pages are found).
+    public init() {
+        firstKeys = []
+        keyCounts = []
+        pageNumbers = []
+        pageSize = 0
+    }
+
     /// Indexes the leaf pages that hold `keys`, with one cursor lookup per page.
     /// - Parameters:
     ///   - database: A database keyed by 8-byte big-endian integers, only ever appended to.
@@ -119,8 +128,8 @@ public struct ConsecutiveKeyPages: Sendable {
         _ body: (Int, UnsafeRawBufferPointer?) throws -> Void
     ) throws -> Int {
         let cursor = try transaction.cursor(database)
-        func lookUp(_ key: UInt64) throws(LMDBError) -> UnsafeRawBufferPointer? {
-            try cursor.seek(exactly: Self.keyBytes(key))?.value
+        func lookUp(_ key: UInt64) throws -> UnsafeRawBufferPointer? {
+            try withUnsafeBytes(of: key.bigEndian) { try cursor.seek(exactly: $0) }?.value
         }
         guard let first = keys.first, let mapStart = try mapStart(through: cursor, near: first, in: transaction) else {
             for (index, key) in keys.enumerated() { try body(index, try lookUp(key)) }

@@ -61,26 +61,24 @@ public struct EventSequence: AsyncSequence, Sendable {
         /// Reads the next page and returns its first event; `nil` at the end.
         @usableFromInline
         mutating func nextPage(isolation actor: isolated (any Actor)?) async throws -> RecordedEvent? {
-            if index == page.count {
-                if isFinished { return nil }
-                try Task.checkCancellation()
-                switch source {
-                case .all(let from, let through):
-                    if pages == nil { pages = PageReadAhead(store: store, through: through, pageSize: pageSize) }
-                    page = try pages!.page(from: from).events
-                    if let last = page.last { source = .all(from: last.position + 1, through: through) }
-                case .stream(let stream, let from):
-                    page = try store.read("reading stream '\(stream)'") {
-                        try store.storage.streamEvents(stream, from: from, limit: pageSize, in: $0)
-                    }
-                    if let last = page.last { source = .stream(stream, from: last.version + 1) }
+            if isFinished { return nil }
+            try Task.checkCancellation()
+            switch source {
+            case .all(let from, let through):
+                if pages == nil { pages = PageReadAhead(store: store, through: through, pageSize: pageSize) }
+                page = try pages!.page(from: from).events
+                if let last = page.last { source = .all(from: last.position + 1, through: through) }
+            case .stream(let stream, let from):
+                page = try store.read("reading stream '\(stream)'") {
+                    try store.storage.streamEvents(stream, from: from, limit: pageSize, in: $0)
                 }
-                index = 0
-                // A page may end early at its byte limit, so only an empty page ends the sequence.
-                if page.isEmpty {
-                    isFinished = true
-                    return nil
-                }
+                if let last = page.last { source = .stream(stream, from: last.version + 1) }
+            }
+            index = 0
+            // A page may end early at its byte limit, so only an empty page ends the sequence.
+            if page.isEmpty {
+                isFinished = true
+                return nil
             }
             defer { index += 1 }
             return page[index]

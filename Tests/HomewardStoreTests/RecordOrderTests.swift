@@ -53,7 +53,7 @@ struct WholeStreamsThroughPagesTests {
             for index in 0..<200 {
                 try store.append([.sample("Later", index: index)], to: StreamID(validating: "case-\(index % 97)"))
             }
-            func groups(using logPages: ConsecutiveKeyPages?) throws -> [[(position: UInt64, stream: String, payload: [UInt8])]] {
+            func groups(using logPages: ConsecutiveKeyPages) throws -> [[(position: UInt64, stream: String, payload: [UInt8])]] {
                 var after = ""
                 var all: [[(position: UInt64, stream: String, payload: [UInt8])]] = []
                 while true {
@@ -65,7 +65,7 @@ struct WholeStreamsThroughPagesTests {
                     after = last
                 }
             }
-            let throughCursor = try groups(using: nil)
+            let throughCursor = try groups(using: ConsecutiveKeyPages())
             let throughPages = try groups(using: pages)
             #expect(throughCursor.map(\.count).reduce(0, +) == 3_000, "every event up to the head, none after it")
             #expect(throughPages.count == throughCursor.count)

@@ -251,9 +251,7 @@ public struct EventRegistry: Sendable {
         var name = typeName
         guard let found = name.withUTF8({ table.unmanagedSchema(UnsafeRawBufferPointer($0), version: schemaVersion) }) else { return nil }
         // The table holds the schema for as long as this registry lives (see decode(_:)).
-        let read = found._withUnsafeGuaranteedRef { schema in Result { () throws(FieldError) in try schema.fromTape(tape, token, path) } }
-        let (payload, event) = try read.get()
-        return (payload, event)
+        return try found._withUnsafeGuaranteedRef { schema in Result { () throws(FieldError) in try schema.fromTape(tape, token, path) } }.get()
     }
 
     /// Reads a stored event, upcast to the current schema version.

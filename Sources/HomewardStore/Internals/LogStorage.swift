@@ -410,7 +410,7 @@ final class LogStorage: Sendable {
             entry = try cursor.next()
         }
         do {
-            return try RecordDecoder.decodePage(values, prefetching: true)
+            return try RecordDecoder.decodePage(values)
         } catch {
             throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
         }
@@ -455,15 +455,16 @@ final class LogStorage: Sendable {
     /// state under its id) then write each group into one range of keys, so a group's write
     /// transaction dirties few pages however large the log.
     ///
-    /// With `logPages` (see ``logPages(through:in:)``), the records are read straight from the
-    /// log's pages in the map, a few ahead asked of the memory system while one is copied.
+    /// The records are read straight from the log's pages in the map where `logPages` (see
+    /// ``logPages(through:in:)``) holds them, else through a cursor; an empty index reads them
+    /// all through a cursor.
     /// - Returns: The streams, and the name of the last stream looked at (`nil` when there was
     ///   none after `after`).
     func wholeStreams(
         after: String,
         through head: UInt64,
         minimumEvents: Int,
-        logPages: ConsecutiveKeyPages? = nil,
+        logPages: ConsecutiveKeyPages,
         in transaction: Transaction
     ) throws -> (streams: [[RecordedEvent]], lastStream: String?) {
         var positions: [UInt64] = []
@@ -499,8 +500,8 @@ final class LogStorage: Sendable {
             entry = try names.next()
         }
         // The records are found in log order (through the page index where it holds them, else
-        // through one cursor, whose next lookup often falls on the page it stands on or the
-        // next), then copied in stream order into one buffer, a few ahead prefetched.
+        // through a cursor, whose next lookup often falls on the page it stands on or the next),
+        // then copied in stream order, a few ahead prefetched.
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         var values = [(position: UInt64, value: UnsafeRawBufferPointer)](repeating: (0, empty), count: positions.count)
         let order = Self.indicesInOrder(of: positions)
@@ -511,18 +512,10 @@ final class LogStorage: Sendable {
             }
             values[order[rank]] = (ascending[rank], value)
         }
-        if let logPages {
-            try logPages.forEachValue(ofKeys: ascending, in: log, transaction, keep)
-        } else {
-            let records = try transaction.cursor(log)
-            for (rank, position) in ascending.enumerated() {
-                var key = position.bigEndian
-                try keep(rank, try withUnsafeBytes(of: &key) { try records.seek(exactly: $0) }?.value)
-            }
-        }
+        try logPages.forEachValue(ofKeys: ascending, in: log, transaction, keep)
         let events: [RecordedEvent]
         do {
-            events = try RecordDecoder.decodePage(values, prefetching: logPages != nil)
+            events = try RecordDecoder.decodePage(values)
         } catch {
             throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
         }

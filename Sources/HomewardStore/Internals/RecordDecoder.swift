@@ -11,21 +11,21 @@ enum RecordDecoder {
     /// gave back (see ``PageBufferPool``) instead of fresh memory, zeroed page by page.
     static let largestBuffer = 4 << 20
 
-    /// Copies and checks a page of stored values (valid for the read transaction).
-    /// - Parameters:
-    ///   - values: The values, each with the position it was read at.
-    ///   - prefetching: Ask for the values a few ahead while copying one. The hardware
-    ///     prefetcher stops at the end of each 4 KB page of the map, so this pays for values in
-    ///     log order too (`forEachEvent` over a million seeded events: about 9 → 12 million /s).
+    /// Copies and checks a page of stored values (valid for the read transaction), asking for the
+    /// values a few ahead while copying one: for values scattered over the map (a rebuild's
+    /// group), and for values in log order too, since the hardware prefetcher stops at the end of
+    /// each 4 KB page of the map (`forEachEvent` over a million seeded events: about 9 → 12
+    /// million /s).
+    /// - Parameter values: The values, each with the position it was read at.
     /// - Throws: ``EnvelopeError`` with the position of the first record that is not well formed.
-    static func decodePage(_ values: [(position: UInt64, value: UnsafeRawBufferPointer)], prefetching: Bool = false) throws(PageDecodingError) -> [RecordedEvent] {
+    static func decodePage(_ values: [(position: UInt64, value: UnsafeRawBufferPointer)]) throws(PageDecodingError) -> [RecordedEvent] {
         var remaining = values.reduce(0) { $0 + $1.value.count }
         var page = SharedBytes(count: min(remaining, Self.largestBuffer))
         var events: [RecordedEvent] = []
         events.reserveCapacity(values.count)
         var offset = 0
         for (index, (position, value)) in values.enumerated() {
-            if prefetching, index + Self.prefetchDistance < values.count {
+            if index + Self.prefetchDistance < values.count {
                 ConsecutiveKeyPages.prefetch(values[index + Self.prefetchDistance].value)
             }
             if offset + value.count > page.bytes.count {

@@ -380,7 +380,7 @@ public final class ProjectionEngine: Sendable {
                 guard let after = try previous.map({ try $0.value().lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil) }
                 let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
                     try store.storage.wholeStreams(
-                        after: after, through: head, minimumEvents: max(1, size), logPages: logPages.finishedValue, in: transaction
+                        after: after, through: head, minimumEvents: max(1, size), logPages: logPages.finishedValue ?? ConsecutiveKeyPages(), in: transaction
                     )
                 }
                 return StreamGroup(streams: streams, lastStream: lastStream)
