@@ -128,8 +128,9 @@ struct StreamRebuilderTests {
         }
     }
 
-    /// While a group is written, the next is folded and the one after it read: a failure in the
-    /// first group stops the rebuild there, after the work in flight has ended.
+    /// While a group is written, the next two are folded and the one after them read: a failure
+    /// in an early group stops the rebuild there, no further work is started, and the work in
+    /// flight ends first.
     @Test func aFailureInAnEarlyGroupStopsTheRebuildThere() throws {
         try withTemporaryEventStore { store in
             try fill(store)
@@ -145,7 +146,7 @@ struct StreamRebuilderTests {
             let status = try #require(try engine.status().first)
             #expect(status.state == .failed)
             #expect(status.failure?.contains("position 301 (Bad): a bad event") == true, "\(status.failure ?? "")")
-            #expect(rebuilder.seen.groups.withLock { $0 } <= 3, "no group folded beyond the one in flight after the bad one")
+            #expect(rebuilder.seen.groups.withLock { $0 } <= 3, "no group folded beyond the one already queued after the bad one")
             #expect(try StreamLengthProjection.lengths(engine).isEmpty, "nothing of the failed rebuild is visible")
         }
     }

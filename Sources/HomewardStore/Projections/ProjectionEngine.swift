@@ -370,10 +370,12 @@ public final class ProjectionEngine: Sendable {
         let logPages = BackgroundWork { [store] in
             try store.read("finding the log's pages") { try store.storage.logPages(through: head, in: $0) }
         }
-        // Three groups are in flight: while one is written, the next is folded and the one
-        // after it read, each on threads of its own. The first two groups are a quarter and a
-        // half of the others, so that the writer starts sooner: until the first group is read
-        // and folded, one core reads and the other waits.
+        // While one group is written, the next two are folded (one after the other, each on
+        // every core) and the one after them read, on threads of their own: a fold does not wait
+        // for the writer, so that neither core idles when a group's write and the next fold take
+        // unequal times. The first two groups are a quarter and a half of the others, so that
+        // the writer starts sooner: until the first group is read and folded, one core reads
+        // and the other waits.
         func read(after previous: BackgroundWork<StreamGroup>?, size: Int) -> BackgroundWork<StreamGroup> {
             let store = self.store
             return BackgroundWork {
@@ -386,9 +388,10 @@ public final class ProjectionEngine: Sendable {
                 return StreamGroup(streams: streams, lastStream: lastStream)
             }
         }
-        func fold(_ read: BackgroundWork<StreamGroup>) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
+        func fold(_ read: BackgroundWork<StreamGroup>, after previous: BackgroundWork<FoldedGroup<Rebuilder.Folded>>?) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
             let keys = store.keys
             return BackgroundWork {
+                previous?.wait()  // one fold at a time: each uses every core
                 let group = try read.value()
                 return FoldedGroup(
                     lastStream: group.lastStream, events: group.streams.reduce(0) { $0 + $1.count }, firstStream: group.streams.first?.first?.stream.rawValue,
@@ -402,26 +405,28 @@ public final class ProjectionEngine: Sendable {
         }
         var applied: UInt64 = 0
         var nextRead = read(after: nil, size: groupSize / 4)
-        var next = fold(nextRead)
+        var folds = [fold(nextRead, after: nil)]
         nextRead = read(after: nextRead, size: groupSize / 2)
+        folds.append(fold(nextRead, after: folds.last))
+        nextRead = read(after: nextRead, size: groupSize)
         // Whatever the way out, the work still in flight (it reads the log) ends first.
         defer {
-            next.wait()
+            for work in folds { work.wait() }
             nextRead.wait()
             logPages.wait()
         }
         while true {
-            let current = try next.value()
-            if current.lastStream != nil {
-                next = fold(nextRead)
-                nextRead = read(after: nextRead, size: groupSize)
-            }
+            let current = try folds.removeFirst().take()
             let folded: Rebuilder.Folded?
             do {
                 folded = try current.folded?.get()
             } catch {
                 try record(ApplyFailure(names: group, description: failure(error, in: current)))
                 return
+            }
+            if current.lastStream != nil {
+                folds.append(fold(nextRead, after: folds.last))
+                nextRead = read(after: nextRead, size: groupSize)
             }
             applied += UInt64(current.events)
             let rate: Double? = {
