@@ -416,45 +416,33 @@ public final class ProjectionEngine: Sendable {
             logPages.wait()
         }
         while true {
-            // The groups one transaction writes: the next (waited for), then those already
-            // folded, up to `groupsPerCommit`: when the writer falls behind, it commits (and
-            // waits for the disk) once for several groups, and writes a page they share once.
-            var batch: [FoldedGroup<Rebuilder.Folded>] = []
-            var written: [Rebuilder.Folded?] = []
-            repeat {
-                let current = try folds.removeFirst().take()
-                let folded: Rebuilder.Folded?
-                do {
-                    folded = try current.folded?.get()
-                } catch {
-                    try record(ApplyFailure(names: group, description: failure(error, in: current)))
-                    return
-                }
-                batch.append(current)
-                written.append(folded)
-                if current.lastStream != nil {
-                    folds.append(fold(nextRead, after: folds.last))
-                    nextRead = read(after: nextRead, size: groupSize)
-                }
-            } while batch.count < Self.groupsPerCommit && batch.last!.lastStream != nil
-                && folds.first?.finishedValue.map({ (try? $0.folded?.get()) != nil || $0.folded == nil }) == true
-            let last = batch.last!
-            applied += UInt64(batch.reduce(0) { $0 + $1.events })
+            let current = try folds.removeFirst().take()
+            let folded: Rebuilder.Folded?
+            do {
+                folded = try current.folded?.get()
+            } catch {
+                try record(ApplyFailure(names: group, description: failure(error, in: current)))
+                return
+            }
+            if current.lastStream != nil {
+                folds.append(fold(nextRead, after: folds.last))
+                nextRead = read(after: nextRead, size: groupSize)
+            }
+            applied += UInt64(current.events)
             let rate: Double? = {
                 let elapsed = ContinuousClock.now - started
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 return applied > 0 && seconds > 0 ? Double(applied) / seconds : nil
             }()
-            let committed: Bool? = try write({ transaction -> Bool in
+            let written: Bool? = try write({ transaction -> Bool in
                 var points = try group.map { try checkpoint($0, in: transaction)! }
-                var contexts: [String: ProjectionContext] = [:]
-                for (name, point) in zip(group, points) {
-                    contexts[name] = ProjectionContext(
-                        transaction: transaction, database: slots[name]![1 - point.activeSlot], storage: store.storage, keys: store.keys
-                    )
-                }
-                for (current, folded) in zip(batch, written) {
-                    guard let folded else { continue }
+                if let folded {
+                    var contexts: [String: ProjectionContext] = [:]
+                    for (name, point) in zip(group, points) {
+                        contexts[name] = ProjectionContext(
+                            transaction: transaction, database: slots[name]![1 - point.activeSlot], storage: store.storage, keys: store.keys
+                        )
+                    }
                     do {
                         try rebuilder.write(folded, into: contexts)
                     } catch {
@@ -462,7 +450,7 @@ public final class ProjectionEngine: Sendable {
                     }
                 }
                 for index in points.indices {
-                    if let lastStream = last.lastStream {
+                    if let lastStream = current.lastStream {
                         points[index].shadowLastStream = lastStream
                     } else {
                         points[index].shadowPosition = head
@@ -476,20 +464,16 @@ public final class ProjectionEngine: Sendable {
             }, catchingApplyFailure: { failure in
                 try self.record(failure)
             })
-            guard committed != nil else {  // failed, and recorded
+            guard written != nil else {  // failed, and recorded
                 return
             }
-            if let progress, batch.contains(where: { $0.events > 0 }) { progress(min(applied, head), head) }
-            if last.lastStream == nil {
+            if let progress, current.events > 0 { progress(min(applied, head), head) }
+            if current.lastStream == nil {
                 if let rate { runtime.withLock { for name in group { $0[name, default: Runtime()].eventsPerSecond = rate } } }
                 return
             }
         }
     }
-
-    /// The most groups of streams a rebuild writes in one transaction (when they are folded
-    /// before the writer is ready for them).
-    static let groupsPerCommit = 2
 
     /// Runs a write that may fail in a projection; such a failure is handed to `failed`
     /// (outside the aborted transaction) and gives `nil`.
