@@ -2,6 +2,8 @@
 //
 //   swift run -c release homeward-bench [--events N] [--out FILE.json] [--keep DIR]
 //   swift run -c release homeward-bench --existing STORE   (the projection figures of a seeded store)
+//   swift run -c release homeward-bench --only append|single|group|read|projections   (one part; projections: the
+//     campaign's import, decoding, rebuild and queries, in a process that has done nothing else)
 //   (profiling aids: --scan-existing STORE, --decode-existing STORE [--keys KEYSTORE])
 //
 // Raw LMDB runs straight through the C API, with the same value sizes, key encoding and
@@ -41,6 +43,20 @@ try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateD
 defer { if option("--keep") == nil { try? FileManager.default.removeItem(atPath: workDirectory) } }
 
 var figures: [Figure] = []
+
+/// Writes the figures to `--out`, when given.
+@MainActor func writeFigures() {
+    guard let outPath else { return }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    do {
+        try encoder.encode(figures).write(to: URL(fileURLWithPath: outPath))
+        print("figures written to \(outPath)")
+    } catch {
+        print("cannot write the figures to \(outPath): \(error)")
+        exit(1)
+    }
+}
 
 func peakMemoryMB() -> Double {
     var usage = rusage()
@@ -302,6 +318,77 @@ func decodeInReplay(_ store: EventStore, registry: EventRegistry = .standard) th
     return (rebuildSeconds, decodeSeconds, decoded)
 }
 
+/// The figures of a generated campaign of about `eventCount` events: its JSONL import, then
+/// ``measureProjections(of:)``, then the same with personal fields sealed.
+@MainActor func measureCampaign(storeOptions: EventStore.Options) throws {
+    let campaignStore = try EventStore(path: workDirectory + "/campaign", options: storeOptions)
+    // About 13 events per case.
+    var campaign = CampaignGenerator.Configuration()
+    campaign.cases = max(10, eventCount / 13)
+    campaign.seed = 99
+    let generator = CampaignGenerator(campaign)
+    // A campaign of millions of lines is too large to hold as one file with its validated lines:
+    // it is then generated and imported in parts, as `homeward seed` does, and timed as such.
+    let inParts = eventCount > 2_000_000 || option("--import-in-parts") != nil
+    var jsonLines: [UInt8] = []
+    var recordCount = 0
+    if !inParts {
+        generator.forEachRecord { record, _ in
+            jsonLines += record.line.utf8
+            jsonLines.append(UInt8(ascii: "\n"))
+            recordCount += 1
+        }
+    }
+    /// Imports the campaign into a store: the file at once, or generated and imported in parts.
+    func importCampaign(into store: EventStore) throws -> Int {
+        let importer = JSONLinesImporter(service: ReliefService(store: store))
+        return inParts ? try importer.importCampaign(generator).appended : try importer.importFile(jsonLines).appended
+    }
+    // JSONL import: parse, validate every line and the case guards, then append.
+    var imported = 0
+    let importSeconds = try seconds { imported = try importCampaign(into: campaignStore) }
+    if inParts { recordCount = imported }
+    precondition(imported == recordCount, "imported \(imported) of \(recordCount) lines")
+    if inParts {
+        report("campaign generated and imported in parts of 200,000 lines", raw: nil, store: Double(imported) / importSeconds, goal: "-")
+    } else {
+        report("JSONL import (parse, validate, append)", raw: nil, store: Double(imported) / importSeconds, goal: ">= 200,000 events/s")
+    }
+    print("\ncampaign: \(campaign.cases) cases, \(try campaignStore.head().position) events")
+    // The import frees what it held on another thread; the figures below are taken once that
+    // has ended, so that they do not share the cores with it.
+    waitForBackgroundWork()
+    let (rebuildSeconds, decodeSeconds, decoded) = try measureProjections(of: campaignStore)
+    let campaignEvents = decoded
+
+    // The same campaign with personal fields sealed under per-person keys (crypto-shredding).
+    // Here the first column is the unsealed figure above, not raw LMDB.
+    if option("--skip-sealed") == nil {
+        print("\nsealed personal fields (first column: the same figure unsealed)")
+        var sealedOptions = storeOptions
+        sealedOptions.keys = try KeyStore(path: workDirectory + "/campaign-keys")
+        let sealedStore = try EventStore(path: workDirectory + "/campaign-sealed", options: sealedOptions)
+        var sealedImported = 0
+        let sealedImportSeconds = try seconds {
+            sealedImported = try importCampaign(into: sealedStore)
+        }
+        precondition(sealedImported == recordCount)
+        report("JSONL import, sealed", raw: Double(imported) / importSeconds, store: Double(sealedImported) / sealedImportSeconds, goal: "cost of sealing")
+        let keyedRegistry = EventRegistry.standard.withKeys(sealedStore.keys)
+        var sealedDecoded = 0
+        let sealedDecodeSeconds = try seconds {
+            try sealedStore.forEachEvent(from: 1, pageSize: 4096) { event in
+                _ = try keyedRegistry.decode(event)
+                sealedDecoded += 1
+            }
+        }
+        report("decode every payload, sealed", raw: Double(decoded) / decodeSeconds, store: Double(sealedDecoded) / sealedDecodeSeconds, goal: "cost of opening")
+        let sealedProjections = try ReliefProjections(store: sealedStore, configuration: .illustrative, catchUp: false)
+        let sealedRebuildSeconds = try seconds { try sealedProjections.engine.rebuild(ReliefProjections.names) }
+        report("rebuild of all three projections, sealed", raw: Double(campaignEvents) / rebuildSeconds, store: Double(campaignEvents) / sealedRebuildSeconds, goal: "cost of opening")
+    }
+}
+
 if let existing = option("--decode-existing") {
     let store = try EventStore(path: existing)
     // With `--keys KEYSTORE`, sealed personal fields are opened (without, they read as forgotten).
@@ -327,11 +414,7 @@ if let existing = option("--existing") {
     let store = try EventStore(path: existing)
     print("Homeward benchmark on \(existing): \(try store.head().position) events, \(String(cString: mdb_version(nil, nil, nil))), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     _ = try measureProjections(of: store)
-    if let outPath {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(figures).write(to: URL(fileURLWithPath: outPath))
-    }
+    writeFigures()
     exit(0)
 }
 
@@ -351,6 +434,16 @@ if let existing = option("--scan-existing") {
         let summed = try await readEverything(store)
         print("readAll summing payload sizes: \(Int(Double(summed.count) / summed.seconds)) events/s")
     }
+    exit(0)
+}
+
+if option("--only") == "projections" {
+    // The campaign's phases alone, in a process that has done nothing else.
+    print("Homeward benchmark, campaign phases only: about \(eventCount) events, \(String(cString: mdb_version(nil, nil, nil))), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    var options = EventStore.Options()
+    if option("--relaxed") != nil { options.durability = .relaxed }
+    try measureCampaign(storeOptions: options)
+    writeFigures()
     exit(0)
 }
 
@@ -491,76 +584,6 @@ print("record size: \(sample) bytes (raw values are the same size)")
 // MARK: Projections on a generated campaign of about `eventCount` events
 
 if option("--skip-projections") == nil {
-    let campaignStore = try EventStore(path: workDirectory + "/campaign", options: storeOptions)
-    // About 13 events per case.
-    var campaign = CampaignGenerator.Configuration()
-    campaign.cases = max(10, eventCount / 13)
-    campaign.seed = 99
-    let generator = CampaignGenerator(campaign)
-    // A campaign of millions of lines is too large to hold as one file with its validated lines:
-    // it is then generated and imported in parts, as `homeward seed` does, and timed as such.
-    let inParts = eventCount > 2_000_000 || option("--import-in-parts") != nil
-    var jsonLines: [UInt8] = []
-    var recordCount = 0
-    if !inParts {
-        generator.forEachRecord { record, _ in
-            jsonLines += record.line.utf8
-            jsonLines.append(UInt8(ascii: "\n"))
-            recordCount += 1
-        }
-    }
-    /// Imports the campaign into a store: the file at once, or generated and imported in parts.
-    func importCampaign(into store: EventStore) throws -> Int {
-        let importer = JSONLinesImporter(service: ReliefService(store: store))
-        return inParts ? try importer.importCampaign(generator).appended : try importer.importFile(jsonLines).appended
-    }
-    // JSONL import: parse, validate every line and the case guards, then append.
-    var imported = 0
-    let importSeconds = try seconds { imported = try importCampaign(into: campaignStore) }
-    if inParts { recordCount = imported }
-    precondition(imported == recordCount, "imported \(imported) of \(recordCount) lines")
-    if inParts {
-        report("campaign generated and imported in parts of 200,000 lines", raw: nil, store: Double(imported) / importSeconds, goal: "-")
-    } else {
-        report("JSONL import (parse, validate, append)", raw: nil, store: Double(imported) / importSeconds, goal: ">= 200,000 events/s")
-    }
-    print("\ncampaign: \(campaign.cases) cases, \(try campaignStore.head().position) events")
-    // The import frees what it held on another thread; the figures below are taken once that
-    // has ended, so that they do not share the cores with it.
-    waitForBackgroundWork()
-    let (rebuildSeconds, decodeSeconds, decoded) = try measureProjections(of: campaignStore)
-    let campaignEvents = decoded
-
-    // The same campaign with personal fields sealed under per-person keys (crypto-shredding).
-    // Here the first column is the unsealed figure above, not raw LMDB.
-    if option("--skip-sealed") == nil {
-        print("\nsealed personal fields (first column: the same figure unsealed)")
-        var sealedOptions = storeOptions
-        sealedOptions.keys = try KeyStore(path: workDirectory + "/campaign-keys")
-        let sealedStore = try EventStore(path: workDirectory + "/campaign-sealed", options: sealedOptions)
-        var sealedImported = 0
-        let sealedImportSeconds = try seconds {
-            sealedImported = try importCampaign(into: sealedStore)
-        }
-        precondition(sealedImported == recordCount)
-        report("JSONL import, sealed", raw: Double(imported) / importSeconds, store: Double(sealedImported) / sealedImportSeconds, goal: "cost of sealing")
-        let keyedRegistry = EventRegistry.standard.withKeys(sealedStore.keys)
-        var sealedDecoded = 0
-        let sealedDecodeSeconds = try seconds {
-            try sealedStore.forEachEvent(from: 1, pageSize: 4096) { event in
-                _ = try keyedRegistry.decode(event)
-                sealedDecoded += 1
-            }
-        }
-        report("decode every payload, sealed", raw: Double(decoded) / decodeSeconds, store: Double(sealedDecoded) / sealedDecodeSeconds, goal: "cost of opening")
-        let sealedProjections = try ReliefProjections(store: sealedStore, configuration: .illustrative, catchUp: false)
-        let sealedRebuildSeconds = try seconds { try sealedProjections.engine.rebuild(ReliefProjections.names) }
-        report("rebuild of all three projections, sealed", raw: Double(campaignEvents) / rebuildSeconds, store: Double(campaignEvents) / sealedRebuildSeconds, goal: "cost of opening")
-    }
+    try measureCampaign(storeOptions: storeOptions)
 }
-if let outPath {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(figures).write(to: URL(fileURLWithPath: outPath))
-    print("figures written to \(outPath)")
-}
+writeFigures()
