@@ -37,4 +37,8 @@ public struct PutOptions: OptionSet, Sendable, Hashable {
     public static let appendDuplicate = PutOptions(rawValue: UInt32(MDB_APPENDDUP))
     /// With duplicates, fails if the key/value pair is already there. The corresponding LMDB flag is `MDB_NODUPDATA`.
     public static let noDuplicateData = PutOptions(rawValue: UInt32(MDB_NODUPDATA))
+    /// Replaces the value of the entry a cursor stands on, without searching for its key again;
+    /// the key given must be that entry's key. Only for ``Cursor/put(key:value:options:)`` on a
+    /// database without duplicates. The corresponding LMDB flag is `MDB_CURRENT`.
+    public static let current = PutOptions(rawValue: UInt32(MDB_CURRENT))
 }

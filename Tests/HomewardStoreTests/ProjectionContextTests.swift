@@ -7,13 +7,17 @@ import Testing
 struct ShufflingProjection: Projection {
     var name = "shuffle"
     var version = 1
+    /// Whether each read and write of a key is one ``ProjectionContext/update(_:_:)``.
+    var updating = false
 
     /// What the event at `position` does: its key, and the value it stores (`nil`: it removes
     /// the key when present, after reading it).
     static func change(at position: UInt64) -> (key: [UInt8], value: [UInt8]?) {
         let key = Array("k/\(position * 7919 % 500)".utf8)
         if position.isMultiple(of: 5) { return (key, nil) }
-        return (key, Array(String(repeating: "v", count: Int(position * 131 % 900)).utf8) + Array("\(position)".utf8))
+        // Now and then a value too large for a page (stored on overflow pages).
+        let size = position.isMultiple(of: 11) ? 5_000 + Int(position % 3) * 1_500 : Int(position * 131 % 900)
+        return (key, Array(String(repeating: "v", count: size).utf8) + Array("\(position)".utf8))
     }
 
     static func seenKey(_ position: UInt64) -> [UInt8] {
@@ -23,6 +27,15 @@ struct ShufflingProjection: Projection {
     func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
         for event in events {
             let (key, value) = Self.change(at: event.position)
+            if updating {
+                var before: Int?
+                try context.update(key) { stored in
+                    before = stored?.count
+                    return value
+                }
+                try context.put(Self.seenKey(event.position), Array("\(before ?? -1)".utf8))
+                continue
+            }
             // Read first (the cursor then stands on the key or where it would go), then write.
             let before = try context.get(key)
             // What each read found is kept too, so that every read is checked.
@@ -37,13 +50,16 @@ struct ShufflingProjection: Projection {
 }
 
 struct ProjectionContextTests {
-    @Test func readsWritesAndRemovalsInAnyOrderGiveWhatADictionaryGives() throws {
+    /// Also through `update`, which replaces a value where the cursor found it (a value of
+    /// another size, on a page or on overflow pages), adds a missing key, or removes one.
+    @Test(arguments: [false, true])
+    func readsWritesAndRemovalsInAnyOrderGiveWhatADictionaryGives(updating: Bool) throws {
         try withTemporaryEventStore { store in
             let count = 3_000
             for index in 0..<count {
                 try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 7)"))
             }
-            let engine = try ProjectionEngine(store: store, projections: [ShufflingProjection()], batchSize: 97)
+            let engine = try ProjectionEngine(store: store, projections: [ShufflingProjection(updating: updating)], batchSize: 97)
             try engine.catchUp()
 
             var model: [[UInt8]: [UInt8]] = [:]

@@ -63,9 +63,12 @@ enum AdmittedPersonsRollup {
         let ordered = changes.compactMap { entry, change in change == 0 ? nil : (key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
             .sorted { $0.key.precedesInKeyOrder($1.key) }
         for (countKey, entry, change) in ordered {
-            let before = try context.get(countKey).map { try BucketCoding.number($0) } ?? 0
+            var before = 0
+            try context.update(countKey) { stored in
+                before = try stored.map { try BucketCoding.number(Array($0)) } ?? 0
+                return before + change == 0 ? nil : BucketCoding.number(before + change)
+            }
             let after = before + change
-            if after == 0 { try context.delete(countKey) } else { try context.put(countKey, BucketCoding.number(after)) }
             sums[entry.month, default: Counts()] = sums[entry.month, default: Counts()] + counted(after) - counted(before)
         }
         for (_, entry, _) in ordered {

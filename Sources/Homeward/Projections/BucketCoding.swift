@@ -20,52 +20,92 @@ enum BucketCoding {
     ///   - changes: Names (UTF-8) and amounts, in byte order of the names, each name once.
     ///   - stored: A value written by ``counters(_:)`` or by this function, if there is one.
     /// - Returns: The new value; `nil` when no counter is left.
-    static func adding(_ changes: [(name: [UInt8], amount: Int)], to stored: [UInt8]?) throws(PayloadDecodingError) -> [UInt8]? {
-        var merged: [(name: ArraySlice<UInt8>, value: Int)] = []
-        let bytes = stored ?? []
-        var offset = 0
-        func varint() throws(PayloadDecodingError) -> UInt64 {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard offset < bytes.count, shift < 64 else { throw PayloadDecodingError("a counters bucket is cut short") }
-                let byte = bytes[offset]
-                offset += 1
-                result |= UInt64(byte & 0x7f) << shift
-                if byte < 0x80 { return result }
-                shift += 7
-            }
+    static func adding(_ changes: ArraySlice<(name: [UInt8], amount: Int)>, to stored: [UInt8]?) throws(PayloadDecodingError) -> [UInt8]? {
+        var merged = Merge()
+        let left: Bool
+        if let stored {
+            left = try stored.withUnsafeBytes { bytes in
+                Result { () throws(PayloadDecodingError) -> Bool in try merged.adding(changes, to: bytes) }
+            }.get()
+        } else {
+            left = try merged.adding(changes, to: nil)
         }
-        var next = 0
-        let storedCount = stored == nil ? 0 : Int(try varint())
-        for _ in 0..<storedCount {
-            let length = Int(try varint())
-            guard length <= bytes.count - offset else { throw PayloadDecodingError("a counter's name runs past the end of its bucket") }
-            let name = bytes[offset..<(offset + length)]
-            offset += length
-            let zigzag = try varint()
-            var value = Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
-            // The changes to names before this one, then this one's.
-            while next < changes.count, changes[next].name.lexicographicallyPrecedes(name) {
-                if changes[next].amount != 0 { merged.append((changes[next].name[...], changes[next].amount)) }
-                next += 1
+        return left ? merged.output : nil
+    }
+
+    /// The merge of ``adding(_:to:)`` with buffers of its own, kept from one bucket to the next
+    /// (a rebuild merges hundreds of thousands of buckets), reading the stored value where it
+    /// lies (in the map) instead of from a copy.
+    struct Merge {
+        /// The new value, after ``adding(_:to:)`` returned `true`.
+        private(set) var output: [UInt8] = []
+        /// The counters of the new value, without their count.
+        private var counters: [UInt8] = []
+
+        /// Adds changes to a stored counters value (`nil` when there is none), as
+        /// ``BucketCoding/adding(_:to:)`` does; the new value is left in ``output``.
+        /// - Returns: `false` when no counter is left.
+        mutating func adding(_ changes: ArraySlice<(name: [UInt8], amount: Int)>, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
+            counters.removeAll(keepingCapacity: true)
+            var count = 0
+            func append(_ name: UnsafeRawBufferPointer, _ value: Int) {
+                Self.appendVarint(UInt64(name.count), to: &counters)
+                counters.append(contentsOf: name)
+                Self.appendVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))), to: &counters)
+                count += 1
             }
-            if next < changes.count, changes[next].name.elementsEqual(name) {
-                value += changes[next].amount
-                next += 1
+            let bytes = stored ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            var offset = 0
+            func varint() throws(PayloadDecodingError) -> UInt64 {
+                var result: UInt64 = 0
+                var shift: UInt64 = 0
+                while true {
+                    guard offset < bytes.count, shift < 64 else { throw PayloadDecodingError("a counters bucket is cut short") }
+                    let byte = bytes[offset]
+                    offset += 1
+                    result |= UInt64(byte & 0x7f) << shift
+                    if byte < 0x80 { return result }
+                    shift += 7
+                }
             }
-            if value != 0 { merged.append((name, value)) }
+            var next = changes.startIndex
+            let storedCount = stored == nil ? 0 : Int(try varint())
+            for _ in 0..<storedCount {
+                let length = Int(try varint())
+                guard length <= bytes.count - offset else { throw PayloadDecodingError("a counter's name runs past the end of its bucket") }
+                let name = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+                offset += length
+                let zigzag = try varint()
+                var value = Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
+                // The changes to names before this one, then this one's.
+                while next < changes.endIndex, changes[next].name.lexicographicallyPrecedes(name) {
+                    if changes[next].amount != 0 { changes[next].name.withUnsafeBytes { append($0, changes[next].amount) } }
+                    next += 1
+                }
+                if next < changes.endIndex, changes[next].name.elementsEqual(name) {
+                    value += changes[next].amount
+                    next += 1
+                }
+                if value != 0 { append(name, value) }
+            }
+            guard offset == bytes.count else { throw PayloadDecodingError("bytes left after a counters bucket") }
+            for change in changes[next...] where change.amount != 0 { change.name.withUnsafeBytes { append($0, change.amount) } }
+            guard count > 0 else { return false }
+            output.removeAll(keepingCapacity: true)
+            Self.appendVarint(UInt64(count), to: &output)
+            output += counters
+            return true
         }
-        guard offset == bytes.count else { throw PayloadDecodingError("bytes left after a counters bucket") }
-        for change in changes[next...] where change.amount != 0 { merged.append((change.name[...], change.amount)) }
-        guard !merged.isEmpty else { return nil }
-        var writer = PayloadWriter()
-        writer.writeCount(merged.count)
-        for (name, value) in merged {
-            writer.writeText(utf8: name)
-            writer.write(value)
+
+        /// LEB128, as ``PayloadWriter/writeCount(_:)`` writes it.
+        private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+            var remaining = value
+            while remaining >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
+                remaining >>= 7
+            }
+            bytes.append(UInt8(remaining))
         }
-        return writer.bytes
     }
 
     static func counters(_ bytes: [UInt8]) throws(PayloadDecodingError) -> [String: Int] {

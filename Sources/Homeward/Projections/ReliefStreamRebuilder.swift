@@ -88,6 +88,8 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         if wantsStatistics {
             result.entries[statistics.name] = joined(\.statisticsEntries, then: links)
             var deltas = StatisticsProjection.Deltas(calendar: configuration.calendar)
+            // About a dozen daily counters change per case: room made once, not grown step by step.
+            deltas.days.reserveCapacity(12 * caseStreams.count)
             for run in foldedRuns {
                 for contribution in run.contributions { deltas.add(contribution, sign: 1) }
             }

@@ -185,13 +185,10 @@ public struct StatisticsProjection: Projection {
         }
 
         func write(in context: ProjectionContext) throws {
+            var merged = BucketCoding.Merge()  // its buffers serve every bucket
             func merge(_ changes: [(name: [UInt8], amount: Int)], into key: [UInt8]) throws {
                 guard changes.contains(where: { $0.amount != 0 }) else { return }
-                if let merged = try BucketCoding.adding(changes, to: try context.get(key)) {
-                    try context.put(key, merged)
-                } else {
-                    try context.delete(key)
-                }
+                try context.update(key) { stored in try merged.adding(changes[...], to: stored) ? merged.output : nil }
             }
             // The daily counters, bucket by bucket, in the byte order of the buckets' keys
             // (`day/<date>/<region>`, dates of a fixed width), so that LMDB fills its pages in
@@ -236,15 +233,19 @@ public struct StatisticsProjection: Projection {
                 change == 0 ? nil : (key: entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8), change: change)
             }
             for (bytes, change) in admittedChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
-                let count = (try context.get(bytes).map { try BucketCoding.number($0) } ?? 0) + change
-                if count == 0 { try context.delete(bytes) } else { try context.put(bytes, BucketCoding.number(count)) }
+                try context.update(bytes) { stored in
+                    let count = (try stored.map { try BucketCoding.number(Array($0)) } ?? 0) + change
+                    return count == 0 ? nil : BucketCoding.number(count)
+                }
             }
             let pickupChanges = pickups.map { bucket, change in (key: bucket.key("pickup"), change: change) }
             for (bytes, change) in pickupChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
-                var minutes = try context.get(bytes).map { try BucketCoding.minutes($0) } ?? []
-                for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
-                minutes += change.added
-                if minutes.isEmpty { try context.delete(bytes) } else { try context.put(bytes, PickupMinutes.encode(minutes)) }
+                try context.update(bytes) { stored in
+                    var minutes = try stored.map { try BucketCoding.minutes(Array($0)) } ?? []
+                    for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
+                    minutes += change.added
+                    return minutes.isEmpty ? nil : PickupMinutes.encode(minutes)
+                }
             }
             try AdmittedPersonsRollup.apply(personMonths, in: context)
         }

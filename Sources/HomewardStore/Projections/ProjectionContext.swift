@@ -40,6 +40,25 @@ public final class ProjectionContext {
         try positioned().seek(exactly: key).map { Array($0.value) }
     }
 
+    /// Replaces the value stored under a key by what `body` makes of it, searching the tree once:
+    /// `body` is lent the stored bytes (`nil` when there are none; valid only during the call)
+    /// and returns the new value, or `nil` to remove the key.
+    public func update(_ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> [UInt8]?) throws {
+        let cursor = try positioned()
+        let found = try cursor.seek(exactly: key)
+        let value = try body(found?.value)
+        switch (found, value) {
+        case (_?, let value?):  // the cursor stands on the key
+            try key.withUnsafeBytes { key in try value.withUnsafeBytes { value in try cursor.put(key: key, value: value, options: .current) } }
+        case (nil, let value?):
+            try put(key, value)
+        case (_?, nil):
+            try delete(key)
+        case (nil, nil):
+            break
+        }
+    }
+
     /// Stores a value under a key.
     public func put(_ key: [UInt8], _ value: [UInt8]) throws {
         let cursor = try positioned()
