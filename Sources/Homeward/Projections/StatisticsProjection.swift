@@ -198,25 +198,30 @@ public struct StatisticsProjection: Projection {
             let regionNames = regions.map { Array($0.utf8) }
             let (counterRank, counterOfRank) = Self.ranks(names)
             let (regionRank, regionOfRank) = Self.ranks(regionNames)
-            // Each change with its key, so that the amounts are not looked up in `days` again.
-            var ordered = days.map { key, amount in
-                (key: key & 0xffff_ffff_0000_0000 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 12 | UInt64(counterRank[Int(key & 0xfff)]), amount: amount)
+            // Each change's amount moves with its key, so that it is not looked up in `days` again.
+            var orderedKeys: [UInt64] = []
+            var amounts: [Int] = []
+            orderedKeys.reserveCapacity(days.count)
+            amounts.reserveCapacity(days.count)
+            for (key, amount) in days {
+                orderedKeys.append(key & 0xffff_ffff_0000_0000 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 12 | UInt64(counterRank[Int(key & 0xfff)]))
+                amounts.append(amount)
             }
-            ordered.sort { $0.key < $1.key }
+            RadixSort.sort(&orderedKeys, carrying: &amounts)
             var changes: [(name: [UInt8], amount: Int)] = []
             var bucketKey: [UInt8] = []
             var datePrefix: (days: UInt64, bytes: [UInt8])?
             var index = 0
-            while index < ordered.count {
-                let bucket = ordered[index].key >> 12
+            while index < orderedKeys.count {
+                let bucket = orderedKeys[index] >> 12
                 let region = regionOfRank[Int(bucket & 0xfffff)]
                 if datePrefix?.days != bucket >> 20 {
                     let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 20)))
                     datePrefix = (bucket >> 20, Array("day/\(date.description)/".utf8))
                 }
                 changes.removeAll(keepingCapacity: true)
-                while index < ordered.count, ordered[index].key >> 12 == bucket {
-                    changes.append((names[counterOfRank[Int(ordered[index].key & 0xfff)]], ordered[index].amount))
+                while index < orderedKeys.count, orderedKeys[index] >> 12 == bucket {
+                    changes.append((names[counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
                     index += 1
                 }
                 bucketKey.removeAll(keepingCapacity: true)

@@ -536,13 +536,14 @@ final class LogStorage: Sendable {
 
     /// The indices of `positions` in the order of the positions. Below 2^40 positions and 2^24
     /// indices (always, in practice) each pair is packed into one integer, so that the sort
-    /// compares integers instead of calling a closure that looks both positions up.
+    /// orders integers (by their bytes: ``RadixSort``) instead of calling a closure that looks
+    /// both positions up.
     static func indicesInOrder(of positions: [UInt64]) -> [Int] {
         guard positions.count < 1 << 24, positions.allSatisfy({ $0 < 1 << 40 }) else {
             return positions.indices.sorted { positions[$0] < positions[$1] }
         }
         var packed = positions.enumerated().map { $0.element << 24 | UInt64($0.offset) }
-        packed.sort()
+        RadixSort.sort(&packed)
         return packed.map { Int($0 & 0xff_ffff) }
     }
 
