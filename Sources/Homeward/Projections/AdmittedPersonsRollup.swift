@@ -202,7 +202,15 @@ enum AdmittedPersonsRollup {
     }
 
     private static func personMonthKey(_ personId: String, _ month: String, kind: String = "pmonth") -> [UInt8] {
-        Array(kind.utf8) + [UInt8(ascii: "/")] + Array(personId.utf8) + [0] + Array(month.utf8)
+        // One array, sized once: joining arrays made four of them per key.
+        var key: [UInt8] = []
+        key.reserveCapacity(kind.utf8.count + personId.utf8.count + month.utf8.count + 2)
+        key += kind.utf8
+        key.append(UInt8(ascii: "/"))
+        key += personId.utf8
+        key.append(0)
+        key += month.utf8
+        return key
     }
 
     private static func read(_ key: [UInt8], in context: ProjectionContext) throws -> Counts {

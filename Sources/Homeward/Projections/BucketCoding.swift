@@ -1,3 +1,4 @@
+import Foundation
 import HomewardStore
 
 /// Binary values of the statistics buckets.
@@ -77,14 +78,18 @@ enum BucketCoding {
                 offset += length
                 let zigzag = try varint()
                 var value = Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
-                // The changes to names before this one, then this one's.
-                while next < changes.endIndex, changes[next].name.lexicographicallyPrecedes(name) {
-                    if changes[next].amount != 0 { changes[next].name.withUnsafeBytes { append($0, changes[next].amount) } }
+                // The changes to names before this one, then this one's (names compared as
+                // bytes: the generic comparisons went element by element through iterators).
+                while next < changes.endIndex {
+                    let order = changes[next].name.withUnsafeBytes { Self.order($0, name) }
+                    if order > 0 { break }
+                    if order == 0 {
+                        value += changes[next].amount
+                    } else if changes[next].amount != 0 {
+                        changes[next].name.withUnsafeBytes { append($0, changes[next].amount) }
+                    }
                     next += 1
-                }
-                if next < changes.endIndex, changes[next].name.elementsEqual(name) {
-                    value += changes[next].amount
-                    next += 1
+                    if order == 0 { break }
                 }
                 if value != 0 { append(name, value) }
             }
@@ -95,6 +100,18 @@ enum BucketCoding {
             Self.appendVarint(UInt64(count), to: &output)
             output += counters
             return true
+        }
+
+        /// How `left` sorts against `right` in byte order (`memcmp`, the shorter first on a
+        /// tie): negative before, zero equal, positive after.
+        @inline(__always)
+        private static func order(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
+            let shared = min(left.count, right.count)
+            if shared > 0 {
+                let result = memcmp(left.baseAddress!, right.baseAddress!, shared)
+                if result != 0 { return Int(result) }
+            }
+            return left.count - right.count
         }
 
         /// LEB128, as ``PayloadWriter/writeCount(_:)`` writes it.
