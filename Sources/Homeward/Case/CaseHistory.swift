@@ -53,6 +53,7 @@ public struct CaseHistory: Sendable {
             return
         }
         var positionById: [UUID: UInt64] = [:]
+        positionById.reserveCapacity(records.count)  // grown step by step, it was rehashed again and again
         for record in records { positionById[record.eventId] = record.position }
 
         var voided = Set<UUID>()
@@ -70,6 +71,7 @@ public struct CaseHistory: Sendable {
         }
 
         var current: [UUID: DomainEvent] = [:]
+        current.reserveCapacity(records.count)
         for record in records where !record.isMeta { current[record.eventId] = record.event }
         var corrections: [UUID: [AppliedCorrection]] = [:]
         for record in records {

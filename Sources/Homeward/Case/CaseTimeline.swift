@@ -15,16 +15,19 @@ public struct CaseTimeline: Sendable {
     ///   - caseId: The case id.
     ///   - history: The stream's records with corrections and voids resolved.
     ///   - calendar: The calendar for local dates.
-    public init(caseId: String, history: CaseHistory, calendar: LocalCalendar = .chinaStandardTime) {
+    public init(caseId: String, history: consuming CaseHistory, calendar: LocalCalendar = .chinaStandardTime) {
         self.caseId = caseId
         self.calendar = calendar
-        let effective = history.effective
-        // Most streams are recorded in the order their events occurred: kept as they are, not
-        // copied into a sorted array.
+        var effective = history.effective
+        // The history let go of, its records are this timeline's alone: sorted where they lie
+        // (moved), not copied record by record into a new array (a third of the cases of a
+        // campaign have back-dated events).
+        _ = consume history
         let inOrder = effective.indices.dropFirst().allSatisfy { index in
             (effective[index - 1].occurredAt, effective[index - 1].position) < (effective[index].occurredAt, effective[index].position)
         }
-        events = inOrder ? effective : effective.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        if !inOrder { effective.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) } }
+        events = effective
     }
 
     private init(caseId: String, events: [CaseRecord], calendar: LocalCalendar) {
