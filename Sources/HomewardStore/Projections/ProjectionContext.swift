@@ -43,6 +43,17 @@ public final class ProjectionContext {
     /// Replaces the value stored under a key by what `body` makes of it, searching the tree once:
     /// `body` is lent the stored bytes (`nil` when there are none; valid only during the call)
     /// and returns the new value, or `nil` to remove the key.
+    ///
+    /// ```swift
+    /// try context.update(key) { stored in
+    ///     let count = (stored.map { Int($0.load(as: UInt8.self)) } ?? 0) + 1
+    ///     return [UInt8(count)]
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - key: The key.
+    ///   - body: Makes the new value from the stored one.
+    /// - Throws: What `body` throws (nothing is then changed), or a storage error.
     public func update(_ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> [UInt8]?) throws {
         let cursor = try positioned()
         let found = try cursor.seek(exactly: key)
