@@ -103,11 +103,9 @@ public struct StatisticsProjection: Projection {
         /// Changes to the daily counters, by a key packing the date, the region (an index into
         /// `regions`) and the counter (an index into `counters`): one integer hashed per count,
         /// instead of two strings and a dictionary per bucket.
-        var days: [UInt64: Int] = [:]
-        var regions: [String] = [StatisticsProjection.allRegions]
-        var regionIndex: [String: Int] = [StatisticsProjection.allRegions: 0]
-        var counters: [String] = StatisticsProjection.strandedCounters.map(\.key)
-        var counterIndex: [String: Int] = Dictionary(uniqueKeysWithValues: StatisticsProjection.strandedCounters.enumerated().map { ($1.key, $0) })
+        var days = PackedCounts()
+        var regions = NameNumbers([StatisticsProjection.allRegions])
+        var counters = NameNumbers(StatisticsProjection.strandedCounters.map(\.key))
         var admitted: [Admitted: Int] = [:]
         var pickups: [Bucket: (added: [Double], removed: [Double])] = [:]
         var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
@@ -122,24 +120,22 @@ public struct StatisticsProjection: Projection {
         }
 
         /// The number of a name (a region, a counter) in the packed keys, given one if it has none
-        /// yet: `names` lists the names by number, `numbers` the number of each.
-        private static func number(of name: String, in names: inout [String], _ numbers: inout [String: Int], below limit: Int, _ kind: String) -> Int {
-            if let known = numbers[name] { return known }
-            precondition(names.count < limit, "more than \(limit) \(kind) in one batch")
-            names.append(name)
-            numbers[name] = names.count - 1
-            return names.count - 1
+        /// yet.
+        private static func number(of name: String, in names: inout NameNumbers, below limit: Int, _ kind: String) -> Int {
+            let number = names.number(of: name)
+            precondition(number < limit, "more than \(limit) \(kind) in one batch")
+            return number
         }
 
         mutating func add(_ contribution: CaseContribution, sign: Int) {
             let region = contribution.region ?? "-"
-            let regionNumber = Self.number(of: region, in: &regions, &regionIndex, below: 1 << 20, "regions")
+            let regionNumber = Self.number(of: region, in: &regions, below: 1 << 20, "regions")
             func count(_ counter: Int, _ amount: Int, on date: LocalDate) {
-                days[Self.pack(date, region: regionNumber, counter: counter), default: 0] += sign * amount
-                days[Self.pack(date, region: 0, counter: counter), default: 0] += sign * amount
+                days.add(sign * amount, to: Self.pack(date, region: regionNumber, counter: counter))
+                days.add(sign * amount, to: Self.pack(date, region: 0, counter: counter))
             }
             for item in contribution.counts {
-                count(Self.number(of: item.key, in: &counters, &counterIndex, below: 1 << 12, "counters"), item.amount, on: item.date)
+                count(Self.number(of: item.key, in: &counters, below: 1 << 12, "counters"), item.amount, on: item.date)
             }
             for admission in contribution.admissions {
                 admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
@@ -194,8 +190,8 @@ public struct StatisticsProjection: Projection {
             // (`day/<date>/<region>`, dates of a fixed width), so that LMDB fills its pages in
             // order: each packed key is mapped to one that sorts by date, then by the region's
             // rank in byte order, then by the counter's.
-            let names = counters.map { Array($0.utf8) }
-            let regionNames = regions.map { Array($0.utf8) }
+            let names = counters.names.map { Array($0.utf8) }
+            let regionNames = regions.names.map { Array($0.utf8) }
             let (counterRank, counterOfRank) = Self.ranks(names)
             let (regionRank, regionOfRank) = Self.ranks(regionNames)
             // Each change's amount moves with its key, so that it is not looked up in `days` again.
@@ -203,7 +199,7 @@ public struct StatisticsProjection: Projection {
             var amounts: [Int] = []
             orderedKeys.reserveCapacity(days.count)
             amounts.reserveCapacity(days.count)
-            for (key, amount) in days {
+            days.forEach { key, amount in
                 orderedKeys.append(key & 0xffff_ffff_0000_0000 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 12 | UInt64(counterRank[Int(key & 0xfff)]))
                 amounts.append(amount)
             }
