@@ -101,11 +101,24 @@ public struct PayloadWriter {
 
     /// Writes text.
     public mutating func write(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
+        // A native string lends its bytes where they lie; only another kind is copied first
+        // (`withUTF8` needs a mutable copy, which cost a retain and a release per string).
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
             writeCount(utf8.count)
             bytes.append(contentsOf: utf8)
         }
+        if written == nil {
+            var value = value
+            value.withUTF8 { utf8 in
+                writeCount(utf8.count)
+                bytes.append(contentsOf: utf8)
+            }
+        }
+    }
+
+    /// Makes room for `count` more bytes, for a writer that knows about how much it will write.
+    mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
     }
 
     /// Writes text given as its UTF-8 bytes (as ``write(_:)-(String)`` writes a string).

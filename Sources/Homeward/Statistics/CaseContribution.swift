@@ -116,6 +116,7 @@ public struct CaseContribution: Sendable, Hashable, Codable {
         }
         // By index: the records are read in place, not copied out one by one.
         let events = timeline.events
+        counts.reserveCapacity(events.count + 8)  // about one count an event, and the nights
         for index in events.indices {
             let time = events[index].occurredAt
             switch events[index].event {
