@@ -18,7 +18,7 @@ struct PackedCounts: Sendable {
     /// Makes a table with room for `capacity` keys before it grows.
     init(capacity: Int = 8) {
         var size = 16
-        while size < capacity * 2 { size *= 2 }  // at most half full
+        while size * 3 < capacity * 4 { size *= 2 }  // at most three quarters full
         keys = Array(repeating: 0, count: size)
         sums = Array(repeating: 0, count: size)
         occupied = Array(repeating: false, count: size)
@@ -28,7 +28,7 @@ struct PackedCounts: Sendable {
 
     /// Makes room for `capacity` keys in all.
     mutating func reserveCapacity(_ capacity: Int) {
-        if capacity * 2 > keys.count { rehash(capacity: capacity) }
+        if capacity * 4 > keys.count * 3 { rehash(capacity: capacity) }
     }
 
     /// Adds `amount` to the sum of `key` (a key first added has the sum 0).
@@ -45,7 +45,7 @@ struct PackedCounts: Sendable {
         keys[slot] = key
         sums[slot] = amount
         count += 1
-        if count * 2 > keys.count { rehash(capacity: count * 2) }
+        if count * 4 > keys.count * 3 { rehash(capacity: count * 2) }
     }
 
     /// The sum of `key`; `nil` when it was never added to.
