@@ -47,6 +47,24 @@ enum BucketCoding {
         /// ``BucketCoding/adding(_:to:)`` does; the new value is left in ``output``.
         /// - Returns: `false` when no counter is left.
         mutating func adding(_ changes: ArraySlice<(name: [UInt8], amount: Int)>, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
+            // The names side by side in one buffer, lent as bytes to the merge.
+            var joined: [UInt8] = []
+            var ranges: [Range<Int>] = []
+            for change in changes {
+                ranges.append(joined.count..<(joined.count + change.name.count))
+                joined += change.name
+            }
+            return try joined.withUnsafeBytes { bytes in
+                let named = zip(ranges, changes).map { (name: UnsafeRawBufferPointer(rebasing: bytes[$0]), amount: $1.amount) }
+                return Result { () throws(PayloadDecodingError) -> Bool in try adding(named[...], to: stored) }
+            }.get()
+        }
+
+        /// Adds changes whose names are lent as bytes (valid for the call): the writer of a
+        /// rebuild keeps every counter's name in one buffer, so that a bucket's changes cost no
+        /// reference counting.
+        /// - Returns: `false` when no counter is left.
+        mutating func adding(_ changes: ArraySlice<(name: UnsafeRawBufferPointer, amount: Int)>, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
             counters.removeAll(keepingCapacity: true)
             var count = 0
             func append(_ name: UnsafeRawBufferPointer, _ value: Int) {
@@ -81,12 +99,12 @@ enum BucketCoding {
                 // The changes to names before this one, then this one's (names compared as
                 // bytes: the generic comparisons went element by element through iterators).
                 while next < changes.endIndex {
-                    let order = changes[next].name.withUnsafeBytes { Self.order($0, name) }
+                    let order = Self.order(changes[next].name, name)
                     if order > 0 { break }
                     if order == 0 {
                         value += changes[next].amount
                     } else if changes[next].amount != 0 {
-                        changes[next].name.withUnsafeBytes { append($0, changes[next].amount) }
+                        append(changes[next].name, changes[next].amount)
                     }
                     next += 1
                     if order == 0 { break }
@@ -94,7 +112,7 @@ enum BucketCoding {
                 if value != 0 { append(name, value) }
             }
             guard offset == bytes.count else { throw PayloadDecodingError("bytes left after a counters bucket") }
-            for change in changes[next...] where change.amount != 0 { change.name.withUnsafeBytes { append($0, change.amount) } }
+            for change in changes[next...] where change.amount != 0 { append(change.name, change.amount) }
             guard count > 0 else { return false }
             output.removeAll(keepingCapacity: true)
             Self.appendVarint(UInt64(count), to: &output)

@@ -186,12 +186,24 @@ public struct StatisticsProjection: Projection {
                 guard changes.contains(where: { $0.amount != 0 }) else { return }
                 try context.update(key) { stored in try merged.adding(changes[...], to: stored) ? merged.output : nil }
             }
+            func merge(_ changes: [(name: UnsafeRawBufferPointer, amount: Int)], into key: [UInt8]) throws {
+                guard changes.contains(where: { $0.amount != 0 }) else { return }
+                try context.update(key) { stored in try merged.adding(changes[...], to: stored) ? merged.output : nil }
+            }
             // The daily counters, bucket by bucket, in the byte order of the buckets' keys
             // (`day/<date>/<region>`, dates of a fixed width), so that LMDB fills its pages in
             // order: each packed key is mapped to one that sorts by date, then by the region's
             // rank in byte order, then by the counter's.
             let names = counters.names.map { Array($0.utf8) }
             let regionNames = regions.names.map { Array($0.utf8) }
+            // Every counter's name in one buffer, lent as bytes to the merges: a bucket's changes
+            // then cost no reference counting.
+            var nameBytes: [UInt8] = []
+            var nameRanges: [Range<Int>] = []
+            for name in names {
+                nameRanges.append(nameBytes.count..<(nameBytes.count + name.count))
+                nameBytes += name
+            }
             let (counterRank, counterOfRank) = Self.ranks(names)
             let (regionRank, regionOfRank) = Self.ranks(regionNames)
             // Each change's amount moves with its key, so that it is not looked up in `days` again.
@@ -204,26 +216,29 @@ public struct StatisticsProjection: Projection {
                 amounts.append(amount)
             }
             RadixSort.sort(&orderedKeys, carrying: &amounts)
-            var changes: [(name: [UInt8], amount: Int)] = []
-            var bucketKey: [UInt8] = []
-            var datePrefix: (days: UInt64, bytes: [UInt8])?
-            var index = 0
-            while index < orderedKeys.count {
-                let bucket = orderedKeys[index] >> 12
-                let region = regionOfRank[Int(bucket & 0xfffff)]
-                if datePrefix?.days != bucket >> 20 {
-                    let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 20)))
-                    datePrefix = (bucket >> 20, Array("day/\(date.description)/".utf8))
+            try nameBytes.withUnsafeBytes { nameBuffer in
+                let namesByNumber = nameRanges.map { UnsafeRawBufferPointer(rebasing: nameBuffer[$0]) }
+                var changes: [(name: UnsafeRawBufferPointer, amount: Int)] = []
+                var bucketKey: [UInt8] = []
+                var datePrefix: (days: UInt64, bytes: [UInt8])?
+                var index = 0
+                while index < orderedKeys.count {
+                    let bucket = orderedKeys[index] >> 12
+                    let region = regionOfRank[Int(bucket & 0xfffff)]
+                    if datePrefix?.days != bucket >> 20 {
+                        let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 20)))
+                        datePrefix = (bucket >> 20, Array("day/\(date.description)/".utf8))
+                    }
+                    changes.removeAll(keepingCapacity: true)
+                    while index < orderedKeys.count, orderedKeys[index] >> 12 == bucket {
+                        changes.append((namesByNumber[counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
+                        index += 1
+                    }
+                    bucketKey.removeAll(keepingCapacity: true)
+                    bucketKey += datePrefix!.bytes
+                    bucketKey += regionNames[region]
+                    try merge(changes, into: bucketKey)
                 }
-                changes.removeAll(keepingCapacity: true)
-                while index < orderedKeys.count, orderedKeys[index] >> 12 == bucket {
-                    changes.append((names[counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
-                    index += 1
-                }
-                bucketKey.removeAll(keepingCapacity: true)
-                bucketKey += datePrefix!.bytes
-                bucketKey += regionNames[region]
-                try merge(changes, into: bucketKey)
             }
             for (date, counters) in openStays {
                 let sorted = counters.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.precedesInKeyOrder($1.name) }
