@@ -33,6 +33,12 @@ enum AdmittedPersonsRollup {
 
         static func + (lhs: Counts, rhs: Counts) -> Counts { Counts(persons: lhs.persons + rhs.persons, repeats: lhs.repeats + rhs.repeats) }
         static func - (lhs: Counts, rhs: Counts) -> Counts { Counts(persons: lhs.persons - rhs.persons, repeats: lhs.repeats - rhs.repeats) }
+
+        /// Adds a change in place (one access to a dictionary's value instead of a read and a write).
+        mutating func add(_ change: Counts) {
+            persons += change.persons
+            repeats += change.repeats
+        }
     }
 
     /// `YYYY-MM` of a local date.
@@ -69,12 +75,21 @@ enum AdmittedPersonsRollup {
                 return before + change == 0 ? nil : BucketCoding.number(before + change)
             }
             let after = before + change
-            sums[entry.month, default: Counts()] = sums[entry.month, default: Counts()] + counted(after) - counted(before)
+            let delta = counted(after) - counted(before)
+            if delta != Counts() { sums[entry.month, default: Counts()].add(delta) }
         }
+        // Each person's months follow one another (the keys start with the id): its link is
+        // looked up once, through one key buffer.
+        var linkedKey = key("linked", "")
+        let linkedPrefix = linkedKey.count
+        var person: (id: String, canonical: String?)?
         for (_, entry, _) in ordered {
-            if let canonical = try context.get(key("linked", entry.personId)) {
-                fixes.insert(PersonMonth(personId: String(decoding: canonical, as: UTF8.self), month: entry.month))
+            if person?.id != entry.personId {
+                linkedKey.removeSubrange(linkedPrefix...)
+                linkedKey += entry.personId.utf8
+                person = (entry.personId, try context.get(linkedKey).map { String(decoding: $0, as: UTF8.self) })
             }
+            if let canonical = person?.canonical { fixes.insert(PersonMonth(personId: canonical, month: entry.month)) }
         }
         for (month, change) in sums where change != Counts() { try add(change, to: key("monthsum", month), in: context) }
         for fix in fixes { try refix(fix.personId, month: fix.month, in: context) }
