@@ -245,8 +245,14 @@ public struct StatisticsProjection: Projection {
                 try merge(sorted, into: ProjectionCoding.key("openall", date.description))
             }
             // In key order, so that the context's cursor moves forward through the keys.
-            let admittedChanges = admitted.compactMap { entry, change in
-                change == 0 ? nil : (key: entry.bucket.key("admitted") + Array("/\(entry.personId)".utf8), change: change)
+            let admittedChanges = admitted.compactMap { entry, change -> (key: [UInt8], change: Int)? in
+                guard change != 0 else { return nil }
+                // One array: an interpolated string and two arrays joined cost three.
+                var key = entry.bucket.key("admitted")
+                key.reserveCapacity(key.count + 1 + entry.personId.utf8.count)
+                key.append(UInt8(ascii: "/"))
+                key += entry.personId.utf8
+                return (key, change)
             }
             for (bytes, change) in admittedChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
                 try context.update(bytes) { stored in
