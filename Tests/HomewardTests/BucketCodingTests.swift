@@ -30,6 +30,22 @@ struct BucketCodingTests {
         }
     }
 
+    /// A bucket of 128 counters or more has a count of two bytes: the merge makes room for it.
+    @Test(arguments: [127, 128, 300])
+    func manyCountersGiveTheSameBytesAsEncodingTheirSums(count: Int) throws {
+        let names = (0..<count).map { "itemsDistributed.item\(1000 + $0)" }
+        let half = Dictionary(uniqueKeysWithValues: names.enumerated().filter { $0.offset % 2 == 0 }.map { ($1, $0 + 1) })
+        let all = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 + 1) })
+        let first = try #require(try BucketCoding.adding(half.map { (Array($0.key.utf8), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }[...], to: nil))
+        #expect(first == BucketCoding.counters(half))
+        let rest = all.filter { half[$0.key] == nil }.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+        var merge = BucketCoding.Merge()
+        let left = try first.withUnsafeBytes { try merge.adding(rest[...], to: $0) }
+        #expect(left)
+        #expect(merge.output == BucketCoding.counters(all))
+        #expect(try BucketCoding.counters(merge.output) == all)
+    }
+
     @Test func aDamagedBucketIsRefused() {
         #expect(throws: PayloadDecodingError.self) { try BucketCoding.adding([], to: [2, 5, 0x61]) }
         #expect(throws: PayloadDecodingError.self) { try BucketCoding.adding([], to: [1, 1, 0x61, 2, 9]) }

@@ -40,8 +40,6 @@ enum BucketCoding {
     struct Merge {
         /// The new value, after ``adding(_:to:)`` returned `true`.
         private(set) var output: [UInt8] = []
-        /// The counters of the new value, without their count.
-        private var counters: [UInt8] = []
 
         /// Adds changes to a stored counters value (`nil` when there is none), as
         /// ``BucketCoding/adding(_:to:)`` does; the new value is left in ``output``.
@@ -65,12 +63,16 @@ enum BucketCoding {
         /// reference counting.
         /// - Returns: `false` when no counter is left.
         mutating func adding(_ changes: ArraySlice<(name: UnsafeRawBufferPointer, amount: Int)>, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
-            counters.removeAll(keepingCapacity: true)
+            // The counters are written after one byte kept for their count, which is filled
+            // in at the end (made longer in the rare bucket of 128 counters or more): no
+            // second buffer to copy from.
+            output.removeAll(keepingCapacity: true)
+            output.append(0)
             var count = 0
             func append(_ name: UnsafeRawBufferPointer, _ value: Int) {
-                Self.appendVarint(UInt64(name.count), to: &counters)
-                counters.append(contentsOf: name)
-                Self.appendVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))), to: &counters)
+                Self.appendVarint(UInt64(name.count), to: &output)
+                output.append(contentsOf: name)
+                Self.appendVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))), to: &output)
                 count += 1
             }
             let bytes = stored ?? UnsafeRawBufferPointer(start: nil, count: 0)
@@ -114,9 +116,13 @@ enum BucketCoding {
             guard offset == bytes.count else { throw PayloadDecodingError("bytes left after a counters bucket") }
             for change in changes[next...] where change.amount != 0 { append(change.name, change.amount) }
             guard count > 0 else { return false }
-            output.removeAll(keepingCapacity: true)
-            Self.appendVarint(UInt64(count), to: &output)
-            output += counters
+            if count < 0x80 {
+                output[0] = UInt8(count)
+            } else {
+                var prefix: [UInt8] = []
+                Self.appendVarint(UInt64(count), to: &prefix)
+                output.replaceSubrange(0..<1, with: prefix)
+            }
             return true
         }
 
