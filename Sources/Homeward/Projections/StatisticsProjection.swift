@@ -93,7 +93,17 @@ public struct StatisticsProjection: Projection {
         struct Bucket: Hashable, Sendable {
             var date: LocalDate
             var region: String
-            func key(_ kind: String) -> [UInt8] { ProjectionCoding.key(kind, date.description, region) }
+            /// `<kind>/<date>/<region>`, in one array sized once.
+            func key(_ kind: String, extraCapacity: Int = 0) -> [UInt8] {
+                var key: [UInt8] = []
+                key.reserveCapacity(kind.utf8.count + 12 + region.utf8.count + extraCapacity)
+                key += kind.utf8
+                key.append(UInt8(ascii: "/"))
+                key += date.description.utf8
+                key.append(UInt8(ascii: "/"))
+                key += region.utf8
+                return key
+            }
         }
         struct Admitted: Hashable, Sendable {
             var bucket: Bucket
@@ -248,8 +258,7 @@ public struct StatisticsProjection: Projection {
             let admittedChanges = admitted.compactMap { entry, change -> (key: [UInt8], change: Int)? in
                 guard change != 0 else { return nil }
                 // One array: an interpolated string and two arrays joined cost three.
-                var key = entry.bucket.key("admitted")
-                key.reserveCapacity(key.count + 1 + entry.personId.utf8.count)
+                var key = entry.bucket.key("admitted", extraCapacity: 1 + entry.personId.utf8.count)
                 key.append(UInt8(ascii: "/"))
                 key += entry.personId.utf8
                 return (key, change)
