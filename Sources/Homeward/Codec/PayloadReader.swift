@@ -143,10 +143,16 @@ public struct PayloadReader {
 
     /// Reads text.
     public mutating func readString() throws(PayloadDecodingError) -> String {
+        String(decoding: try readTextBytes().assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+
+    /// Reads text as its UTF-8 bytes where they lie (valid as long as the reader's buffer),
+    /// without making a string.
+    mutating func readTextBytes() throws(PayloadDecodingError) -> UnsafeRawBufferPointer {
         let count = try readCount()
         guard buffer.count - offset >= count else { throw PayloadDecodingError("text of \(count) bytes runs past the payload at byte \(offset)") }
         defer { offset += count }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
     }
 
     /// Reads a UUID.

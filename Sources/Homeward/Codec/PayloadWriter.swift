@@ -70,7 +70,19 @@ public struct PayloadWriter {
 
     /// Writes a count or an enumeration position.
     public mutating func writeCount(_ value: Int) {
-        var remaining = UInt64(max(0, value))
+        Self.appendVarint(UInt64(max(0, value)), to: &bytes)
+    }
+
+    /// Writes a signed integer (zigzag varint).
+    public mutating func write(_ value: Int) {
+        Self.appendVarint(Self.zigzag(value), to: &bytes)
+    }
+
+    /// Appends `value` as a LEB128 varint, as counts are written: for code that writes this
+    /// format into bytes of its own (the statistics' bucket merges).
+    @inline(__always)
+    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var remaining = value
         while remaining >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
             remaining >>= 7
@@ -78,15 +90,10 @@ public struct PayloadWriter {
         bytes.append(UInt8(remaining))
     }
 
-    /// Writes a signed integer (zigzag varint).
-    public mutating func write(_ value: Int) {
-        let zigzag = UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
-        var remaining = zigzag
-        while remaining >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-            remaining >>= 7
-        }
-        bytes.append(UInt8(remaining))
+    /// A signed integer as the unsigned varint it is written as (zigzag: small magnitudes small).
+    @inline(__always)
+    static func zigzag(_ value: Int) -> UInt64 {
+        UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
     }
 
     /// Writes a number.

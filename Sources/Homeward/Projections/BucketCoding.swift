@@ -70,34 +70,17 @@ enum BucketCoding {
             output.append(0)
             var count = 0
             func append(_ name: UnsafeRawBufferPointer, _ value: Int) {
-                Self.appendVarint(UInt64(name.count), to: &output)
+                PayloadWriter.appendVarint(UInt64(name.count), to: &output)
                 output.append(contentsOf: name)
-                Self.appendVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))), to: &output)
+                PayloadWriter.appendVarint(PayloadWriter.zigzag(value), to: &output)
                 count += 1
             }
-            let bytes = stored ?? UnsafeRawBufferPointer(start: nil, count: 0)
-            var offset = 0
-            func varint() throws(PayloadDecodingError) -> UInt64 {
-                var result: UInt64 = 0
-                var shift: UInt64 = 0
-                while true {
-                    guard offset < bytes.count, shift < 64 else { throw PayloadDecodingError("a counters bucket is cut short") }
-                    let byte = bytes[offset]
-                    offset += 1
-                    result |= UInt64(byte & 0x7f) << shift
-                    if byte < 0x80 { return result }
-                    shift += 7
-                }
-            }
+            var reader = PayloadReader(stored ?? UnsafeRawBufferPointer(start: nil, count: 0))
             var next = changes.startIndex
-            let storedCount = stored == nil ? 0 : Int(try varint())
+            let storedCount = stored == nil ? 0 : try reader.readCount()
             for _ in 0..<storedCount {
-                let length = Int(try varint())
-                guard length <= bytes.count - offset else { throw PayloadDecodingError("a counter's name runs past the end of its bucket") }
-                let name = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
-                offset += length
-                let zigzag = try varint()
-                var value = Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
+                let name = try reader.readTextBytes()
+                var value = try reader.readInt()
                 // The changes to names before this one, then this one's (names compared as
                 // bytes: the generic comparisons went element by element through iterators).
                 while next < changes.endIndex {
@@ -113,14 +96,14 @@ enum BucketCoding {
                 }
                 if value != 0 { append(name, value) }
             }
-            guard offset == bytes.count else { throw PayloadDecodingError("bytes left after a counters bucket") }
+            guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a counters bucket") }
             for change in changes[next...] where change.amount != 0 { append(change.name, change.amount) }
             guard count > 0 else { return false }
             if count < 0x80 {
                 output[0] = UInt8(count)
             } else {
                 var prefix: [UInt8] = []
-                Self.appendVarint(UInt64(count), to: &prefix)
+                PayloadWriter.appendVarint(UInt64(count), to: &prefix)
                 output.replaceSubrange(0..<1, with: prefix)
             }
             return true
@@ -136,16 +119,6 @@ enum BucketCoding {
                 if result != 0 { return Int(result) }
             }
             return left.count - right.count
-        }
-
-        /// LEB128, as ``PayloadWriter/writeCount(_:)`` writes it.
-        private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-            var remaining = value
-            while remaining >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-                remaining >>= 7
-            }
-            bytes.append(UInt8(remaining))
         }
     }
 

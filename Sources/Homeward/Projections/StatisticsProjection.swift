@@ -93,17 +93,7 @@ public struct StatisticsProjection: Projection {
         struct Bucket: Hashable, Sendable {
             var date: LocalDate
             var region: String
-            /// `<kind>/<date>/<region>`, in one array sized once.
-            func key(_ kind: String, extraCapacity: Int = 0) -> [UInt8] {
-                var key: [UInt8] = []
-                key.reserveCapacity(kind.utf8.count + 12 + region.utf8.count + extraCapacity)
-                key += kind.utf8
-                key.append(UInt8(ascii: "/"))
-                key += date.description.utf8
-                key.append(UInt8(ascii: "/"))
-                key += region.utf8
-                return key
-            }
+            func key(_ kind: String) -> [UInt8] { ProjectionCoding.key(kind, date.description, region) }
         }
         struct Admitted: Hashable, Sendable {
             var bucket: Bucket
@@ -255,13 +245,8 @@ public struct StatisticsProjection: Projection {
                 try merge(sorted, into: ProjectionCoding.key("openall", date.description))
             }
             // In key order, so that the context's cursor moves forward through the keys.
-            let admittedChanges = admitted.compactMap { entry, change -> (key: [UInt8], change: Int)? in
-                guard change != 0 else { return nil }
-                // One array: an interpolated string and two arrays joined cost three.
-                var key = entry.bucket.key("admitted", extraCapacity: 1 + entry.personId.utf8.count)
-                key.append(UInt8(ascii: "/"))
-                key += entry.personId.utf8
-                return (key, change)
+            let admittedChanges = admitted.compactMap { entry, change in
+                change == 0 ? nil : (key: ProjectionCoding.key("admitted", entry.bucket.date.description, entry.bucket.region, entry.personId), change: change)
             }
             for (bytes, change) in admittedChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
                 try context.update(bytes) { stored in

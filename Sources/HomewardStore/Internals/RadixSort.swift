@@ -14,7 +14,8 @@ package enum RadixSort {
     /// - Parameter keys: The keys.
     @inlinable
     package static func sort(_ keys: inout [UInt64]) {
-        var nothing: [()] = []
+        // Payloads of no size: moving them compiles to nothing.
+        var nothing: [Void] = Array(repeating: (), count: keys.count)
         sort(&keys, carrying: &nothing)
     }
 
@@ -22,21 +23,16 @@ package enum RadixSort {
     /// belongs to `keys[i]` before and after. Equal keys keep their order.
     /// - Parameters:
     ///   - keys: The keys.
-    ///   - payloads: One value per key, or none at all.
+    ///   - payloads: One value per key.
     @inlinable
     package static func sort<Payload: BitwiseCopyable>(_ keys: inout [UInt64], carrying payloads: inout [Payload]) {
         let count = keys.count
-        let carries = !payloads.isEmpty
-        precondition(!carries || payloads.count == count, "one payload per key")
+        precondition(payloads.count == count, "one payload per key")
         guard count >= minimumCount else {
-            if carries {
-                var pairs = Array(zip(keys, payloads))
-                pairs.sort { $0.0 < $1.0 }  // stable
-                keys = pairs.map(\.0)
-                payloads = pairs.map(\.1)
-            } else {
-                keys.sort()
-            }
+            var pairs = Array(zip(keys, payloads))
+            pairs.sort { $0.0 < $1.0 }  // stable
+            keys = pairs.map(\.0)
+            payloads = pairs.map(\.1)
             return
         }
         // How many keys have each value of each byte: 8 × 256 counters.
@@ -63,33 +59,23 @@ package enum RadixSort {
             starts.withUnsafeMutableBufferPointer { starts in
                 keys.withUnsafeBufferPointer { source in
                     otherKeys.withUnsafeMutableBufferPointer { target in
-                        if carries {
-                            payloads.withUnsafeBufferPointer { sourcePayloads in
-                                otherPayloads.withUnsafeMutableBufferPointer { targetPayloads in
-                                    for index in 0..<count {
-                                        let key = source[index]
-                                        let value = Int(truncatingIfNeeded: key >> shift) & 0xff
-                                        let at = starts[value]
-                                        starts[value] = at + 1
-                                        target[at] = key
-                                        targetPayloads[at] = sourcePayloads[index]
-                                    }
+                        payloads.withUnsafeBufferPointer { sourcePayloads in
+                            otherPayloads.withUnsafeMutableBufferPointer { targetPayloads in
+                                for index in 0..<count {
+                                    let key = source[index]
+                                    let value = Int(truncatingIfNeeded: key >> shift) & 0xff
+                                    let at = starts[value]
+                                    starts[value] = at + 1
+                                    target[at] = key
+                                    targetPayloads[at] = sourcePayloads[index]
                                 }
-                            }
-                        } else {
-                            for index in 0..<count {
-                                let key = source[index]
-                                let value = Int(truncatingIfNeeded: key >> shift) & 0xff
-                                let at = starts[value]
-                                starts[value] = at + 1
-                                target[at] = key
                             }
                         }
                     }
                 }
             }
             swap(&keys, &otherKeys)
-            if carries { swap(&payloads, &otherPayloads) }
+            swap(&payloads, &otherPayloads)
         }
     }
 }
