@@ -208,7 +208,10 @@ enum AdmittedPersonsRollup {
     // MARK: Keys and values
 
     private static func key(_ kind: String, _ parts: String...) -> [UInt8] {
-        var bytes = Array(kind.utf8)
+        // Sized once, not grown part by part (a rebuild makes one or two per admission).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(parts.reduce(kind.utf8.count) { $0 + 1 + $1.utf8.count })
+        bytes += kind.utf8
         for (index, part) in parts.enumerated() {
             bytes.append(index == 0 ? UInt8(ascii: "/") : 0)
             bytes += part.utf8
@@ -217,15 +220,7 @@ enum AdmittedPersonsRollup {
     }
 
     private static func personMonthKey(_ personId: String, _ month: String, kind: String = "pmonth") -> [UInt8] {
-        // One array, sized once: joining arrays made four of them per key.
-        var key: [UInt8] = []
-        key.reserveCapacity(kind.utf8.count + personId.utf8.count + month.utf8.count + 2)
-        key += kind.utf8
-        key.append(UInt8(ascii: "/"))
-        key += personId.utf8
-        key.append(0)
-        key += month.utf8
-        return key
+        key(kind, personId, month)
     }
 
     private static func read(_ key: [UInt8], in context: ProjectionContext) throws -> Counts {
