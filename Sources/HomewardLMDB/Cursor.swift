@@ -84,6 +84,37 @@ public final class Cursor {
         try transaction.checked(mdb_cursor_put(pointer, &keyValue, &dataValue, options.rawValue), "mdb_cursor_put")
     }
 
+    /// Stores `value` under `key` unless the key is already there, in one search of the tree
+    /// either way, and leaves the cursor on the key.
+    ///
+    /// Where most keys are new (a rebuild's buckets), this replaces a lookup followed by a put:
+    /// a new key is written at the place the search found, and an existing one is handed back
+    /// so that the caller can replace its value with `put(key:value:options: .current)`.
+    ///
+    /// ```swift
+    /// if let stored = try cursor.putIfAbsent(key: key, value: fresh) {
+    ///     try cursor.put(key: key, value: merged(stored), options: .current)
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - key: The key's bytes.
+    ///   - value: The value's bytes, stored only if the key is new.
+    /// - Returns: `nil` when the value was stored; else the value already there, valid until the
+    ///   next write of the transaction.
+    /// - Throws: ``LMDBError``. The corresponding LMDB function is `mdb_cursor_put` with
+    ///   `MDB_NOOVERWRITE`, which hands back the existing value with `MDB_KEYEXIST`.
+    public func putIfAbsent(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(LMDBError) -> UnsafeRawBufferPointer? {
+        if !isOpen { throw LMDBError(.badTransaction, operation: "mdb_cursor_put (cursor closed)") }
+        var keyValue = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var dataValue = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        let returnCode = mdb_cursor_put(pointer, &keyValue, &dataValue, UInt32(MDB_NOOVERWRITE))
+        guard returnCode == MDB_KEYEXIST else {
+            try transaction.checked(returnCode, "mdb_cursor_put")
+            return nil
+        }
+        return UnsafeRawBufferPointer(start: dataValue.mv_data, count: dataValue.mv_size)
+    }
+
     /// Reserves `count` bytes for the value under `key` and lets `fill` write them in place,
     /// leaving the cursor on the new entry (see ``put(key:value:options:)``). The database must
     /// not keep duplicates.

@@ -82,6 +82,30 @@ struct EnvironmentTests {
         #expect(error?.description.contains("MDB_KEYEXIST") == true)
     }
 
+    /// A put if absent stores a new key, and hands back the value of a key already there
+    /// (leaving it as it was, the cursor on it for a put of the current entry).
+    @Test func putIfAbsentStoresNewKeysAndHandsBackStoredValues() throws {
+        let directory = try TemporaryDirectory()
+        let environment = try Environment.open(path: directory.path)
+        let database = try environment.openDatabase(named: "buckets", options: .create)
+        try environment.write { transaction in
+            let cursor = try transaction.cursor(database)
+            let stored = try [UInt8]([1, 2]).withUnsafeBytes { key in
+                try [UInt8]([10]).withUnsafeBytes { try cursor.putIfAbsent(key: key, value: $0) }
+            }
+            #expect(stored == nil, "a new key is stored")
+            let found = try [UInt8]([1, 2]).withUnsafeBytes { key in
+                try [UInt8]([20]).withUnsafeBytes { try cursor.putIfAbsent(key: key, value: $0).map { Array($0) } }
+            }
+            #expect(found == [10], "a stored key hands back its value")
+            try [UInt8]([1, 2]).withUnsafeBytes { key in
+                try [UInt8]([11, 12]).withUnsafeBytes { try cursor.put(key: key, value: $0, options: .current) }
+            }
+        }
+        #expect(try environment.read { try $0.get(database, key: [1, 2]) } == [11, 12])
+        #expect(try environment.read { try $0.count(database) } == 1)
+    }
+
     @Test func appendRefusesKeysOutOfOrder() throws {
         let directory = try TemporaryDirectory()
         let environment = try Environment.open(path: directory.path)

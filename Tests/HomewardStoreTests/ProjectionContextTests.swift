@@ -49,7 +49,60 @@ struct ShufflingProjection: Projection {
     }
 }
 
+/// Counts each key's events with ``ProjectionContext/insert(_:_:orMerge:)``: a new key is stored
+/// with a count of one, a stored one counted up, and removed at its fourth event.
+struct InsertCountingProjection: Projection {
+    var name = "count"
+    var version = 1
+
+    static func key(at position: UInt64) -> [UInt8] { Array("c/\(position * 7919 % 450)".utf8) }
+
+    func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        for event in events {
+            try Self.key(at: event.position).withUnsafeBytes { key in
+                try [UInt8]([1]).withUnsafeBytes { one in
+                    try context.insert(key, one) { stored in
+                        let count = Int(stored[0]) + 1
+                        return count == 4 ? nil : [UInt8(count)]
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct ProjectionContextTests {
+    /// New keys are stored as given, stored ones merged, and a merge that gives nothing removes
+    /// the key, across batches and pages.
+    @Test func insertStoresNewKeysAndMergesStoredOnes() throws {
+        try withTemporaryEventStore { store in
+            let count = 2_000
+            for index in 0..<count {
+                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 7)"))
+            }
+            let engine = try ProjectionEngine(store: store, projections: [InsertCountingProjection()], batchSize: 89)
+            try engine.catchUp()
+
+            var model: [[UInt8]: Int] = [:]
+            for position in 1...UInt64(count) {
+                let key = InsertCountingProjection.key(at: position)
+                let next = (model[key] ?? 0) + 1
+                model[key] = next == 4 ? nil : next
+            }
+            let stored = try engine.read("count") { context in
+                var entries: [[UInt8]: Int] = [:]
+                try context.scan(prefix: []) { key, value in
+                    entries[key] = Int(value[0])
+                    return true
+                }
+                return entries
+            }
+            #expect(stored == model)
+            // Four or five events per key: a key of four was merged away, one of five stored anew.
+            #expect(stored.count > 0 && stored.count < 450, "keys merged to nothing are gone, and come back")
+        }
+    }
+
     /// Also through `update`, which replaces a value where the cursor found it (a value of
     /// another size, on a page or on overflow pages), adds a missing key, or removes one.
     @Test(arguments: [false, true])

@@ -46,8 +46,42 @@ struct BucketCodingTests {
         #expect(try BucketCoding.counters(merge.output) == all)
     }
 
+    /// A batch's changes encoded as a counters value (the value of a new bucket) and merged as
+    /// such into a stored bucket give what merging the changes themselves gives.
+    @Test(arguments: [6 as UInt64, 7, 8])
+    func mergingEncodedChangesEqualsMergingTheChanges(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        let names = ["reports", "admissions", "reportsByChannel.hotline", "itemsDistributed.棉被", "a", "ab", "b"]
+        var bytes: [UInt8]? = nil
+        var merge = BucketCoding.Merge()
+        for _ in 0..<200 {
+            var changes: [String: Int] = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &random) {
+                changes[names[Int.random(in: 0..<names.count, using: &random)], default: 0] += Int.random(in: -3...3, using: &random)
+            }
+            let sorted = changes.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+            let nonZero = changes.filter { $0.value != 0 }
+            guard merge.encoding(sorted[...]) else {
+                #expect(nonZero.isEmpty, "changes are left out only when every one is zero")
+                continue
+            }
+            let encoded = merge.output
+            #expect(encoded == BucketCoding.counters(nonZero), "a new bucket's value: the non-zero changes")
+            let expected = try BucketCoding.adding(sorted[...], to: bytes)
+            let left = try encoded.withUnsafeBytes { change in
+                try bytes.map { stored in try stored.withUnsafeBytes { try merge.adding(counters: change, to: $0) } } ?? merge.adding(counters: change, to: nil)
+            }
+            #expect((left ? merge.output : nil) == expected)
+            bytes = expected
+        }
+    }
+
     @Test func aDamagedBucketIsRefused() {
         #expect(throws: PayloadDecodingError.self) { try BucketCoding.adding([], to: [2, 5, 0x61]) }
         #expect(throws: PayloadDecodingError.self) { try BucketCoding.adding([], to: [1, 1, 0x61, 2, 9]) }
+        var merge = BucketCoding.Merge()
+        #expect(throws: PayloadDecodingError.self, "changes cut short") {
+            try [UInt8]([2, 1, 0x61, 2]).withUnsafeBytes { try merge.adding(counters: $0, to: nil) }
+        }
     }
 }

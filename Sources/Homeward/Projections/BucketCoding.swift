@@ -58,6 +58,41 @@ enum BucketCoding {
             }.get()
         }
 
+        /// Writes changes as the counters value of a new bucket into ``output``, zero changes
+        /// left out.
+        /// - Parameter changes: Names and amounts, in byte order of the names, each name once.
+        /// - Returns: `false` when every change is zero (no bucket).
+        mutating func encoding(_ changes: ArraySlice<(name: UnsafeRawBufferPointer, amount: Int)>) -> Bool {
+            do {
+                return try adding(changes, to: nil)
+            } catch {
+                preconditionFailure("no stored value, nothing to decode: \(error)")
+            }
+        }
+
+        /// ``encoding(_:)-(ArraySlice<(name:UnsafeRawBufferPointer,amount:Int)>)`` for names
+        /// given as arrays.
+        mutating func encoding(_ changes: ArraySlice<(name: [UInt8], amount: Int)>) -> Bool {
+            do {
+                return try adding(changes, to: nil)
+            } catch {
+                preconditionFailure("no stored value, nothing to decode: \(error)")
+            }
+        }
+
+        /// Adds changes given as a counters value (names in byte order, as ``counters(_:)``
+        /// writes them) to a stored counters value: the merge of two buckets' values.
+        /// - Returns: `false` when no counter is left.
+        mutating func adding(counters changes: UnsafeRawBufferPointer, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
+            var reader = PayloadReader(changes)
+            let count = try reader.readCount()
+            var named: [(name: UnsafeRawBufferPointer, amount: Int)] = []
+            named.reserveCapacity(count)
+            for _ in 0..<count { named.append((try reader.readTextBytes(), try reader.readInt())) }
+            guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a counters bucket's changes") }
+            return try adding(named[...], to: stored)
+        }
+
         /// Adds changes whose names are lent as bytes (valid for the call): the writer of a
         /// rebuild keeps every counter's name in one buffer, so that a bucket's changes cost no
         /// reference counting.

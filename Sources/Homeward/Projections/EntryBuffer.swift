@@ -105,6 +105,20 @@ struct EntryBuffer: Sendable {
         }
     }
 
+    /// Calls `body` with each entry's key and value in the order they were appended: for
+    /// entries made in key order, which need no sort.
+    func forEachInAppendOrder(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { buffer in
+            for span in spans {
+                let keyEnd = span.start + Int(span.keyCount)
+                try body(
+                    UnsafeRawBufferPointer(rebasing: buffer[span.start..<keyEnd]),
+                    UnsafeRawBufferPointer(rebasing: buffer[keyEnd..<(keyEnd + Int(span.valueCount))])
+                )
+            }
+        }
+    }
+
     /// A key's first sixteen bytes as two big-endian integers, padded with zeros: they order
     /// keys as their bytes do, up to ties that the whole keys decide.
     private static func prefixWords(of key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {

@@ -7,8 +7,9 @@ import HomewardStore
 /// This replaces folding the log in batches for rebuilds and first fills: there a case is folded
 /// again by every batch that touches it, and its stored state read back and replaced. Folding
 /// (decoding, resolving corrections, the state, the contribution, the encoded keys and values)
-/// runs on every core while the engine writes the previous group; the writer sorts the keys,
-/// sums the contributions into bucket changes and writes them.
+/// runs on every core while the engine writes the previous group, and so does what follows it
+/// (each projection's entries joined and sorted, the contributions summed into bucket changes
+/// and encoded): the writer only stores what it is handed.
 struct ReliefStreamRebuilder: StreamRebuilder {
     let cases: CaseStateProjection
     let statistics: StatisticsProjection
@@ -17,10 +18,11 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     var projectionNames: Set<String> { [cases.name, statistics.name, entitlements.name] }
 
     /// A group of streams, folded: the entries to put into each projection, the cases'
-    /// contributions to the statistics summed into bucket changes, and the person-link changes.
+    /// contributions to the statistics summed into bucket changes (encoded, in key order), and
+    /// the person-link changes.
     struct Folded: Sendable {
         var entries: [String: EntryBuffer] = [:]
-        var deltas: StatisticsProjection.Deltas?
+        var bucketChanges: BucketChanges?
         var linkChanges: [PersonLinks.Change] = []
     }
 
@@ -31,6 +33,17 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         var entitlementEntries = EntryBuffer()
         var statisticsEntries = EntryBuffer()
         var contributions: [CaseContribution] = []
+    }
+
+    /// The work left once the cases are folded, done on every core.
+    private enum FoldPiece: Sendable {
+        case bucketChanges, statisticsEntries, caseEntries, entitlementEntries
+    }
+
+    /// What a ``FoldPiece`` gives.
+    private enum FoldedPiece: Sendable {
+        case entries(EntryBuffer)
+        case bucketChanges(BucketChanges)
     }
 
     /// Case streams folded together by one thread: enough that a group makes a few dozen runs
@@ -74,26 +87,46 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         }
         var result = Folded()
         result.linkChanges = linkEvents.isEmpty ? [] : try ProjectionCoding.linkChanges(linkEvents, registry: registry)
-        var links = EntryBuffer()
-        for (key, value) in ProjectionCoding.linkEntries(result.linkChanges) { links.append(key: key, value: value) }
-        func joined(_ part: KeyPath<FoldedCases, EntryBuffer>, then more: EntryBuffer? = nil) -> EntryBuffer {
-            var entries = EntryBuffer()
-            for run in foldedRuns { entries.append(contentsOf: run[keyPath: part]) }
-            if let more { entries.append(contentsOf: more) }
-            entries.sortInKeyOrder()
-            return entries
-        }
-        if wantsCases { result.entries[cases.name] = joined(\.caseEntries) }
-        if wantsEntitlements { result.entries[entitlements.name] = joined(\.entitlementEntries, then: links) }
-        if wantsStatistics {
-            result.entries[statistics.name] = joined(\.statisticsEntries, then: links)
-            var deltas = StatisticsProjection.Deltas(calendar: configuration.calendar)
-            // About a dozen daily counters change per case: room made once, not grown step by step.
-            deltas.days.reserveCapacity(12 * caseStreams.count)
-            for run in foldedRuns {
-                for contribution in run.contributions { deltas.add(contribution, sign: 1) }
+        var linkEntries = EntryBuffer()
+        for (key, value) in ProjectionCoding.linkEntries(result.linkChanges) { linkEntries.append(key: key, value: value) }
+        // What is left after the cases' folds (joining and sorting each projection's entries,
+        // summing and encoding the bucket changes) is done as separate pieces on every core,
+        // the largest first: done one after the other, they took a third of a group's fold.
+        let links = linkEntries
+        let pieces: [FoldPiece] = (wantsStatistics ? [.bucketChanges, .statisticsEntries] : [])
+            + (wantsCases ? [.caseEntries] : []) + (wantsEntitlements ? [.entitlementEntries] : [])
+        let calendar = configuration.calendar
+        let caseCount = caseStreams.count
+        let done = try ParallelMap.map(pieces, minimumPerWorker: 1) { piece -> FoldedPiece in
+            func joined(_ part: KeyPath<FoldedCases, EntryBuffer>, then more: EntryBuffer? = nil) -> FoldedPiece {
+                var entries = EntryBuffer()
+                for run in foldedRuns { entries.append(contentsOf: run[keyPath: part]) }
+                if let more { entries.append(contentsOf: more) }
+                entries.sortInKeyOrder()
+                return .entries(entries)
             }
-            result.deltas = deltas
+            switch piece {
+            case .caseEntries: return joined(\.caseEntries)
+            case .entitlementEntries: return joined(\.entitlementEntries, then: links)
+            case .statisticsEntries: return joined(\.statisticsEntries, then: links)
+            case .bucketChanges:
+                var deltas = StatisticsProjection.Deltas(calendar: calendar)
+                // About a dozen daily counters change per case: room made once, not grown step by step.
+                deltas.days.reserveCapacity(12 * caseCount)
+                for run in foldedRuns {
+                    for contribution in run.contributions { deltas.add(contribution, sign: 1) }
+                }
+                return .bucketChanges(deltas.changes())
+            }
+        }
+        for (piece, folded) in zip(pieces, done) {
+            switch (piece, folded) {
+            case (.caseEntries, .entries(let entries)): result.entries[cases.name] = entries
+            case (.entitlementEntries, .entries(let entries)): result.entries[entitlements.name] = entries
+            case (.statisticsEntries, .entries(let entries)): result.entries[statistics.name] = entries
+            case (.bucketChanges, .bucketChanges(let changes)): result.bucketChanges = changes
+            default: preconditionFailure("a fold piece gave another piece's result")
+            }
         }
         return result
     }
@@ -104,7 +137,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             try entries.forEachInKeyOrder { key, value in try context.put(key, value) }
         }
         if let context = contexts[statistics.name] {
-            try folded.deltas?.write(in: context)
+            try folded.bucketChanges?.write(in: context)
             try AdmittedPersonsRollup.apply(folded.linkChanges, in: context)
         }
     }

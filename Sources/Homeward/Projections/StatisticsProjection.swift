@@ -180,20 +180,26 @@ public struct StatisticsProjection: Projection {
             return (rank, ofRank)
         }
 
+        /// Stores the changes (``changes()``, then ``BucketChanges/write(in:)``).
         func write(in context: ProjectionContext) throws {
+            try changes().write(in: context)
+        }
+
+        /// The changes encoded and in key order, each also the value of its bucket if the bucket
+        /// is new: made where the batch was folded, so that a rebuild's writer only stores them.
+        func changes() -> BucketChanges {
+            var changes = BucketChanges()
+            changes.personMonths = personMonths
+            let admittedChanges = admitted.compactMap { entry, change in
+                change == 0 ? nil : (key: ProjectionCoding.key("admitted", entry.bucket.date.description, entry.bucket.region, entry.personId), change: change)
+            }
+            for (key, change) in admittedChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
+                changes.admissions.append(key: key, value: BucketCoding.number(change))
+            }
             var merged = BucketCoding.Merge()  // its buffers serve every bucket
-            func merge(_ changes: [(name: [UInt8], amount: Int)], into key: [UInt8]) throws {
-                guard changes.contains(where: { $0.amount != 0 }) else { return }
-                try context.update(key) { stored in try merged.adding(changes[...], to: stored) ? merged.output : nil }
-            }
-            func merge(_ changes: [(name: UnsafeRawBufferPointer, amount: Int)], into key: [UInt8]) throws {
-                guard changes.contains(where: { $0.amount != 0 }) else { return }
-                try context.update(key) { stored in try merged.adding(changes[...], to: stored) ? merged.output : nil }
-            }
             // The daily counters, bucket by bucket, in the byte order of the buckets' keys
-            // (`day/<date>/<region>`, dates of a fixed width), so that LMDB fills its pages in
-            // order: each packed key is mapped to one that sorts by date, then by the region's
-            // rank in byte order, then by the counter's.
+            // (`day/<date>/<region>`, dates of a fixed width): each packed key is mapped to one
+            // that sorts by date, then by the region's rank in byte order, then by the counter's.
             let names = counters.names.map { Array($0.utf8) }
             let regionNames = regions.names.map { Array($0.utf8) }
             // Every counter's name in one buffer, lent as bytes to the merges: a bucket's changes
@@ -216,9 +222,9 @@ public struct StatisticsProjection: Projection {
                 amounts.append(amount)
             }
             RadixSort.sort(&orderedKeys, carrying: &amounts)
-            try nameBytes.withUnsafeBytes { nameBuffer in
+            nameBytes.withUnsafeBytes { nameBuffer in
                 let namesByNumber = nameRanges.map { UnsafeRawBufferPointer(rebasing: nameBuffer[$0]) }
-                var changes: [(name: UnsafeRawBufferPointer, amount: Int)] = []
+                var bucketChanges: [(name: UnsafeRawBufferPointer, amount: Int)] = []
                 var bucketKey: [UInt8] = []
                 var datePrefix: (days: UInt64, bytes: [UInt8])?
                 var index = 0
@@ -229,41 +235,31 @@ public struct StatisticsProjection: Projection {
                         let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 20)))
                         datePrefix = (bucket >> 20, Array("day/\(date.description)/".utf8))
                     }
-                    changes.removeAll(keepingCapacity: true)
+                    bucketChanges.removeAll(keepingCapacity: true)
                     while index < orderedKeys.count, orderedKeys[index] >> 12 == bucket {
-                        changes.append((namesByNumber[counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
+                        bucketChanges.append((namesByNumber[counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
                         index += 1
                     }
+                    // Changes that sum to nothing leave no bucket (and do not touch a stored one).
+                    guard merged.encoding(bucketChanges[...]) else { continue }
                     bucketKey.removeAll(keepingCapacity: true)
                     bucketKey += datePrefix!.bytes
                     bucketKey += regionNames[region]
-                    try merge(changes, into: bucketKey)
+                    changes.counters.append(key: bucketKey, value: merged.output)
                 }
             }
-            for (date, counters) in openStays {
+            for (date, counters) in openStays.sorted(by: { $0.key < $1.key }) {
                 let sorted = counters.map { (name: Array($0.key.utf8), amount: $0.value) }.sorted { $0.name.precedesInKeyOrder($1.name) }
-                try merge(sorted, into: ProjectionCoding.key("openall", date.description))
-            }
-            // In key order, so that the context's cursor moves forward through the keys.
-            let admittedChanges = admitted.compactMap { entry, change in
-                change == 0 ? nil : (key: ProjectionCoding.key("admitted", entry.bucket.date.description, entry.bucket.region, entry.personId), change: change)
-            }
-            for (bytes, change) in admittedChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
-                try context.update(bytes) { stored in
-                    let count = (try stored.map { try BucketCoding.number(Array($0)) } ?? 0) + change
-                    return count == 0 ? nil : BucketCoding.number(count)
+                if merged.encoding(sorted[...]) {
+                    changes.counters.append(key: ProjectionCoding.key("openall", date.description), value: merged.output)
                 }
             }
             let pickupChanges = pickups.map { bucket, change in (key: bucket.key("pickup"), change: change) }
-            for (bytes, change) in pickupChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
-                try context.update(bytes) { stored in
-                    var minutes = try stored.map { try BucketCoding.minutes(Array($0)) } ?? []
-                    for value in change.removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
-                    minutes += change.added
-                    return minutes.isEmpty ? nil : PickupMinutes.encode(minutes)
-                }
+            for (key, change) in pickupChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
+                changes.pickups.append(key: key, value: PickupMinutes.encode(change.added))
+                if !change.removed.isEmpty { changes.pickupsRemoved[key] = change.removed }
             }
-            try AdmittedPersonsRollup.apply(personMonths, in: context)
+            return changes
         }
     }
 

@@ -70,6 +70,35 @@ public final class ProjectionContext {
         }
     }
 
+    /// Stores `value` under a new key, or, when the key is already there, replaces its value by
+    /// what `merge` makes of it; one search of the tree either way.
+    ///
+    /// Meant for writes where most keys are new, such as a rebuild's buckets: ``update(_:_:)``
+    /// looks the key up and then puts, two searches, and makes the value of a new key in the
+    /// writing thread. Here the value of a new key is made beforehand (by a folding thread).
+    ///
+    /// ```swift
+    /// try context.insert(key, fresh) { stored in
+    ///     let count = Int(stored.load(as: UInt8.self)) + 1
+    ///     return [UInt8(count)]
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - key: The key's bytes.
+    ///   - value: The value stored if the key is new.
+    ///   - merge: Makes the new value from the stored one (lent for the call), or `nil` to remove
+    ///     the key.
+    /// - Throws: What `merge` throws (nothing is then changed), or a storage error.
+    public func insert(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, orMerge merge: (UnsafeRawBufferPointer) throws -> [UInt8]?) throws {
+        let cursor = try positioned()
+        guard let stored = try cursor.putIfAbsent(key: key, value: value) else { return }
+        if let merged = try merge(stored) {
+            try merged.withUnsafeBytes { merged in try cursor.put(key: key, value: merged, options: .current) }
+        } else {
+            try delete(Array(key))
+        }
+    }
+
     /// Stores a value under a key.
     public func put(_ key: [UInt8], _ value: [UInt8]) throws {
         let cursor = try positioned()

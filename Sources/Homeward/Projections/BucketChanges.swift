@@ -1,0 +1,53 @@
+import HomewardStore
+
+/// A batch's changes to the statistics' buckets, encoded and in key order, ready to be stored.
+///
+/// ``StatisticsProjection/Deltas/changes()`` makes them where the batch is folded: in a rebuild,
+/// on the folding threads, so that the one thread that writes only stores them. Each change is
+/// also the value of its bucket when the bucket is new, as most buckets of a rebuild are: it is
+/// stored with one search of the tree (``ProjectionContext/insert(_:_:orMerge:)``), and merged
+/// with the stored value only when the bucket is already there.
+struct BucketChanges: Sendable {
+    /// `admitted/<date>/<region>/<personId>` → the change to that person's admissions that day
+    /// (``BucketCoding/number(_:)-(Int)``), none zero; in key order.
+    var admissions = EntryBuffer()
+    /// `day/<date>/<region>`, then `openall/<date>` → the counters that change, as a counters
+    /// value (names in byte order, no zero changes); in key order.
+    var counters = EntryBuffer()
+    /// `pickup/<date>/<region>` → the minutes added (``PickupMinutes/encode(_:)``); in key order.
+    var pickups = EntryBuffer()
+    /// The minutes taken out of pickup buckets, by key (only when cases change).
+    var pickupsRemoved: [[UInt8]: [Double]] = [:]
+    /// The changes to the monthly counts of persons admitted (``AdmittedPersonsRollup``).
+    var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
+
+    /// Stores the changes: each family's buckets in key order, so that the context's cursor
+    /// moves forward through the keys.
+    func write(in context: ProjectionContext) throws {
+        try admissions.forEachInAppendOrder { key, change in
+            try context.insert(key, change) { stored in
+                let count = try BucketCoding.number(Array(stored)) + BucketCoding.number(Array(change))
+                return count == 0 ? nil : BucketCoding.number(count)
+            }
+        }
+        var merge = BucketCoding.Merge()  // its buffers serve every bucket
+        try counters.forEachInAppendOrder { key, change in
+            try context.insert(key, change) { stored in try merge.adding(counters: change, to: stored) ? merge.output : nil }
+        }
+        try pickups.forEachInAppendOrder { key, added in
+            if let removed = pickupsRemoved.isEmpty ? nil : pickupsRemoved[Array(key)] {
+                try context.update(Array(key)) { stored in
+                    var minutes = try stored.map { try BucketCoding.minutes(Array($0)) } ?? []
+                    for value in removed { if let index = minutes.firstIndex(of: value) { minutes.remove(at: index) } }
+                    minutes += try BucketCoding.minutes(Array(added))
+                    return minutes.isEmpty ? nil : PickupMinutes.encode(minutes)
+                }
+            } else {
+                try context.insert(key, added) { stored in
+                    PickupMinutes.encode(try BucketCoding.minutes(Array(stored)) + BucketCoding.minutes(Array(added)))
+                }
+            }
+        }
+        try AdmittedPersonsRollup.apply(personMonths, in: context)
+    }
+}
