@@ -193,7 +193,8 @@ public struct JSONLinesImporter: Sendable {
     ) throws -> ImportCheck.Summary {
         let handover = BatchHandover<BackgroundWork<ImportCheck.Batch>>(capacity: JSONLinesImporter.batchesAhead)
         let (service, registry) = (self.service, self.service.registry)
-        let checking = BackgroundWork { () throws -> ImportCheck.Summary in
+        // On a thread of its own: it waits whenever the handover is full.
+        let checking = BackgroundWork(onOwnThread: { () throws -> ImportCheck.Summary in
             // Made and used on the checking thread only.
             var check = ImportCheck(service: service, bytes: bytes, recordViolations: recordViolations, head: head)
             do {
@@ -221,7 +222,7 @@ public struct JSONLinesImporter: Sendable {
                 handover.finish(.failure(error))
                 throw error
             }
-        }
+        })
         // About one event per line: the total shown until the checks know it.
         let estimatedTotal = Self.lineCount(of: bytes)
         var done = 0

@@ -378,7 +378,8 @@ public final class ProjectionEngine: Sendable {
         // and the other waits.
         func read(after previous: BackgroundWork<StreamGroup>?, size: Int) -> BackgroundWork<StreamGroup> {
             let store = self.store
-            return BackgroundWork {
+            // Started once the previous read has ended (no thread waits for it).
+            return BackgroundWork(after: previous.map { [$0] } ?? []) {
                 guard let after = try previous.map({ try $0.value().lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil) }
                 let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
                     try store.storage.wholeStreams(
@@ -390,8 +391,9 @@ public final class ProjectionEngine: Sendable {
         }
         func fold(_ read: BackgroundWork<StreamGroup>, after previous: BackgroundWork<FoldedGroup<Rebuilder.Folded>>?) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
             let keys = store.keys
-            return BackgroundWork {
-                previous?.wait()  // one fold at a time: each uses every core
+            // Started once its group is read and the fold before it has ended (one fold at a
+            // time: each uses every core).
+            return BackgroundWork(after: [read] + (previous.map { [$0] } ?? [])) {
                 let group = try read.value()
                 return FoldedGroup(
                     lastStream: group.lastStream, events: group.streams.reduce(0) { $0 + $1.count }, firstStream: group.streams.first?.first?.stream.rawValue,
