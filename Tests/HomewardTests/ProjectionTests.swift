@@ -73,6 +73,52 @@ struct ProjectionTests {
         }
     }
 
+    /// Person links applied one event at a time (a catch-up in batches of one) and all together
+    /// (a rebuild hands every link of the log over at once) give the same months, and the
+    /// model's: links and unlinks of a campaign where people come back under new ids.
+    @Test func linksAppliedOneByOneOrTogetherGiveTheSameMonths() throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.seed = 41
+        configuration.cases = 400
+        try withTemporaryEventStore { store in
+            // Filled after the first event, so that they follow the rest in batches (a first fill
+            // of a log goes stream by stream).
+            let lines = CampaignGenerator(configuration).jsonLines().split(separator: "\n", omittingEmptySubsequences: true)
+            try importCampaign(store, Array((lines[0] + "\n").utf8))
+            let projections = try ReliefProjections(store: store, configuration: Self.rules, batchSize: 1)
+            try projections.catchUp()
+            try importCampaign(store, Array((lines.dropFirst().joined(separator: "\n") + "\n").utf8))
+            let links = try store.events(limit: .max).filter { $0.hasType("PersonsLinked") || $0.hasType("PersonsUnlinked") }
+            try #require(links.count >= 4, "the campaign links and unlinks persons")
+            try projections.catchUp()
+            let months = ["2026-11-01", "2026-12-01", "2027-01-01", "2027-02-01", "2027-03-01"].map { LocalDate($0)! }
+            func figures() throws -> [PeriodStatistics] {
+                try zip(months, months.dropFirst()).map { try projections.statistics(from: $0, to: $1)[0].statistics }
+            }
+            // The rollup's link entries, byte for byte.
+            func rollup() throws -> [[UInt8]: [UInt8]] {
+                try projections.engine.read("statistics") { context in
+                    var entries: [[UInt8]: [UInt8]] = [:]
+                    for prefix in ["linkpair/", "linked/", "component/", "compfix/", "monthfix/"] {
+                        try context.scan(prefix: Array(prefix.utf8)) { key, value in
+                            entries[key] = value
+                            return true
+                        }
+                    }
+                    return entries
+                }
+            }
+            let oneByOne = try figures()
+            let oneByOneRollup = try rollup()
+            try #require(oneByOneRollup.keys.contains { $0.starts(with: Array("monthfix/".utf8)) }, "linked ids admitted in one month count once")
+            try projections.rebuildAll()
+            #expect(try figures() == oneByOne)
+            #expect(try rollup() == oneByOneRollup)
+            let model = try ReliefModel(store: store, configuration: Self.rules)
+            #expect(zip(months, months.dropFirst()).map { model.statistics(from: $0, to: $1) } == oneByOne)
+        }
+    }
+
     /// A correction recorded weeks later moves the figures of the period of the event it corrects.
     @Test func aLateCorrectionChangesThePeriodItTouches() async throws {
         try await withTemporaryEventStore { (store: EventStore) async throws in
