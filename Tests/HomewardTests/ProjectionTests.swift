@@ -119,6 +119,38 @@ struct ProjectionTests {
         }
     }
 
+    /// Periods that start and end anywhere in a month, or span several (the daily counts are
+    /// kept a month of a region per bucket), over every region or a prefix: the stored figures
+    /// are the model's.
+    @Test func periodsAcrossMonthsGiveTheModelsFigures() throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.seed = 5
+        configuration.cases = 300
+        try withTemporaryEventStore { store in
+            try importCampaign(store, Array(CampaignGenerator(configuration).jsonLines().utf8))
+            let projections = try ReliefProjections(store: store, configuration: Self.rules)
+            let model = try ReliefModel(store: store, configuration: Self.rules)
+            let periods = [
+                ("2026-11-15", "2026-12-01"), ("2026-11-28", "2027-01-03"), ("2026-12-01", "2027-01-01"), ("2026-12-17", "2026-12-18"),
+                ("2026-12-31", "2027-02-01"), ("2027-01-20", "2027-03-15"), ("2026-10-01", "2027-06-01"), ("2027-02-28", "2027-03-01"),
+            ].map { (LocalDate($0.0)!, LocalDate($0.1)!) }
+            // The prefixes of the region with the most cases, at every level.
+            let regions = Dictionary(grouping: model.contributions().compactMap(\.region), by: { $0 }).mapValues(\.count)
+            let busiest = try #require(regions.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key)
+            let prefixes: [String?] = [nil] + [2, 4, 6, 9].map { String(busiest.prefix($0)) }
+            for prefix in prefixes {
+                let season = try projections.statistics(from: periods[6].0, to: periods[6].1, regionPrefix: prefix)[0].statistics
+                try #require(season.reports > 0 && season.bedNights > 0, "the campaign has cases in \(prefix ?? "every region")")
+            }
+            for (from, to) in periods {
+                for prefix in prefixes {
+                    let stored = try projections.statistics(from: from, to: to, regionPrefix: prefix)[0].statistics
+                    #expect(stored == model.statistics(from: from, to: to, regionPrefix: prefix), "\(from)–\(to) \(prefix ?? "all")")
+                }
+            }
+        }
+    }
+
     /// A correction recorded weeks later moves the figures of the period of the event it corrects.
     @Test func aLateCorrectionChangesThePeriodItTouches() async throws {
         try await withTemporaryEventStore { (store: EventStore) async throws in

@@ -165,6 +165,16 @@ enum BucketCoding {
         }
     }
 
+    /// Calls `body` with each counter of a counters value: its name's bytes (lent for the call)
+    /// and its amount, in the order stored.
+    static func forEachCounter(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var reader = PayloadReader(buffer)
+            for _ in 0..<(try reader.readCount()) { try body(try reader.readTextBytes(), try reader.readInt()) }
+            guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a bucket value") }
+        }
+    }
+
     static func number(_ value: Int) -> [UInt8] {
         var writer = PayloadWriter()
         writer.write(value)

@@ -1,11 +1,13 @@
 public import HomewardStore
 
-/// Statistics (contract section 3) kept in daily buckets, so a period's figures need no replay.
+/// Statistics (contract section 3) kept in daily counts, so a period's figures need no replay.
 ///
 /// Each case's contribution is stored (`contribution/<caseId>`); when a case changes (a late
 /// correction, a void), its old contribution is taken out of the buckets and the new one put in.
-/// Keys: `day/<date>/<region>` → counters (region `*` sums every region), among them the ended
-/// stays that were stranded over 10, 30 and 90 days at the start of that date;
+/// Keys: `days/<YYYY-MM>/<region>` → that month's daily counters (region `*` sums every
+/// region), each named by its day of the month (one byte) and the counter's name, among them the
+/// ended stays that were stranded over 10, 30 and 90 days at the start of that date (a month of
+/// a region in one bucket: a rebuild wrote a fifth as many buckets as with a bucket a day);
 /// `admitted/<date>/<region>/<personId>` → admissions of that person that day;
 /// `pickup/<date>/<region>` → minutes from report to first pickup, sorted (``PickupMinutes``);
 /// `stays/<caseId>` → the case's open stays (for their bed nights and the stranded counts within
@@ -23,7 +25,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (6 << 20) | ProjectionCoding.digest(configuration)
+        version = (7 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -86,6 +88,46 @@ public struct StatisticsProjection: Projection {
 
     /// The region part of the buckets that sum every region, for queries without a region.
     static let allRegions = "*"
+
+    /// `YYYY-MM`, the month part of a daily counters bucket's key (`days/<YYYY-MM>/<region>`).
+    static func monthText(year: Int, month: Int) -> String {
+        String(LocalDate(year: year, month: month, day: 1)?.description.prefix(7) ?? "\(year)-\(month)")
+    }
+
+    /// Sums the daily counters of the dates in [from, to), and, apart, those of the date `to`
+    /// (the stranded counts at the period's end), from the buckets of every month they fall
+    /// in: each bucket holds a month of one region, each counter named by its day of the month
+    /// (a byte) and its name.
+    func dailyCounters(
+        in context: ProjectionContext, from: LocalDate, to: LocalDate, regionMatches: (ArraySlice<UInt8>) -> Bool, regionPrefix: [UInt8]?
+    ) throws -> (period: [String: Int], atEnd: [String: Int]) {
+        var period: [String: Int] = [:]
+        var atEnd: [String: Int] = [:]
+        var (year, month, _) = min(from, to).components
+        let (lastYear, lastMonth, _) = to.components
+        while (year, month) <= (lastYear, lastMonth) {
+            let first = LocalDate(year: year, month: month, day: 1)!
+            let text = Self.monthText(year: year, month: month)
+            func add(_ value: [UInt8]) throws {
+                try BucketCoding.forEachCounter(value) { name, amount in
+                    guard let day = name.first, day >= 1 else { throw PayloadDecodingError("a daily counter without its day") }
+                    let date = first.adding(days: Int(day) - 1)
+                    if date >= from, date < to { period[String(decoding: name.dropFirst(), as: UTF8.self), default: 0] += amount }
+                    if date == to { atEnd[String(decoding: name.dropFirst(), as: UTF8.self), default: 0] += amount }
+                }
+            }
+            if let regionPrefix {
+                try context.scan(prefix: ProjectionCoding.key("days", text, "") + regionPrefix) { key, value in
+                    if regionMatches(key[((key.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...]) { try add(value) }
+                    return true
+                }
+            } else {
+                try context.get(ProjectionCoding.key("days", text, Self.allRegions)).map(add)
+            }
+            (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
+        }
+        return (period, atEnd)
+    }
 
     /// The changes of one batch to the buckets, summed before each bucket is read and written once.
     /// Keys stay structured until the write: formatting them per count was a quarter of a rebuild.
@@ -197,53 +239,63 @@ public struct StatisticsProjection: Projection {
                 changes.admissions.append(key: key, value: BucketCoding.number(change))
             }
             var merged = BucketCoding.Merge()  // its buffers serve every bucket
-            // The daily counters, bucket by bucket, in the byte order of the buckets' keys
-            // (`day/<date>/<region>`, dates of a fixed width): each packed key is mapped to one
-            // that sorts by date, then by the region's rank in byte order, then by the counter's.
+            // The daily counters, a month of a region per bucket (`days/<YYYY-MM>/<region>`),
+            // each counter named by its day of the month (one byte) and its name; buckets in the
+            // byte order of their keys, counters in the byte order of their names: each packed
+            // key is mapped to one that sorts by month, then by the region's rank in byte order,
+            // then by the day, then by the counter's rank.
             let names = counters.names.map { Array($0.utf8) }
             let regionNames = regions.names.map { Array($0.utf8) }
-            // Every counter's name in one buffer, lent as bytes to the merges: a bucket's changes
-            // then cost no reference counting.
-            var nameBytes: [UInt8] = []
-            var nameRanges: [Range<Int>] = []
-            for name in names {
-                nameRanges.append(nameBytes.count..<(nameBytes.count + name.count))
-                nameBytes += name
-            }
             let (counterRank, counterOfRank) = Self.ranks(names)
             let (regionRank, regionOfRank) = Self.ranks(regionNames)
+            // Every counter's name after every day of the month, in one buffer, lent as bytes to
+            // the merges: a bucket's changes then cost no reference counting.
+            var nameBytes: [UInt8] = []
+            var nameRanges: [Range<Int>] = []  // day 1's names by number, then day 2's, …
+            for day in 1...31 {
+                for name in names {
+                    nameRanges.append(nameBytes.count..<(nameBytes.count + 1 + name.count))
+                    nameBytes.append(UInt8(day))
+                    nameBytes += name
+                }
+            }
             // Each change's amount moves with its key, so that it is not looked up in `days` again.
             var orderedKeys: [UInt64] = []
             var amounts: [Int] = []
             orderedKeys.reserveCapacity(days.count)
             amounts.reserveCapacity(days.count)
             days.forEach { key, amount in
-                orderedKeys.append(key & 0xffff_ffff_0000_0000 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 12 | UInt64(counterRank[Int(key & 0xfff)]))
+                let (year, month, day) = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: key >> 32))).components
+                let monthNumber = UInt64(truncatingIfNeeded: year * 12 + month - 1) & 0xfffff
+                orderedKeys.append(
+                    monthNumber << 37 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 17 | UInt64(day) << 12 | UInt64(counterRank[Int(key & 0xfff)])
+                )
                 amounts.append(amount)
             }
             RadixSort.sort(&orderedKeys, carrying: &amounts)
             nameBytes.withUnsafeBytes { nameBuffer in
-                let namesByNumber = nameRanges.map { UnsafeRawBufferPointer(rebasing: nameBuffer[$0]) }
+                let dayNames = nameRanges.map { UnsafeRawBufferPointer(rebasing: nameBuffer[$0]) }
                 var bucketChanges: [(name: UnsafeRawBufferPointer, amount: Int)] = []
                 var bucketKey: [UInt8] = []
-                var datePrefix: (days: UInt64, bytes: [UInt8])?
+                var monthPrefix: (number: UInt64, bytes: [UInt8])?
                 var index = 0
                 while index < orderedKeys.count {
-                    let bucket = orderedKeys[index] >> 12
+                    let bucket = orderedKeys[index] >> 17
                     let region = regionOfRank[Int(bucket & 0xfffff)]
-                    if datePrefix?.days != bucket >> 20 {
-                        let date = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: bucket >> 20)))
-                        datePrefix = (bucket >> 20, Array("day/\(date.description)/".utf8))
+                    if monthPrefix?.number != bucket >> 20 {
+                        let number = Int(bucket >> 20)
+                        monthPrefix = (bucket >> 20, Array("days/\(StatisticsProjection.monthText(year: number / 12, month: number % 12 + 1))/".utf8))
                     }
                     bucketChanges.removeAll(keepingCapacity: true)
-                    while index < orderedKeys.count, orderedKeys[index] >> 12 == bucket {
-                        bucketChanges.append((namesByNumber[counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
+                    while index < orderedKeys.count, orderedKeys[index] >> 17 == bucket {
+                        let day = Int(orderedKeys[index] >> 12 & 0x1f)
+                        bucketChanges.append((dayNames[(day - 1) * names.count + counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
                         index += 1
                     }
                     // Changes that sum to nothing leave no bucket (and do not touch a stored one).
                     guard merged.encoding(bucketChanges[...]) else { continue }
                     bucketKey.removeAll(keepingCapacity: true)
-                    bucketKey += datePrefix!.bytes
+                    bucketKey += monthPrefix!.bytes
                     bucketKey += regionNames[region]
                     changes.counters.append(key: bucketKey, value: merged.output)
                 }
@@ -311,23 +363,17 @@ public struct StatisticsProjection: Projection {
         func lastPart(_ key: [UInt8]) -> ArraySlice<UInt8> {
             key[((key.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...]
         }
-        var counters: [String: Int] = [:]
+        // The daily counters of the period, and those of the date it ends before (the ended
+        // stays stranded at the period's end).
+        let (counters, countersAtEnd) = try dailyCounters(in: context, from: from, to: to, regionMatches: regionMatches, regionPrefix: prefixBytes)
         var admissions: [ArraySlice<UInt8>: Int] = [:]
         var delays: [PickupMinutes] = []
         var date = from
-        func addCounters(_ value: [UInt8]) throws {
-            for (counter, amount) in try BucketCoding.counters(value) { counters[counter, default: 0] += amount }
-        }
         while date < to {
             let day = date.description
             if regionPrefix == nil {
-                try context.get(ProjectionCoding.key("day", day, Self.allRegions)).map(addCounters)
                 if let bucket = try context.get(ProjectionCoding.key("pickup", day, Self.allRegions)) { delays.append(try PickupMinutes(bucket)) }
             } else {
-                try context.scan(prefix: ProjectionCoding.key("day", day, "")) { key, value in
-                    if regionMatches(lastPart(key)) { try addCounters(value) }
-                    return true
-                }
                 try context.scan(prefix: ProjectionCoding.key("pickup", day, "")) { key, value in
                     if regionMatches(lastPart(key)) { delays.append(try PickupMinutes(value)) }
                     return true
@@ -348,18 +394,7 @@ public struct StatisticsProjection: Projection {
             date = date.adding(days: 1)
         }
         // Ended stays stranded at the period's end: the counters of the date it ends before.
-        var stranded: [String: Int] = [:]
-        func addStranded(_ value: [UInt8]) throws {
-            for (counter, amount) in try BucketCoding.counters(value) where counter.hasPrefix("strandedAtStart.") { stranded[counter, default: 0] += amount }
-        }
-        if regionPrefix == nil {
-            try context.get(ProjectionCoding.key("day", to.description, Self.allRegions)).map(addStranded)
-        } else {
-            try context.scan(prefix: ProjectionCoding.key("day", to.description, "")) { key, value in
-                if regionMatches(lastPart(key)) { try addStranded(value) }
-                return true
-            }
-        }
+        let stranded = countersAtEnd.filter { $0.key.hasPrefix("strandedAtStart.") }
         var period = CaseContribution.empty
         period.counts = counters.map { CaseContribution.Count(date: from, key: $0.key, amount: $0.value) }
         for (person, count) in admissions {
