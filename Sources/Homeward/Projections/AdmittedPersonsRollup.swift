@@ -69,10 +69,15 @@ enum AdmittedPersonsRollup {
         let ordered = changes.compactMap { entry, change in change == 0 ? nil : (key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
             .sorted { $0.key.precedesInKeyOrder($1.key) }
         for (countKey, entry, change) in ordered {
+            // Most counts of a rebuild are new: stored with one search, read only when there.
             var before = 0
-            try context.update(countKey) { stored in
-                before = try stored.map { try BucketCoding.number(Array($0)) } ?? 0
-                return before + change == 0 ? nil : BucketCoding.number(before + change)
+            try countKey.withUnsafeBytes { key in
+                try BucketCoding.number(change).withUnsafeBytes { fresh in
+                    try context.insert(key, fresh) { stored in
+                        before = try BucketCoding.number(Array(stored))
+                        return before + change == 0 ? nil : BucketCoding.number(before + change)
+                    }
+                }
             }
             let after = before + change
             let delta = counted(after) - counted(before)
