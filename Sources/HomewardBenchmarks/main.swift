@@ -310,7 +310,7 @@ func decodeInReplay(_ store: EventStore, registry: EventRegistry = .standard) th
     }
     report("case state as of a recorded time", raw: nil, store: caseSeconds / Double(caseIds.count) * 1000, unit: "ms/query", goal: "< 1 ms")
 
-    // A month's statistics from the daily buckets and monthly counts.
+    // A month's statistics from the daily counts (a month of a region per bucket) and monthly counts.
     let month = (LocalDate("2026-12-01")!, LocalDate("2027-01-01")!)
     _ = try projections.statistics(from: month.0, to: month.1)
     let monthSeconds = try seconds { for _ in 0..<50 { _ = try projections.statistics(from: month.0, to: month.1) } }

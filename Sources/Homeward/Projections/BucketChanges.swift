@@ -11,7 +11,7 @@ struct BucketChanges: Sendable {
     /// `admitted/<date>/<region>/<personId>` → the change to that person's admissions that day
     /// (``BucketCoding/number(_:)-(Int)``), none zero; in key order.
     var admissions = EntryBuffer()
-    /// `day/<date>/<region>`, then `openall/<date>` → the counters that change, as a counters
+    /// `days/<YYYY-MM>/<region>`, then `openall/<date>` → the counters that change, as a counters
     /// value (names in byte order, no zero changes); in key order.
     var counters = EntryBuffer()
     /// `pickup/<date>/<region>` → the minutes added (``PickupMinutes/encode(_:)``); in key order.
