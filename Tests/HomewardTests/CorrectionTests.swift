@@ -1,6 +1,7 @@
 import Foundation
 import Homeward
 import HomewardStore
+import HomewardTesting
 import Testing
 
 /// Corrections and voids (contract section 2, readings 3 and 4).
@@ -112,6 +113,38 @@ struct CorrectionTests {
                 try await service.void("HZ-2", target: UUID(), reason: "no such event", by: stationWorker)
             }
             #expect(violation?.rule == .targetNotFound)
+        }
+    }
+
+    /// Entitlement inputs are kept only for cases with a person id: a void of the admission that
+    /// gave a case its id takes the case out of them as the batch is applied, as a rebuild would.
+    @Test func aVoidedAdmissionTakesTheCaseOutOfTheEntitlementInputs() async throws {
+        try await withService { service in
+            let rules = try RegionConfiguration(contentsOf: Fixtures.path("rules/zhejiang-illustrative.json"))
+            let projections = try ReliefProjections(store: service.store, configuration: rules)
+            try await service.requestAssistance("HZ-3", AssistanceRequested(station: "HZ-01", sex: .female, age: 40, conditions: allFour), by: stationWorker)
+            try projections.catchUp()  // a first fill; later events follow in batches
+            try await service.admit("HZ-3", Admitted(station: "HZ-01", personId: "P3", category: .adult), by: stationWorker)
+            try await service.requestAssistance("HZ-4", AssistanceRequested(station: "HZ-01", sex: .male, age: 50, conditions: allFour), by: stationWorker)
+            func stored() throws -> [String] {
+                try projections.engine.read("entitlements") { context in
+                    var keys: [String] = []
+                    try context.scan(prefix: []) { key, _ in
+                        keys.append(String(decoding: key, as: UTF8.self))
+                        return true
+                    }
+                    return keys
+                }
+            }
+            try projections.catchUp()
+            #expect(try stored() == ["case/HZ-3", "person/P3/HZ-3"], "a case without a person id (HZ-4) is not kept")
+            let admission = try service.history(of: "HZ-3").records[1].eventId
+            try await service.void("HZ-3", target: admission, reason: "admitted in the wrong case", by: stationWorker)
+            try projections.catchUp()
+            #expect(try stored() == [])
+            #expect(try projections.differences(from: ReliefModel(store: service.store, configuration: rules)) == [])
+            try projections.rebuildAll()
+            #expect(try stored() == [])
         }
     }
 }

@@ -1,10 +1,13 @@
 public import HomewardStore
 
-/// Entitlement inputs (contract section 5): per case the facts the checks read, indexed by the
-/// case's person id; the person links. Checks are evaluated at query time, for the query time.
+/// Entitlement inputs (contract section 5): per case with a person id the facts the checks
+/// read, indexed by that id; the person links. Checks are evaluated at query time, for the query
+/// time.
 ///
-/// Keys: `case/<caseId>` → the case's ``CaseState``; `person/<personId>/<caseId>` → empty;
-/// `link/<position>.<n>` → one person-link change.
+/// Keys: `case/<caseId>` → the case's ``CaseState``, for a case with a person id (checks are per
+/// person: a case without one is never read, and about one case in five of a generated campaign
+/// has none);
+/// `person/<personId>/<caseId>` → empty; `link/<position>.<n>` → one person-link change.
 public struct EntitlementsProjection: Projection {
     public let name = "entitlements"
     public let version: Int
@@ -13,7 +16,7 @@ public struct EntitlementsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (3 << 20) | ProjectionCoding.digest(configuration)
+        version = (4 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -32,23 +35,28 @@ public struct EntitlementsProjection: Projection {
     ///   - replacing: Whether a stored state may have to be replaced.
     ///   - context: The projection's state.
     func store(_ state: CaseState, encoded: [UInt8], replacing: Bool, in context: ProjectionContext) throws {
-        if replacing, let old = try context.get(ProjectionCoding.key("case", state.caseId)), let personId = try CaseState(binary: old).personId {
-            try context.delete(ProjectionCoding.key("person", personId, state.caseId))
+        let caseKey = ProjectionCoding.key("case", state.caseId)
+        if replacing, let old = try context.get(caseKey) {
+            if let personId = try CaseState(binary: old).personId { try context.delete(ProjectionCoding.key("person", personId, state.caseId)) }
+            if state.personId == nil { try context.delete(caseKey) }
         }
         for (key, value) in entries(state, encoded: encoded) { try context.put(key, value) }
     }
 
-    /// The keys and values stored for a case: its state and its entry under its person id.
+    /// The keys and values stored for a case: its state and its entry under its person id
+    /// (nothing for a case without one).
     func entries(_ state: CaseState, encoded: [UInt8]) -> [(key: [UInt8], value: [UInt8])] {
         var entries = EntryBuffer()
         appendEntries(state, encoded: encoded, to: &entries)
         return entries.pairs
     }
 
-    /// Appends the keys and values stored for a case: its state and its entry under its person id.
+    /// Appends the keys and values stored for a case: its state and its entry under its person
+    /// id (nothing for a case without one).
     func appendEntries(_ state: CaseState, encoded: [UInt8], to entries: inout EntryBuffer) {
+        guard let personId = state.personId else { return }
         entries.append(key: "case", state.caseId, value: encoded)
-        if let personId = state.personId { entries.append(key: "person", personId, state.caseId) }
+        entries.append(key: "person", personId, state.caseId)
     }
 
     /// The cases whose person id is in a person's component.

@@ -308,8 +308,9 @@ public final class ReliefProjections: Sendable {
             }
             return count
         }
-        if storedEntitlementStates != model.cases.count {
-            problems.append("entitlements: \(storedEntitlementStates) cases stored, \(model.cases.count) in the log")
+        let casesWithPersons = model.cases.keys.filter { model.timeline($0)?.latestState.personId != nil }.count
+        if storedEntitlementStates != casesWithPersons {
+            problems.append("entitlements: \(storedEntitlementStates) cases stored, \(casesWithPersons) with a person id in the log")
         }
         return problems
     }
