@@ -60,15 +60,32 @@ enum AdmittedPersonsRollup {
 
     // MARK: Admissions
 
+    /// A change to an id's admissions in a month, with its count's key.
+    struct OrderedChange: Sendable {
+        var key: [UInt8]
+        var entry: PersonMonth
+        var change: Int
+    }
+
+    /// The changes that are not zero, with their keys, in the order of their keys: made where a
+    /// rebuild folds a group (on the folding threads), so that the writer only applies them.
+    static func ordered(_ changes: [PersonMonth: Int]) -> [OrderedChange] {
+        changes.compactMap { entry, change in change == 0 ? nil : OrderedChange(key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
+            .sorted { $0.key.precedesInKeyOrder($1.key) }
+    }
+
     /// Applies changes to the admissions of ids per month.
     static func apply(_ changes: [PersonMonth: Int], in context: ProjectionContext) throws {
+        try apply(ordered(changes), in: context)
+    }
+
+    /// Applies changes to the admissions of ids per month, given by ``ordered(_:)``.
+    static func apply(_ ordered: [OrderedChange], in context: ProjectionContext) throws {
         var sums: [String: Counts] = [:]
         var fixes = Set<PersonMonth>()  // (canonical id, month)
         // In the order of their keys, and the counts before the links: the context's cursor
         // then moves forward through one range of keys at a time.
-        let ordered = changes.compactMap { entry, change in change == 0 ? nil : (key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
-            .sorted { $0.key.precedesInKeyOrder($1.key) }
-        for (countKey, entry, change) in ordered {
+        for (countKey, entry, change) in ordered.lazy.map({ ($0.key, $0.entry, $0.change) }) {
             // Most counts of a rebuild are new: stored with one search, read only when there.
             var before = 0
             try countKey.withUnsafeBytes { key in
@@ -88,7 +105,7 @@ enum AdmittedPersonsRollup {
         var linkedKey = key("linked", "")
         let linkedPrefix = linkedKey.count
         var person: (id: String, canonical: String?)?
-        for (_, entry, _) in ordered {
+        for entry in ordered.lazy.map(\.entry) {
             if person?.id != entry.personId {
                 linkedKey.removeSubrange(linkedPrefix...)
                 linkedKey += entry.personId.utf8

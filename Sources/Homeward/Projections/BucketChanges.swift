@@ -18,8 +18,9 @@ struct BucketChanges: Sendable {
     var pickups = EntryBuffer()
     /// The minutes taken out of pickup buckets, by key (only when cases change).
     var pickupsRemoved: [[UInt8]: [Double]] = [:]
-    /// The changes to the monthly counts of persons admitted (``AdmittedPersonsRollup``).
-    var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
+    /// The changes to the monthly counts of persons admitted (``AdmittedPersonsRollup``), keyed
+    /// and in key order.
+    var personMonths: [AdmittedPersonsRollup.OrderedChange] = []
 
     /// Stores the changes: each family's buckets in key order, so that the context's cursor
     /// moves forward through the keys.

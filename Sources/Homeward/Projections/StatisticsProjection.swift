@@ -231,7 +231,7 @@ public struct StatisticsProjection: Projection {
         /// is new: made where the batch was folded, so that a rebuild's writer only stores them.
         func changes() -> BucketChanges {
             var changes = BucketChanges()
-            changes.personMonths = personMonths
+            changes.personMonths = AdmittedPersonsRollup.ordered(personMonths)
             let admittedChanges = admitted.compactMap { entry, change in
                 change == 0 ? nil : (key: ProjectionCoding.key("admitted", entry.bucket.date.description, entry.bucket.region, entry.personId), change: change)
             }
