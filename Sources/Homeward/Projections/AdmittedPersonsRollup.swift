@@ -74,38 +74,32 @@ enum AdmittedPersonsRollup {
             .sorted { $0.key.precedesInKeyOrder($1.key) }
     }
 
-    /// Applies changes to the admissions of ids per month.
-    static func apply(_ changes: [PersonMonth: Int], in context: ProjectionContext) throws {
-        try apply(ordered(changes), in: context)
-    }
-
     /// Applies changes to the admissions of ids per month, given by ``ordered(_:)``.
     static func apply(_ ordered: [OrderedChange], in context: ProjectionContext) throws {
         var sums: [String: Counts] = [:]
         var fixes = Set<PersonMonth>()  // (canonical id, month)
         // In the order of their keys, and the counts before the links: the context's cursor
         // then moves forward through one range of keys at a time.
-        for (countKey, entry, change) in ordered.lazy.map({ ($0.key, $0.entry, $0.change) }) {
+        for item in ordered {
             // Most counts of a rebuild are new: stored with one search, read only when there.
             var before = 0
-            try countKey.withUnsafeBytes { key in
-                try BucketCoding.number(change).withUnsafeBytes { fresh in
+            try item.key.withUnsafeBytes { key in
+                try BucketCoding.number(item.change).withUnsafeBytes { fresh in
                     try context.insert(key, fresh) { stored in
                         before = try BucketCoding.number(Array(stored))
-                        return before + change == 0 ? nil : BucketCoding.number(before + change)
+                        return before + item.change == 0 ? nil : BucketCoding.number(before + item.change)
                     }
                 }
             }
-            let after = before + change
-            let delta = counted(after) - counted(before)
-            if delta != Counts() { sums[entry.month, default: Counts()].add(delta) }
+            let delta = counted(before + item.change) - counted(before)
+            if delta != Counts() { sums[item.entry.month, default: Counts()].add(delta) }
         }
         // Each person's months follow one another (the keys start with the id): its link is
         // looked up once, through one key buffer.
         var linkedKey = key("linked", "")
         let linkedPrefix = linkedKey.count
         var person: (id: String, canonical: String?)?
-        for entry in ordered.lazy.map(\.entry) {
+        for entry in ordered.map(\.entry) {
             if person?.id != entry.personId {
                 linkedKey.removeSubrange(linkedPrefix...)
                 linkedKey += entry.personId.utf8

@@ -84,12 +84,8 @@ enum BucketCoding {
         /// writes them) to a stored counters value: the merge of two buckets' values.
         /// - Returns: `false` when no counter is left.
         mutating func adding(counters changes: UnsafeRawBufferPointer, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
-            var reader = PayloadReader(changes)
-            let count = try reader.readCount()
             var named: [(name: UnsafeRawBufferPointer, amount: Int)] = []
-            named.reserveCapacity(count)
-            for _ in 0..<count { named.append((try reader.readTextBytes(), try reader.readInt())) }
-            guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a counters bucket's changes") }
+            try BucketCoding.forEachCounter(in: changes) { name, amount in named.append((name, amount)) }
             return try adding(named[...], to: stored)
         }
 
@@ -167,12 +163,17 @@ enum BucketCoding {
 
     /// Calls `body` with each counter of a counters value: its name's bytes (lent for the call)
     /// and its amount, in the order stored.
-    static func forEachCounter(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var reader = PayloadReader(buffer)
-            for _ in 0..<(try reader.readCount()) { try body(try reader.readTextBytes(), try reader.readInt()) }
-            guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a bucket value") }
-        }
+    static func forEachCounter(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer, Int) throws(PayloadDecodingError) -> Void) throws {
+        try bytes.withUnsafeBytes { buffer in try forEachCounter(in: buffer, body) }
+    }
+
+    /// ``forEachCounter(_:_:)`` over bytes lent where they lie (the names are slices of them).
+    static func forEachCounter(
+        in buffer: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, Int) throws(PayloadDecodingError) -> Void
+    ) throws(PayloadDecodingError) {
+        var reader = PayloadReader(buffer)
+        for _ in 0..<(try reader.readCount()) { try body(try reader.readTextBytes(), try reader.readInt()) }
+        guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a counters value") }
     }
 
     static func number(_ value: Int) -> [UInt8] {

@@ -89,6 +89,11 @@ public struct StatisticsProjection: Projection {
     /// The region part of the buckets that sum every region, for queries without a region.
     static let allRegions = "*"
 
+    /// What follows a key's last `/`: the region of a bucket, the person of an admission.
+    static func lastPart(_ key: [UInt8]) -> ArraySlice<UInt8> {
+        key[((key.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...]
+    }
+
     /// `YYYY-MM`, the month part of a daily counters bucket's key (`days/<YYYY-MM>/<region>`).
     static func monthText(year: Int, month: Int) -> String {
         String(LocalDate(year: year, month: month, day: 1)?.description.prefix(7) ?? "\(year)-\(month)")
@@ -109,7 +114,7 @@ public struct StatisticsProjection: Projection {
             let first = LocalDate(year: year, month: month, day: 1)!
             let text = Self.monthText(year: year, month: month)
             func add(_ value: [UInt8]) throws {
-                try BucketCoding.forEachCounter(value) { name, amount in
+                try BucketCoding.forEachCounter(value) { (name, amount) throws(PayloadDecodingError) in
                     guard let day = name.first, day >= 1 else { throw PayloadDecodingError("a daily counter without its day") }
                     let date = first.adding(days: Int(day) - 1)
                     if date >= from, date < to { period[String(decoding: name.dropFirst(), as: UTF8.self), default: 0] += amount }
@@ -118,7 +123,7 @@ public struct StatisticsProjection: Projection {
             }
             if let regionPrefix {
                 try context.scan(prefix: ProjectionCoding.key("days", text, "") + regionPrefix) { key, value in
-                    if regionMatches(key[((key.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...]) { try add(value) }
+                    if regionMatches(Self.lastPart(key)) { try add(value) }
                     return true
                 }
             } else {
@@ -360,9 +365,6 @@ public struct StatisticsProjection: Projection {
             guard let prefixBytes else { return true }
             return region.first != UInt8(ascii: "-") && region.first != UInt8(ascii: "*") && region.starts(with: prefixBytes)
         }
-        func lastPart(_ key: [UInt8]) -> ArraySlice<UInt8> {
-            key[((key.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...]
-        }
         // The daily counters of the period, and those of the date it ends before (the ended
         // stays stranded at the period's end).
         let (counters, countersAtEnd) = try dailyCounters(in: context, from: from, to: to, regionMatches: regionMatches, regionPrefix: prefixBytes)
@@ -375,14 +377,14 @@ public struct StatisticsProjection: Projection {
                 if let bucket = try context.get(ProjectionCoding.key("pickup", day, Self.allRegions)) { delays.append(try PickupMinutes(bucket)) }
             } else {
                 try context.scan(prefix: ProjectionCoding.key("pickup", day, "")) { key, value in
-                    if regionMatches(lastPart(key)) { delays.append(try PickupMinutes(value)) }
+                    if regionMatches(Self.lastPart(key)) { delays.append(try PickupMinutes(value)) }
                     return true
                 }
             }
             if month == nil {
                 try context.scan(prefix: ProjectionCoding.key("admitted", day, "")) { key, value in
                     // admitted/<date>/<region>/<personId>
-                    let person = lastPart(key)
+                    let person = Self.lastPart(key)
                     let regionEnd = person.startIndex - 1
                     let regionStart = (key[..<regionEnd].lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
                     if regionMatches(key[regionStart..<regionEnd]) {
