@@ -57,6 +57,40 @@ struct StreamLengthRebuilder: StreamRebuilder {
     }
 }
 
+/// Counts stream lengths as ``StreamLengthRebuilder`` does, in two steps: the fold counts each
+/// stream's events, the finish makes the entries (and fails on a stream named in `failingStream`).
+struct FinishingLengthRebuilder: StreamRebuilder {
+    final class Seen: Sendable {
+        let folds = Mutex(0)
+        let finishes = Mutex(0)
+        let writes = Mutex(0)
+    }
+
+    struct FinishFailure: Error, CustomStringConvertible {
+        var description: String { "the finish failed" }
+    }
+
+    let seen = Seen()
+    var failingStream: String?
+    var projectionNames: Set<String> { ["lengths"] }
+
+    func fold(_ streams: [[RecordedEvent]], for projections: Set<String>, keys: KeyStore?) throws -> [(stream: String, count: Int)] {
+        seen.folds.withLock { $0 += 1 }
+        return streams.map { ($0[0].stream.rawValue, $0.count) }
+    }
+
+    func finish(_ folded: [(stream: String, count: Int)]) throws -> [(key: [UInt8], value: [UInt8])] {
+        seen.finishes.withLock { $0 += 1 }
+        if let failingStream, folded.contains(where: { $0.stream == failingStream }) { throw FinishFailure() }
+        return folded.map { (Array("stream/\($0.stream)".utf8), Array(String($0.count).utf8)) }
+    }
+
+    func write(_ finished: [(key: [UInt8], value: [UInt8])], into contexts: [String: ProjectionContext]) throws {
+        seen.writes.withLock { $0 += 1 }
+        for (key, value) in finished { try contexts["lengths"]!.put(key, value) }
+    }
+}
+
 @Suite(.serialized)
 struct StreamRebuilderTests {
     /// Events over streams of different lengths (19 streams for 300 events: the squares modulo 37).
@@ -90,6 +124,45 @@ struct StreamRebuilderTests {
             #expect(status.position == 300)
             #expect(status.streamRebuild == nil)
             #expect(status.eventsPerSecond > 0)
+        }
+    }
+
+    @Test func eachGroupIsFinishedOnceBeforeItIsWritten() throws {
+        try withTemporaryEventStore { store in
+            try fill(store)
+            let batchwise = try ProjectionEngine(store: store, projections: [StreamLengthProjection(name: "lengths", version: 1)], batchSize: 16)
+            try batchwise.catchUp()
+            let expected = try StreamLengthProjection.lengths(batchwise)
+
+            let rebuilder = FinishingLengthRebuilder()
+            let streamwise = try ProjectionEngine(
+                store: store, projections: [StreamLengthProjection(name: "lengths", version: 2)], streamRebuilder: rebuilder, streamGroupSize: 50
+            )
+            try streamwise.catchUp()
+            #expect(try StreamLengthProjection.lengths(streamwise) == expected, "what the finish made is what was written")
+            let (folds, finishes, writes) = (rebuilder.seen.folds.withLock { $0 }, rebuilder.seen.finishes.withLock { $0 }, rebuilder.seen.writes.withLock { $0 })
+            #expect(folds > 2)
+            #expect(finishes == folds, "every folded group is finished once")
+            #expect(writes == finishes, "every finished group is written once")
+            #expect(try streamwise.status().first?.state == .live)
+        }
+    }
+
+    @Test func aFailingFinishMarksTheRebuildFailedAndKeepsTheLiveCopy() throws {
+        try withTemporaryEventStore { store in
+            try fill(store)
+            let live = try ProjectionEngine(store: store, projections: [StreamLengthProjection()])
+            try live.catchUp()
+            let before = try StreamLengthProjection.lengths(live)
+            let engine = try ProjectionEngine(
+                store: store, projections: [StreamLengthProjection(name: "lengths", version: 2)],
+                streamRebuilder: FinishingLengthRebuilder(failingStream: "case-30"), streamGroupSize: 50
+            )
+            try engine.catchUp()
+            let status = try #require(try engine.status().first)
+            #expect(status.state == .failed)
+            #expect(status.failure?.contains("of the same group: the finish failed") == true, "\(status.failure ?? "")")
+            #expect(try StreamLengthProjection.lengths(engine) == before, "readers keep the live copy")
         }
     }
 

@@ -7,9 +7,10 @@ import HomewardStore
 /// This replaces folding the log in batches for rebuilds and first fills: there a case is folded
 /// again by every batch that touches it, and its stored state read back and replaced. Folding
 /// (decoding, resolving corrections, the state, the contribution, the encoded keys and values)
-/// runs on every core while the engine writes the previous group, and so does what follows it
-/// (each projection's entries joined and sorted, the contributions summed into bucket changes
-/// and encoded): the writer only stores what it is handed.
+/// runs on every core while the engine writes earlier groups. What follows it (each projection's
+/// entries joined and sorted, the contributions summed into bucket changes and encoded) is the
+/// finish, which runs beside the next group's fold: its one long piece, the bucket changes, would
+/// otherwise leave a core idle at the end of every fold. The writer only stores what it is handed.
 struct ReliefStreamRebuilder: StreamRebuilder {
     let cases: CaseStateProjection
     let statistics: StatisticsProjection
@@ -17,10 +18,19 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     var projectionNames: Set<String> { [cases.name, statistics.name, entitlements.name] }
 
-    /// A group of streams, folded: the entries to put into each projection, the cases'
+    /// A group of streams, folded: what each run of case streams gave, and the person links.
+    struct Folded: Sendable {
+        fileprivate var runs: [FoldedCases]
+        fileprivate var caseCount: Int
+        fileprivate var projections: Set<String>
+        var linkChanges: [PersonLinks.Change]
+        fileprivate var linkEntries: EntryBuffer
+    }
+
+    /// A group of streams, finished: the entries to put into each projection, the cases'
     /// contributions to the statistics summed into bucket changes (encoded, in key order), and
     /// the person-link changes.
-    struct Folded: Sendable {
+    struct Finished: Sendable {
         var entries: [String: EntryBuffer] = [:]
         var bucketChanges: BucketChanges?
         var linkChanges: [PersonLinks.Change] = []
@@ -28,7 +38,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     /// What a run of case streams gives each projection: their entries packed into one buffer
     /// per projection (not arrays per case), and their contributions.
-    private struct FoldedCases: Sendable {
+    fileprivate struct FoldedCases: Sendable {
         var caseEntries = EntryBuffer()
         var entitlementEntries = EntryBuffer()
         var statisticsEntries = EntryBuffer()
@@ -85,18 +95,28 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             }
             return folded
         }
-        var result = Folded()
-        result.linkChanges = linkEvents.isEmpty ? [] : try ProjectionCoding.linkChanges(linkEvents, registry: registry)
+        let linkChanges = linkEvents.isEmpty ? [] : try ProjectionCoding.linkChanges(linkEvents, registry: registry)
         var linkEntries = EntryBuffer()
-        for (key, value) in ProjectionCoding.linkEntries(result.linkChanges) { linkEntries.append(key: key, value: value) }
+        for (key, value) in ProjectionCoding.linkEntries(linkChanges) { linkEntries.append(key: key, value: value) }
+        return Folded(runs: foldedRuns, caseCount: caseStreams.count, projections: projections, linkChanges: linkChanges, linkEntries: linkEntries)
+    }
+
+    func finish(_ folded: Folded) throws -> Finished {
+        let (cases, statistics, entitlements) = (self.cases, self.statistics, self.entitlements)
+        let projections = folded.projections
+        let (wantsCases, wantsStatistics, wantsEntitlements) =
+            (projections.contains(cases.name), projections.contains(statistics.name), projections.contains(entitlements.name))
+        var result = Finished()
+        result.linkChanges = folded.linkChanges
+        let foldedRuns = folded.runs
         // What is left after the cases' folds (joining and sorting each projection's entries,
         // summing and encoding the bucket changes) is done as separate pieces on every core,
         // the largest first: done one after the other, they took a third of a group's fold.
-        let links = linkEntries
+        let links = folded.linkEntries
         let pieces: [FoldPiece] = (wantsStatistics ? [.bucketChanges, .statisticsEntries] : [])
             + (wantsCases ? [.caseEntries] : []) + (wantsEntitlements ? [.entitlementEntries] : [])
-        let calendar = configuration.calendar
-        let caseCount = caseStreams.count
+        let calendar = cases.configuration.calendar
+        let caseCount = folded.caseCount
         let done = try ParallelMap.map(pieces, minimumPerWorker: 1) { piece -> FoldedPiece in
             func joined(_ part: KeyPath<FoldedCases, EntryBuffer>, then more: EntryBuffer? = nil) -> FoldedPiece {
                 var entries = EntryBuffer()
@@ -131,7 +151,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         return result
     }
 
-    func write(_ folded: Folded, into contexts: [String: ProjectionContext]) throws {
+    func write(_ folded: Finished, into contexts: [String: ProjectionContext]) throws {
         for (name, entries) in folded.entries {
             guard let context = contexts[name] else { continue }
             try entries.forEachInKeyOrder { key, value in try context.put(key, value) }

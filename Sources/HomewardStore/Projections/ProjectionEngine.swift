@@ -371,9 +371,10 @@ public final class ProjectionEngine: Sendable {
             try store.read("finding the log's pages") { try store.storage.logPages(through: head, in: $0) }
         }
         // While one group is written, the next two are folded (one after the other, each on
-        // every core) and the one after them read, on threads of their own: a fold does not wait
-        // for the writer, so that neither core idles when a group's write and the next fold take
-        // unequal times. The first two groups are a quarter and a half of the others, so that
+        // every core) and finished (a group's finish beside the next group's fold) and the one
+        // after them read, on threads of their own: a fold does not wait for the writer, nor for
+        // the finish before it, so that neither core idles when the steps take unequal times
+        // (on two cores, the finish alone: 1.32 → 1.28 s for a million events). The first two groups are a quarter and a half of the others, so that
         // the writer starts sooner: until the first group is read and folded, one core reads
         // and the other waits.
         func read(after previous: BackgroundWork<StreamGroup>?, size: Int) -> BackgroundWork<StreamGroup> {
@@ -401,15 +402,27 @@ public final class ProjectionEngine: Sendable {
                 )
             }
         }
+        // Started once its group is folded, beside the next group's fold.
+        func finish(_ fold: BackgroundWork<FoldedGroup<Rebuilder.Folded>>) -> BackgroundWork<FoldedGroup<Rebuilder.Finished>> {
+            BackgroundWork(after: [fold]) {
+                let group = try fold.take()
+                return FoldedGroup(
+                    lastStream: group.lastStream, events: group.events, firstStream: group.firstStream,
+                    folded: group.folded.map { folded in Result { try rebuilder.finish(folded.get()) } }
+                )
+            }
+        }
         /// What a failure of a group says: the event a projection names, else the group.
-        func failure(_ error: any Error, in group: FoldedGroup<Rebuilder.Folded>) -> String {
+        func failure(_ error: any Error, in group: FoldedGroup<Rebuilder.Finished>) -> String {
             (error as? ProjectionFailure)?.description ?? "stream \(group.firstStream ?? "?") or a later stream of the same group: \(error)"
         }
         var applied: UInt64 = 0
         var nextRead = read(after: nil, size: groupSize / 4)
-        var folds = [fold(nextRead, after: nil)]
+        var lastFold = fold(nextRead, after: nil)
+        var folds = [finish(lastFold)]
         nextRead = read(after: nextRead, size: groupSize / 2)
-        folds.append(fold(nextRead, after: folds.last))
+        lastFold = fold(nextRead, after: lastFold)
+        folds.append(finish(lastFold))
         nextRead = read(after: nextRead, size: groupSize)
         // Whatever the way out, the work still in flight (it reads the log) ends first.
         defer {
@@ -419,7 +432,7 @@ public final class ProjectionEngine: Sendable {
         }
         while true {
             let current = try folds.removeFirst().take()
-            let folded: Rebuilder.Folded?
+            let folded: Rebuilder.Finished?
             do {
                 folded = try current.folded?.get()
             } catch {
@@ -427,7 +440,8 @@ public final class ProjectionEngine: Sendable {
                 return
             }
             if current.lastStream != nil {
-                folds.append(fold(nextRead, after: folds.last))
+                lastFold = fold(nextRead, after: lastFold)
+                folds.append(finish(lastFold))
                 nextRead = read(after: nextRead, size: groupSize)
             }
             applied += UInt64(current.events)

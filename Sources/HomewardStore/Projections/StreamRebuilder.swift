@@ -4,8 +4,9 @@
 /// Folding the log in batches of positions folds a stream again in every batch that touches it
 /// (a case's events are spread over the whole log). A rebuilder is instead handed every stream
 /// once, whole, as it stands at one position of the log (the snapshot head), in groups of
-/// streams. Each group is first folded by ``fold(_:for:keys:)``, a pure function that the
-/// engine runs on another thread while it writes the previous group, then written by
+/// streams. Each group is first folded by ``fold(_:for:keys:)`` and finished by ``finish(_:)``,
+/// pure functions that the engine runs on other threads while it writes earlier groups, then
+/// written by
 /// ``write(_:into:)`` in a write transaction that also records how far the rebuild got, so a
 /// crash resumes after the last group written. After the last group the projections stand at the
 /// snapshot head; the engine then folds what was appended since in batches and swaps the shadow
@@ -38,10 +39,27 @@ public protocol StreamRebuilder: Sendable {
     ///   ``ProjectionFailure`` names.
     func fold(_ streams: [[RecordedEvent]], for projections: Set<String>, keys: KeyStore?) throws -> Folded
 
-    /// Writes a folded group into the shadow copies, which hold only earlier groups.
+    /// What ``finish(_:)`` makes of a folded group for ``write(_:into:)``; the folded group
+    /// itself unless a rebuilder finishes its groups in a second step.
+    associatedtype Finished: Sendable = Folded
+
+    /// Finishes a folded group: the part of the work that needs the whole group at once (sums
+    /// and sorts over all its streams). Runs outside any transaction, on another thread, while
+    /// the next group is already being folded: the one step that uses a single thread then
+    /// overlaps work that uses every core. The default hands the folded group on as it is.
+    /// - Parameter folded: What ``fold(_:for:keys:)`` returned for the group.
+    /// - Throws: Anything; the projections are then marked failed as for ``fold(_:for:keys:)``.
+    func finish(_ folded: Folded) throws -> Finished
+
+    /// Writes a finished group into the shadow copies, which hold only earlier groups.
     /// - Parameters:
-    ///   - folded: What ``fold(_:for:keys:)`` returned for the group.
+    ///   - finished: What ``finish(_:)`` returned for the group.
     ///   - contexts: The shadow copy of each projection being rebuilt, by name, in one write
     ///     transaction.
-    func write(_ folded: Folded, into contexts: [String: ProjectionContext]) throws
+    func write(_ finished: Finished, into contexts: [String: ProjectionContext]) throws
+}
+
+extension StreamRebuilder where Finished == Folded {
+    /// Hands the folded group on as it is.
+    public func finish(_ folded: Folded) throws -> Folded { folded }
 }
