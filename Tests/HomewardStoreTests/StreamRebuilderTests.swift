@@ -35,6 +35,8 @@ struct StreamLengthRebuilder: StreamRebuilder {
     final class Seen: Sendable {
         let streams = Mutex<[String]>([])
         let groups = Mutex(0)
+        /// The events of each group, in the order the groups were folded.
+        let groupSizes = Mutex<[Int]>([])
     }
 
     let seen = Seen()
@@ -42,6 +44,7 @@ struct StreamLengthRebuilder: StreamRebuilder {
 
     func fold(_ streams: [[RecordedEvent]], for projections: Set<String>, keys: KeyStore?) throws -> [(key: [UInt8], value: [UInt8])] {
         seen.groups.withLock { $0 += 1 }
+        seen.groupSizes.withLock { $0.append(streams.reduce(0) { $0 + $1.count }) }
         return try streams.map { stream in
             if let bad = stream.first(where: { $0.hasType("Bad") }) {
                 throw ProjectionFailure(position: bad.position, type: bad.type, cause: "a bad event")
@@ -124,6 +127,23 @@ struct StreamRebuilderTests {
             #expect(status.position == 300)
             #expect(status.streamRebuild == nil)
             #expect(status.eventsPerSecond > 0)
+        }
+    }
+
+    /// Groups are a quarter, a half, then the whole of the group size; what would be left after
+    /// a group, when less than a quarter of a group, joins it instead of making a small last
+    /// group (a commit of its own, at the end, where the writer works alone).
+    @Test func aSmallRemainderJoinsTheLastGroup() throws {
+        try withTemporaryEventStore { store in
+            for index in 0..<300 {
+                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(1000 + index)"))
+            }
+            let rebuilder = StreamLengthRebuilder()
+            let engine = try ProjectionEngine(store: store, projections: [StreamLengthProjection()], streamRebuilder: rebuilder, streamGroupSize: 44)
+            try engine.catchUp()
+            // 11 + 22 + 5 × 44 = 253 events leave 47: one group of 47, not 44 and then 3.
+            #expect(rebuilder.seen.groupSizes.withLock { $0 } == [11, 22, 44, 44, 44, 44, 44, 47])
+            #expect(try StreamLengthProjection.lengths(engine).count == 300)
         }
     }
 

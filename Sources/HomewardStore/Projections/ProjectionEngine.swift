@@ -323,6 +323,9 @@ public final class ProjectionEngine: Sendable {
         var streams: [[RecordedEvent]]
         /// The name of the last stream looked at; `nil` when no stream was left.
         var lastStream: String?
+        /// The events read by this rebuild up to and with this group; `nil` when it resumed
+        /// (the events read before it stopped are not counted).
+        var eventsRead: Int?
     }
 
     /// A group of streams read from the log and folded, on another thread.
@@ -381,13 +384,20 @@ public final class ProjectionEngine: Sendable {
             let store = self.store
             // Started once the previous read has ended (no thread waits for it).
             return BackgroundWork(after: previous.map { [$0] } ?? []) {
-                guard let after = try previous.map({ try $0.value().lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil) }
+                let before = try previous?.value()
+                guard let after = before.map({ $0.lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil, eventsRead: nil) }
+                let readBefore = before.map(\.eventsRead) ?? (resumeAfter.isEmpty ? 0 : nil)
+                // What would be left after this group, when less than a quarter of a group,
+                // joins it: a small last group would cost a commit of its own at the end, where
+                // the writer works alone.
+                var size = max(1, size)
+                if let readBefore, Int(head) - readBefore <= size + size / 4 { size = max(size, Int(head) - readBefore) }
                 let (streams, lastStream) = try store.read("reading streams to rebuild projections") { transaction in
                     try store.storage.wholeStreams(
-                        after: after, through: head, minimumEvents: max(1, size), logPages: logPages.finishedValue ?? ConsecutiveKeyPages(), in: transaction
+                        after: after, through: head, minimumEvents: size, logPages: logPages.finishedValue ?? ConsecutiveKeyPages(), in: transaction
                     )
                 }
-                return StreamGroup(streams: streams, lastStream: lastStream)
+                return StreamGroup(streams: streams, lastStream: lastStream, eventsRead: readBefore.map { $0 + streams.reduce(0) { $0 + $1.count } })
             }
         }
         func fold(_ read: BackgroundWork<StreamGroup>, after previous: BackgroundWork<FoldedGroup<Rebuilder.Folded>>?) -> BackgroundWork<FoldedGroup<Rebuilder.Folded>> {
