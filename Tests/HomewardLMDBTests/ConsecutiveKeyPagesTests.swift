@@ -1,5 +1,5 @@
 import Foundation
-import HomewardLMDB
+@testable import HomewardLMDB
 import HomewardTesting
 import Testing
 
@@ -51,6 +51,34 @@ struct ConsecutiveKeyPagesTests {
         // cursor; nearly all others through the pages.
         #expect(throughIndex > keys.count * 9 / 10)
         #expect(throughIndex < keys.count)
+    }
+
+    /// The index is made by walking the tree's branch pages from its root: the same pages,
+    /// in the same order, as looking each leaf page up; and for a part of the keys, the pages
+    /// that hold that part.
+    @Test(arguments: [1 as UInt64, 300, 50_000])
+    func walkingTheTreeFindsThePagesThatLookingThemUpFinds(count: UInt64) throws {
+        let directory = try TemporaryDirectory()
+        let environment = try Environment.open(path: directory.path)
+        let log = try environment.openDatabase(named: "log", options: .create)
+        let other = try environment.openDatabase(named: "other", options: .create)
+        try makeLog(count: count, bigEvery: 997, in: environment, log)
+        try makeLog(count: 1_000, in: environment, other)
+        for keys in [1...count, (count / 3 + 1)...(count / 2 + 1)] {
+            let (walked, lookedUp, couldWalk) = try environment.read { transaction in
+                (
+                    try ConsecutiveKeyPages(log, keys: keys, in: transaction, walkingTheTree: true).pages,
+                    try ConsecutiveKeyPages(log, keys: keys, in: transaction, walkingTheTree: false).pages,
+                    try ConsecutiveKeyPages.leavesWalkingTheTree(of: log, keys: keys, pageSize: Int(getpagesize()), in: transaction) != nil
+                )
+            }
+            // A tree of one leaf has no branch page to walk: its leaf is looked up.
+            #expect(couldWalk == (count > 1), "the tree was walked, not looked up page by page")
+            #expect(walked.map(\.firstKey) == lookedUp.map(\.firstKey), "\(keys)")
+            #expect(walked.map(\.keyCount) == lookedUp.map(\.keyCount))
+            #expect(walked.map(\.pageNumber) == lookedUp.map(\.pageNumber))
+            if count > 10_000 { #expect(walked.count > 100) }
+        }
     }
 
     @Test func staysRightAfterAppendsCopyTheLastPagesAndTheMapGrows() throws {

@@ -367,9 +367,10 @@ public final class ProjectionEngine: Sendable {
         }
         let names = Set(group)
         let groupSize = streamGroupSize
-        // The log's leaf pages, found while the first groups are read through a cursor (a lookup
-        // per page: a third of a second at ten million events); later groups read the records
-        // straight from the pages.
+        // The log's leaf pages, found from its branch pages (4 ms for a million events; a
+        // lookup per leaf page took 30), before the first group is read: every group reads the
+        // records straight from the pages (the first group, read through a cursor while the
+        // pages were looked up, took 50–70 ms instead of 30–45).
         let logPages = BackgroundWork { [store] in
             try store.read("finding the log's pages") { try store.storage.logPages(through: head, in: $0) }
         }
@@ -382,8 +383,9 @@ public final class ProjectionEngine: Sendable {
         // and the other waits.
         func read(after previous: BackgroundWork<StreamGroup>?, size: Int) -> BackgroundWork<StreamGroup> {
             let store = self.store
-            // Started once the previous read has ended (no thread waits for it).
-            return BackgroundWork(after: previous.map { [$0] } ?? []) {
+            // Started once the previous read has ended, the first once the log's pages are known
+            // (no thread waits for them).
+            return BackgroundWork(after: previous.map { [$0] } ?? [logPages]) {
                 let before = try previous?.value()
                 guard let after = before.map({ $0.lastStream }) ?? resumeAfter else { return StreamGroup(streams: [], lastStream: nil, eventsRead: nil) }
                 let readBefore = before.map(\.eventsRead) ?? (resumeAfter.isEmpty ? 0 : nil)
