@@ -469,7 +469,9 @@ final class LogStorage: Sendable {
     ) throws -> (streams: [[RecordedEvent]], lastStream: String?) {
         var positions: [UInt64] = []
         var starts: [Int] = []
-        var lastStream: String?
+        // The name of the last stream looked at, as stored (valid in the transaction): made a
+        // string once, at the end, not for every stream.
+        var lastStreamKey: UnsafeRawBufferPointer?
         // Each stream's unindexed events follow its indexed ones.
         var unindexedPositions: [String: [UInt64]] = [:]
         for record in try unindexedRecords(unindexedMark(in: transaction), in: transaction) where record.position <= head {
@@ -484,21 +486,24 @@ final class LogStorage: Sendable {
                 throw EventStoreError(.corrupted, "the stream index entry of '\(String(decoding: current.key, as: UTF8.self))' is \(current.value.count) bytes, not 8")
             }
             let number = BigEndian.uint64(current.value)
-            lastStream = String(decoding: current.key, as: UTF8.self)
+            lastStreamKey = current.key
             starts.append(positions.count)
-            var version = try versions.seek(atLeast: BigEndian.streamEventKey(streamNumber: number, version: 1))
+            // The key of the stream's first event, on the stack (not three arrays per stream).
+            var firstKey = (number.bigEndian, UInt64(1).bigEndian)
+            var version = try withUnsafeBytes(of: &firstKey) { try versions.seek(atLeast: $0) }
             while let stored = version, stored.key.count == 16, BigEndian.uint64(stored.key) == number {
                 guard stored.value.count == 8 else {
-                    throw EventStoreError(.corrupted, "an entry of the stream index of '\(lastStream!)' is \(stored.value.count) bytes, not 8")
+                    throw EventStoreError(.corrupted, "an entry of the stream index of '\(String(decoding: current.key, as: UTF8.self))' is \(stored.value.count) bytes, not 8")
                 }
                 let position = BigEndian.uint64(stored.value)
                 if position > head { break }
                 positions.append(position)
                 version = try versions.next()
             }
-            if !unindexedPositions.isEmpty, let more = unindexedPositions[lastStream!] { positions += more }
+            if !unindexedPositions.isEmpty, let more = unindexedPositions[String(decoding: current.key, as: UTF8.self)] { positions += more }
             entry = try names.next()
         }
+        let lastStream = lastStreamKey.map { String(decoding: $0, as: UTF8.self) }
         // The records are found in log order (through the page index where it holds them, else
         // through a cursor, whose next lookup often falls on the page it stands on or the next),
         // then copied in stream order, a few ahead prefetched.
