@@ -95,11 +95,17 @@ enum AdmittedPersonsRollup {
             if delta != Counts() { sums[item.entry.month, default: Counts()].add(delta) }
         }
         // Each person's months follow one another (the keys start with the id): its link is
-        // looked up once, through one key buffer.
+        // looked up once, through one key buffer; not at all while no id is linked (a rebuild
+        // folds the person streams, and so the links, last).
         var linkedKey = key("linked", "")
         let linkedPrefix = linkedKey.count
+        var anyLinked = false
+        try context.scan(prefix: linkedKey) { _, _ in
+            anyLinked = true
+            return false
+        }
         var person: (id: String, canonical: String?)?
-        for entry in ordered.map(\.entry) {
+        for entry in ordered.map(\.entry) where anyLinked {
             if person?.id != entry.personId {
                 linkedKey.removeSubrange(linkedPrefix...)
                 linkedKey += entry.personId.utf8
