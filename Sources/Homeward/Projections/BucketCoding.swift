@@ -106,12 +106,24 @@ enum BucketCoding {
                 PayloadWriter.appendVarint(PayloadWriter.zigzag(value), to: &output)
                 count += 1
             }
-            var reader = PayloadReader(stored ?? UnsafeRawBufferPointer(start: nil, count: 0))
+            let storedBytes = stored ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            var reader = PayloadReader(storedBytes)
             var next = changes.startIndex
             let storedCount = stored == nil ? 0 : try reader.readCount()
+            // Stored counters that no change touches are copied as they lie, a run at a time:
+            // a month's bucket holds hundreds of counters, and a group changes a few of them.
+            var runStart = storedBytes.count - reader.remaining
+            var runCount = 0
+            func closeRun(at end: Int) {
+                if end > runStart { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: storedBytes[runStart..<end])) }
+                count += runCount
+                runCount = 0
+            }
             for _ in 0..<storedCount {
+                let start = storedBytes.count - reader.remaining
                 let name = try reader.readTextBytes()
-                var value = try reader.readInt()
+                let stored = try reader.readInt()
+                var value = stored
                 // The changes to names before this one, then this one's (names compared as
                 // bytes: the generic comparisons went element by element through iterators).
                 while next < changes.endIndex {
@@ -120,13 +132,22 @@ enum BucketCoding {
                     if order == 0 {
                         value += changes[next].amount
                     } else if changes[next].amount != 0 {
+                        closeRun(at: start)
+                        runStart = start
                         append(changes[next].name, changes[next].amount)
                     }
                     next += 1
                     if order == 0 { break }
                 }
-                if value != 0 { append(name, value) }
+                if value == stored, value != 0 {
+                    runCount += 1
+                } else {
+                    closeRun(at: start)
+                    if value != 0 { append(name, value) }
+                    runStart = storedBytes.count - reader.remaining
+                }
             }
+            closeRun(at: storedBytes.count - reader.remaining)
             guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a counters bucket") }
             for change in changes[next...] where change.amount != 0 { append(change.name, change.amount) }
             guard count > 0 else { return false }
