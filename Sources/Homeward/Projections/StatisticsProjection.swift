@@ -269,12 +269,18 @@ public struct StatisticsProjection: Projection {
             var amounts: [Int] = []
             orderedKeys.reserveCapacity(days.count)
             amounts.reserveCapacity(days.count)
+            // Each date's month and day, worked out once per date, not once per change: a
+            // table by the date's low byte (a batch's dates span a few months, so two dates
+            // seldom share a slot).
+            var months = [(date: Int32, monthAndDay: UInt64)](repeating: (.min, 0), count: 256)
             days.forEach { key, amount in
-                let (year, month, day) = LocalDate(daysSinceEpoch: Int(Int32(truncatingIfNeeded: key >> 32))).components
-                let monthNumber = UInt64(truncatingIfNeeded: year * 12 + month - 1) & 0xfffff
-                orderedKeys.append(
-                    monthNumber << 37 | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 17 | UInt64(day) << 12 | UInt64(counterRank[Int(key & 0xfff)])
-                )
+                let date = Int32(truncatingIfNeeded: key >> 32)
+                let slot = Int(UInt8(truncatingIfNeeded: date))
+                if months[slot].date != date {
+                    let (year, month, day) = LocalDate(daysSinceEpoch: Int(date)).components
+                    months[slot] = (date, (UInt64(truncatingIfNeeded: year * 12 + month - 1) & 0xfffff) << 37 | UInt64(day) << 12)
+                }
+                orderedKeys.append(months[slot].monthAndDay | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 17 | UInt64(counterRank[Int(key & 0xfff)]))
                 amounts.append(amount)
             }
             RadixSort.sort(&orderedKeys, carrying: &amounts)
