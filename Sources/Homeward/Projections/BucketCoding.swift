@@ -122,8 +122,8 @@ enum BucketCoding {
             for _ in 0..<storedCount {
                 let start = storedBytes.count - reader.remaining
                 let name = try reader.readTextBytes()
-                let stored = try reader.readInt()
-                var value = stored
+                let storedValue = try reader.readInt()
+                var value = storedValue
                 // The changes to names before this one, then this one's (names compared as
                 // bytes: the generic comparisons went element by element through iterators).
                 while next < changes.endIndex {
@@ -139,7 +139,7 @@ enum BucketCoding {
                     next += 1
                     if order == 0 { break }
                 }
-                if value == stored, value != 0 {
+                if value == storedValue, value != 0 {
                     runCount += 1
                 } else {
                     closeRun(at: start)

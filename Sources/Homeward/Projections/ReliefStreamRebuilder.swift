@@ -151,14 +151,14 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         return result
     }
 
-    func write(_ folded: Finished, into contexts: [String: ProjectionContext]) throws {
-        for (name, entries) in folded.entries {
+    func write(_ finished: Finished, into contexts: [String: ProjectionContext]) throws {
+        for (name, entries) in finished.entries {
             guard let context = contexts[name] else { continue }
             try entries.forEachInKeyOrder { key, value in try context.put(key, value) }
         }
         if let context = contexts[statistics.name] {
-            try folded.bucketChanges?.write(in: context)
-            try AdmittedPersonsRollup.apply(folded.linkChanges, in: context)
+            try finished.bucketChanges?.write(in: context)
+            try AdmittedPersonsRollup.apply(finished.linkChanges, in: context)
         }
     }
 }
