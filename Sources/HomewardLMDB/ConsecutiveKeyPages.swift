@@ -171,12 +171,8 @@ public struct ConsecutiveKeyPages: Sendable {
         guard depth > 1, root != LMDBLayout.invalidPage, let first = try cursor.first(), let pointer = first.key.baseAddress,
             let firstPage = LeafPage(holding: pointer, pageSize: pageSize), let firstKey = firstPage.key(at: 0)
         else { return nil }
-        let (offset, overflow) = firstPage.number.multipliedReportingOverflow(by: UInt64(pageSize))
-        guard !overflow, offset <= UInt64(Int(bitPattern: firstPage.start)) else { return nil }
-        let mapStart = firstPage.start - Int(offset)
-        var info = MDB_envinfo()
-        try check(mdb_env_info(transaction.environment.core.pointer, &info), "mdb_env_info")
-        let lastPageNumber = UInt64(info.me_last_pgno)
+        guard let mapStart = firstPage.mapStart else { return nil }
+        let lastPageNumber = try Self.lastPageNumber(in: transaction)
         // Every leaf, in key order, with its first key.
         var starts: [(key: UInt64, page: UInt64)] = []
         // Depth first, children in key order: the pages still to visit (with the first key of
@@ -249,10 +245,7 @@ public struct ConsecutiveKeyPages: Sendable {
             for (index, key) in keys.enumerated() { try body(index, try lookUp(key)) }
             return 0
         }
-        var info = MDB_envinfo()
-        // The transaction holds the map in place (see `Environment.read`).
-        try check(mdb_env_info(transaction.environment.core.pointer, &info), "mdb_env_info")
-        let lastPageNumber = UInt64(info.me_last_pgno)
+        let lastPageNumber = try Self.lastPageNumber(in: transaction)
         /// The page that holds `key` and its slot there, advancing `page` (an index into the
         /// tables, only ever moved forward), or `nil` when no indexed page holds it.
         func locate(_ key: UInt64, from page: inout Int) -> (start: UnsafeRawPointer, slot: Int)? {
@@ -293,9 +286,15 @@ public struct ConsecutiveKeyPages: Sendable {
             let entry = try cursor.seek(atLeast: Self.keyBytes(key)), let pointer = entry.key.baseAddress,
             let page = LeafPage(holding: pointer, pageSize: pageSize)
         else { return nil }
-        let (offset, overflow) = page.number.multipliedReportingOverflow(by: UInt64(pageSize))
-        guard !overflow, offset <= UInt64(Int(bitPattern: page.start)) else { return nil }
-        return page.start - Int(offset)
+        return page.mapStart
+    }
+
+    /// The number of the data file's last page in use: no page of the map beyond it is read.
+    private static func lastPageNumber(in transaction: Transaction) throws(LMDBError) -> UInt64 {
+        var info = MDB_envinfo()
+        // The transaction holds the map in place (see `Environment.read`).
+        try check(mdb_env_info(transaction.environment.core.pointer, &info), "mdb_env_info")
+        return UInt64(info.me_last_pgno)
     }
 
     private static func keyBytes(_ key: UInt64) -> [UInt8] {
@@ -317,6 +316,14 @@ private struct LeafPage {
     init?(holding pointer: UnsafeRawPointer, pageSize: Int) {
         guard let start = UnsafeRawPointer(bitPattern: UInt(bitPattern: Int(bitPattern: pointer)) & ~UInt(pageSize - 1)) else { return nil }
         self.init(at: start, number: nil, pageSize: pageSize)
+    }
+
+    /// Where the map starts, worked out from this page's place and number; `nil` when they do
+    /// not fit.
+    var mapStart: UnsafeRawPointer? {
+        let (offset, overflow) = number.multipliedReportingOverflow(by: UInt64(pageSize))
+        guard !overflow, offset <= UInt64(Int(bitPattern: start)) else { return nil }
+        return start - Int(offset)
     }
 
     /// The leaf page at `start`, if its header says it is a leaf page (numbered `number`).

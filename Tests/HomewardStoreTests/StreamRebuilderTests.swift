@@ -103,12 +103,17 @@ struct StreamRebuilderTests {
         }
     }
 
+    /// Each stream's length as the projection folds it in batches of 16 events (version 1).
+    func lengthsFoldedInBatches(_ store: EventStore) throws -> [String: Int] {
+        let batchwise = try ProjectionEngine(store: store, projections: [StreamLengthProjection(name: "lengths", version: 1)], batchSize: 16)
+        try batchwise.catchUp()
+        return try StreamLengthProjection.lengths(batchwise)
+    }
+
     @Test func aRebuildFoldsEveryStreamOnceAndEqualsTheBatchFold() throws {
         try withTemporaryEventStore { store in
             try fill(store)
-            let batchwise = try ProjectionEngine(store: store, projections: [StreamLengthProjection(name: "lengths", version: 1)], batchSize: 16)
-            try batchwise.catchUp()
-            let expected = try StreamLengthProjection.lengths(batchwise)
+            let expected = try lengthsFoldedInBatches(store)
             #expect(expected.values.reduce(0, +) == 300)
 
             let rebuilder = StreamLengthRebuilder()
@@ -150,9 +155,7 @@ struct StreamRebuilderTests {
     @Test func eachGroupIsFinishedOnceBeforeItIsWritten() throws {
         try withTemporaryEventStore { store in
             try fill(store)
-            let batchwise = try ProjectionEngine(store: store, projections: [StreamLengthProjection(name: "lengths", version: 1)], batchSize: 16)
-            try batchwise.catchUp()
-            let expected = try StreamLengthProjection.lengths(batchwise)
+            let expected = try lengthsFoldedInBatches(store)
 
             let rebuilder = FinishingLengthRebuilder()
             let streamwise = try ProjectionEngine(
