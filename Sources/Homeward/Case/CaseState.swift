@@ -217,6 +217,7 @@ public struct CaseState: Sendable, Hashable, Codable {
         storedTypes.note(record.eventId, type: record.event.typeName)
     }
 
+    @inline(__always)
     mutating func apply(_ record: CaseRecord) {
         let time = record.occurredAt
         lastEventAt = time
