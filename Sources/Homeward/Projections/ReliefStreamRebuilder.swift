@@ -131,8 +131,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             case .statisticsEntries: return joined(\.statisticsEntries, then: links)
             case .bucketChanges:
                 var deltas = StatisticsProjection.Deltas(calendar: calendar)
-                // About a dozen daily counters change per case: room made once, not grown step by step.
-                deltas.days.reserveCapacity(12 * caseCount)
+                deltas.reserveCapacity(cases: caseCount)
                 for run in foldedRuns {
                     for contribution in run.contributions { deltas.add(contribution, sign: 1) }
                 }

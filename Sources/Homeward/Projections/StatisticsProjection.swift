@@ -157,9 +157,28 @@ public struct StatisticsProjection: Projection {
         var pickups: [Bucket: (added: [Double], removed: [Double])] = [:]
         var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
         var openStays: [LocalDate: [String: Int]] = [:]
+        /// Each admission date's month (`YYYY-MM`), made once per date, not once per admission: a
+        /// table by the date's low byte (a batch's dates span a few months, so two dates seldom
+        /// share a slot).
+        private var monthTexts = [(date: Int, text: String)](repeating: (.min, ""), count: 256)
 
         init(calendar: LocalCalendar) {
             self.calendar = calendar
+        }
+
+        /// Makes room for the changes of about `cases` cases' contributions, so that the tables
+        /// are not grown (and every entry moved) again and again.
+        mutating func reserveCapacity(cases: Int) {
+            // About a dozen daily counters change per case, and most cases are admitted once.
+            days.reserveCapacity(12 * cases)
+            admitted.reserveCapacity(cases)
+            personMonths.reserveCapacity(cases)
+        }
+
+        private mutating func monthText(of date: LocalDate) -> String {
+            let slot = Int(UInt8(truncatingIfNeeded: date.daysSinceEpoch))
+            if monthTexts[slot].date != date.daysSinceEpoch { monthTexts[slot] = (date.daysSinceEpoch, AdmittedPersonsRollup.month(of: date)) }
+            return monthTexts[slot].text
         }
 
         static func pack(_ date: LocalDate, region: Int, counter: Int) -> UInt64 {
@@ -181,12 +200,23 @@ public struct StatisticsProjection: Projection {
                 days.add(sign * amount, to: Self.pack(date, region: regionNumber, counter: counter))
                 days.add(sign * amount, to: Self.pack(date, region: 0, counter: counter))
             }
+            // A case's counts of one counter often follow one another (its bed nights, a night
+            // per date): the counter before is checked first (its name is most often the same
+            // string, compared without reading its bytes), then the table.
+            var previous: (name: String, number: Int)?
             for item in contribution.counts {
-                count(Self.number(of: item.key, in: &counters, below: 1 << 12, "counters"), item.amount, on: item.date)
+                let number: Int
+                if let previous, previous.name == item.key {
+                    number = previous.number
+                } else {
+                    number = Self.number(of: item.key, in: &counters, below: 1 << 12, "counters")
+                    previous = (item.key, number)
+                }
+                count(number, item.amount, on: item.date)
             }
             for admission in contribution.admissions {
                 admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
-                personMonths[AdmittedPersonsRollup.PersonMonth(personId: admission.personId, month: AdmittedPersonsRollup.month(of: admission.date)), default: 0] += sign
+                personMonths[AdmittedPersonsRollup.PersonMonth(personId: admission.personId, month: monthText(of: admission.date)), default: 0] += sign
             }
             // An ended stay is stranded over N hours at the start E of each date with
             // admittedAt + N hours < E <= endedAt.
