@@ -6,12 +6,17 @@ extension CaseState {
     /// The state's bytes (the bookkeeping of stored event ids is left out).
     var binary: [UInt8] {
         var writer = PayloadWriter()
+        // About what a state takes, so that the bytes are not grown step by step.
+        writer.reserveCapacity(256)
         writer.write(caseId)
         writer.writeOptionalEnum(status)
         writer.writeOptionalEnum(statusBeforeHospitalForCoding)
         writer.writeOptionalEnum(statusBeforeCloseForCoding)
         writer.writeCount(flags.count)
-        for flag in flags.sorted(by: { $0.ordinal < $1.ordinal }) { writer.writeCount(flag.ordinal) }
+        if !flags.isEmpty {
+            // In the order of their positions: a few risks, not a sorted copy of the set.
+            for ordinal in 0..<Risk.allCases.count where flags.contains(where: { $0.ordinal == ordinal }) { writer.writeCount(ordinal) }
+        }
         writer.writeOptional(identityVerifiedAt)
         writer.write(tracingStarted)
         writer.write(verification != nil)
@@ -34,10 +39,14 @@ extension CaseState {
             writer.write(stay.admittedAt)
             writer.writeOptional(stay.dischargedAt)
         }
-        for times in [tracingNotices, dnaRequests, guardianship] {
+        // Each list in place (an array of the three lists copied them).
+        func write(_ times: [Timestamp]) {
             writer.writeCount(times.count)
             for time in times { writer.write(time) }
         }
+        write(tracingNotices)
+        write(dnaRequests)
+        write(guardianship)
         writer.writeCount(extensions.count)
         for item in extensions {
             writer.write(item.filedAt)
