@@ -46,6 +46,8 @@ public func fuzzPayload(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             _ = event.json.serialized
         }
         _ = try? schema.storedJSON(payload)
+        // Passed over, the personal fields read as placeholders and the others as they are.
+        _ = try? schema.decode(payload, personal: .passedOver)
     } else if let parts = try? PersonalSealing.parts(of: payload) {
         // A sealed payload whose key is gone reads its personal fields as forgotten.
         _ = try? schema.decode(parts.clear, personal: .forgotten)

@@ -114,6 +114,41 @@ struct ForgetTests {
         }
     }
 
+    /// In a store without a key store, a registry that opens only some types passes over the
+    /// others' personal fields (they read as forgotten, as in a sealed store) and reads every
+    /// field after them as it is.
+    @Test func aRegistryOpeningSomeTypesPassesOverTheOthersPlainPersonalFields() async throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-forget-plain")
+        let store = try EventStore(path: directory.appending("store"))
+        let clock = TestClock("2027-03-02T09:00:00+08:00")
+        let service = ReliefService(store: store, clock: { clock.now })
+        try await service.report("HZ-P1", ReportReceived(channel: .hotline, region: "330106001001", location: place, description: "old man, thin coat", risks: [.cold, .elderly]), by: outreachWorker)
+        try await service.verifyIdentity("HZ-P1", IdentityVerified(personId: "PP1", method: .fingerprint, name: name, birthDate: LocalDate("1950-06-15")!, hukouRegion: "411525102219"), by: stationWorker)
+        let events = try store.events(in: "case-HZ-P1")
+        let report = try #require(events.first { $0.type == "ReportReceived" })
+        let identity = try #require(events.first { $0.type == "IdentityVerified" })
+        let correction = EventCorrected(target: report.eventId, changes: .object(["location": .string("the bus station"), "region": .string("330106001002")]), reason: "a typo")
+        let stored = RecordedEvent(
+            position: 99, stream: "case-HZ-P1", version: 9,
+            event: NewEvent(type: EventCorrected.typeName, schemaVersion: EventCorrected.schemaVersion, actor: stationWorker, payload: PayloadWriter.payload(of: correction)),
+            recordedAt: report.recordedAt
+        )
+        let registry = service.registry.openingPersonalFields(only: ["IdentityVerified"])
+        guard case .reportReceived(let passedOver) = try registry.decode(report), case .identityVerified(let opened) = try registry.decode(identity),
+            case .eventCorrected(let changes) = try registry.decode(stored)
+        else {
+            Issue.record("decoded as other types")
+            return
+        }
+        #expect(passedOver.location == PersonalData.forgottenMark && passedOver.description == PersonalData.forgottenMark)
+        #expect(passedOver.channel == .hotline && passedOver.region == "330106001001" && passedOver.risks == [.cold, .elderly])
+        #expect(opened.name == name && opened.birthDate == LocalDate("1950-06-15") && opened.hukouRegion == "411525102219")
+        #expect(changes.changes == .object(["location": .string(PersonalData.forgottenMark), "region": .string("330106001002")]))
+        #expect(changes.reason == PersonalData.forgottenMark)
+        guard case .reportReceived(let full) = try service.registry.decode(report) else { return }
+        #expect(full.location == place)
+    }
+
     @Test func afterForgettingEveryOutputShowsTheFieldsAsForgottenAndNothingElseChanges() async throws {
         try await withSealedStore { store, service, directory in
             let projections = try ReliefProjections(store: store, configuration: .illustrative)

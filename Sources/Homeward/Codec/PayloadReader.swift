@@ -15,6 +15,10 @@ public struct PayloadReader {
         case opened(UnsafeRawBufferPointer)
         /// Sealed under a key that is destroyed: each reads as its placeholder.
         case forgotten
+        /// In place, among the other fields, but not wanted by the reader: each reads as its
+        /// placeholder, as a forgotten one does, and its bytes are passed over (its text is not
+        /// made into a string).
+        case passedOver
     }
 
     private var buffer: UnsafeRawBufferPointer
@@ -22,6 +26,8 @@ public struct PayloadReader {
     private var personalBuffer = UnsafeRawBufferPointer(start: nil, count: 0)
     private var personalOffset = 0
     private let personal: PersonalFields
+    /// Whether a personal field is being passed over: its text is skipped, not decoded.
+    private var passingOver = false
 
     /// Creates a reader over bytes that stay valid while it is used.
     /// - Parameters:
@@ -58,6 +64,11 @@ public struct PayloadReader {
             return try read(&self)
         case .forgotten:
             return placeholder()
+        case .passedOver:
+            passingOver = true
+            defer { passingOver = false }
+            _ = try read(&self)
+            return placeholder()
         case .opened:
             swap(&buffer, &personalBuffer)
             swap(&offset, &personalOffset)
@@ -72,7 +83,16 @@ public struct PayloadReader {
     /// Reads a JSON object written by ``PayloadWriter/writeSplit(_:personal:)``; its personal
     /// members read as `placeholder` when they are forgotten.
     public mutating func readSplitJSON(personal personalKeys: Set<String>, placeholder: JSONValue) throws(PayloadDecodingError) -> JSONValue {
-        if case .inline = personal { return try readJSON() }
+        switch personal {
+        case .inline:
+            return try readJSON()
+        case .passedOver:
+            // Not split: the personal members lie among the others.
+            guard case .object(let object) = try readJSON() else { throw PayloadDecodingError("a split object is not an object") }
+            return .object(JSONObject(object.members.map { ($0.key, personalKeys.contains($0.key) ? placeholder : $0.value) }))
+        case .forgotten, .opened:
+            break
+        }
         let clear = try readJSON()
         let values = try readPersonal(JSONValue.null) { (reader: inout PayloadReader) throws(PayloadDecodingError) in try reader.readJSON() }
         guard case .object(let object) = clear else { throw PayloadDecodingError("a split object is not an object") }
@@ -143,7 +163,9 @@ public struct PayloadReader {
 
     /// Reads text.
     public mutating func readString() throws(PayloadDecodingError) -> String {
-        String(decoding: try readTextBytes().assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+        let bytes = try readTextBytes()
+        if passingOver { return "" }
+        return String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     }
 
     /// Reads text as its UTF-8 bytes where they lie (valid as long as the reader's buffer),

@@ -92,10 +92,15 @@ public struct EventRegistry: Sendable {
     /// This registry, opening the sealed personal fields of these event types only: the others
     /// decode with their personal fields as forgotten (placeholders), without a key lookup or an
     /// AES-GCM open. For readers that use only some personal fields, such as projections.
+    ///
+    /// The personal fields of the other types read as placeholders in plain binary payloads too
+    /// (a store without a key store): they are passed over, their text never made into strings,
+    /// and what such a reader makes is the same whether the store seals personal fields or not.
     /// - Parameter typeNames: The event types whose personal fields are read.
     public func openingPersonalFields(only typeNames: Set<String>) -> EventRegistry {
         var registry = self
         registry.typesWithPersonalFieldsOpened = typeNames
+        registry.table.passOverPersonalFields(exceptOf: typeNames)
         return registry
     }
 
@@ -123,7 +128,7 @@ public struct EventRegistry: Sendable {
     private mutating func add(_ schema: Schema) {
         if !isKnownUniquelyReferenced(&catalogue) { catalogue = catalogue.copy() }
         catalogue.schemas[schema.typeName, default: [:]][schema.version] = schema
-        table.insert(schema)
+        table.insert(schema, passingOverPersonalFields: SchemaTable.passesOver(schema, exceptOf: typesWithPersonalFieldsOpened))
     }
 
     /// The registry of the whole catalogue, with the upcasters of its older schema versions.
@@ -261,20 +266,21 @@ public struct EventRegistry: Sendable {
     /// - Throws: ``EventDecodingError`` naming the position, the type and the cause when a known
     ///   event's payload does not decode.
     public func decode(_ event: RecordedEvent) throws(EventDecodingError) -> DomainEvent {
-        guard let found = event.withTypeBytes({ table.unmanagedSchema($0, version: event.schemaVersion) }) else {
+        guard let found = event.withTypeBytes({ table.lookUp($0, version: event.schemaVersion) }) else {
             return .unknown(UnknownEvent(typeName: event.type, schemaVersion: event.schemaVersion, data: EventRegistry.rawData(event.payload)))
         }
         // The table holds the schema for as long as this registry lives; not retaining it keeps
         // threads that decode at once off one shared reference count.
-        return try found._withUnsafeGuaranteedRef { schema in Result { () throws(EventDecodingError) in try decode(event, schema) } }.get()
+        let personal: PayloadReader.PersonalFields = found.passesOverPersonalFields ? .passedOver : .inline
+        return try found.schema._withUnsafeGuaranteedRef { schema in Result { () throws(EventDecodingError) in try decode(event, schema, plainPersonalFields: personal) } }.get()
     }
 
-    private func decode(_ event: RecordedEvent, _ schema: Schema) throws(EventDecodingError) -> DomainEvent {
+    private func decode(_ event: RecordedEvent, _ schema: Schema, plainPersonalFields: PayloadReader.PersonalFields) throws(EventDecodingError) -> DomainEvent {
         let typeName = schema.typeName
         do {
             // The common case reads the bytes in place, making no payload value.
             if event.payloadCodec == .binary {
-                return try event.withPayloadBytes { (bytes) throws(PayloadDecodingError) in try schema.decode(bytes) }
+                return try event.withPayloadBytes { (bytes) throws(PayloadDecodingError) in try schema.decode(bytes, personal: plainPersonalFields) }
             }
             let payload = event.payload
             switch payload.codec {

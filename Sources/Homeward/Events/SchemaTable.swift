@@ -20,18 +20,26 @@ struct SchemaTable: Sendable {
     private var slots: [Int32] = Array(repeating: -1, count: 128)
     private var entries: [Entry] = []
     private var schemas: [EventRegistry.Schema] = []
+    /// Whether the personal fields of each schema's plain payloads are passed over (see
+    /// ``passOverPersonalFields(exceptOf:)``).
+    private var passesOver: [Bool] = []
     private var nameBytes: [UInt8] = []
 
     /// Adds a schema, replacing one of the same type and version.
-    mutating func insert(_ schema: EventRegistry.Schema) {
+    /// - Parameters:
+    ///   - schema: The schema.
+    ///   - passingOverPersonalFields: Whether its payloads' plain personal fields are passed over.
+    mutating func insert(_ schema: EventRegistry.Schema, passingOverPersonalFields: Bool = false) {
         let name = Array(schema.typeName.utf8)
         if let index = name.withUnsafeBytes({ find($0, version: schema.version) }) {
             schemas[Int(slots[index])] = schema
+            passesOver[Int(slots[index])] = passingOverPersonalFields
             return
         }
         entries.append(Entry(version: schema.version, nameStart: Int32(nameBytes.count), nameCount: Int32(name.count)))
         nameBytes += name
         schemas.append(schema)
+        passesOver.append(passingOverPersonalFields)
         if schemas.count * 2 > slots.count {
             slots = Array(repeating: -1, count: slots.count * 2)
             for entry in schemas.indices { place(entry) }
@@ -42,8 +50,29 @@ struct SchemaTable: Sendable {
 
     /// The schema of a type name at a version, not retained: valid while this table lives.
     func unmanagedSchema(_ name: UnsafeRawBufferPointer, version: UInt32) -> Unmanaged<EventRegistry.Schema>? {
+        lookUp(name, version: version)?.schema
+    }
+
+    /// The schema of a type name at a version, not retained (valid while this table lives), and
+    /// whether the personal fields of its plain payloads are passed over.
+    func lookUp(_ name: UnsafeRawBufferPointer, version: UInt32) -> (schema: Unmanaged<EventRegistry.Schema>, passesOverPersonalFields: Bool)? {
         guard let slot = find(name, version: version) else { return nil }
-        return schemas.withUnsafeBufferPointer { Unmanaged.passUnretained($0[Int(slots[slot])]) }
+        let index = Int(slots[slot])
+        return (schemas.withUnsafeBufferPointer { Unmanaged.passUnretained($0[index]) }, passesOver[index])
+    }
+
+    /// Marks the schemas whose plain payloads' personal fields are passed over: those with
+    /// personal fields whose type is not among `typeNames` (none when `typeNames` is `nil`).
+    mutating func passOverPersonalFields(exceptOf typeNames: Set<String>?) {
+        for index in schemas.indices {
+            passesOver[index] = Self.passesOver(schemas[index], exceptOf: typeNames)
+        }
+    }
+
+    /// Whether a schema's plain personal fields are passed over when only `typeNames` are read.
+    static func passesOver(_ schema: EventRegistry.Schema, exceptOf typeNames: Set<String>?) -> Bool {
+        guard let typeNames, schema.hasPersonalFields else { return false }
+        return !typeNames.contains(schema.typeName)
     }
 
     private mutating func place(_ entry: Int) {
