@@ -24,8 +24,14 @@ public struct PayloadWriter {
     /// Creates an empty writer.
     /// - Parameter sealing: Keep personal fields apart, in ``personalBytes``.
     public init(sealing: Bool = false) {
+        self.init(sealing: sealing, capacity: 128)
+    }
+
+    /// Creates an empty writer with room for `capacity` bytes, for a writer that knows about how
+    /// much it will write: its bytes are allocated once, not grown.
+    init(sealing: Bool = false, capacity: Int) {
         self.sealing = sealing
-        bytes.reserveCapacity(128)
+        bytes.reserveCapacity(capacity)
     }
 
     /// Starts a personal field: until ``endPersonal()``, a sealing writer writes to ``personalBytes``.

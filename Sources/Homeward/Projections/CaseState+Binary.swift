@@ -5,9 +5,9 @@ import HomewardStore
 extension CaseState {
     /// The state's bytes (the bookkeeping of stored event ids is left out).
     var binary: [UInt8] {
-        var writer = PayloadWriter()
-        // About what a state takes, so that the bytes are not grown step by step.
-        writer.reserveCapacity(256)
+        // About what a state takes (most take under 200 bytes), so that the bytes are allocated
+        // once, not grown.
+        var writer = PayloadWriter(capacity: 256)
         writer.write(caseId)
         writer.writeOptionalEnum(status)
         writer.writeOptionalEnum(statusBeforeHospitalForCoding)

@@ -15,6 +15,16 @@ struct EntryBuffer: Sendable {
     /// The number of entries.
     var count: Int { spans.count }
 
+    /// The number of bytes of the keys and values.
+    var byteCount: Int { bytes.count }
+
+    /// Makes room for `entries` entries of `bytes` bytes in all, so that a buffer joined from
+    /// others is allocated once, not grown (and copied) again and again.
+    mutating func reserveCapacity(entries: Int, bytes: Int) {
+        spans.reserveCapacity(entries)
+        self.bytes.reserveCapacity(bytes)
+    }
+
     /// Appends an entry whose key is `parts` joined with `/`.
     mutating func append(key parts: String, _ more: String, _ last: String? = nil, value: [UInt8] = []) {
         let start = bytes.count

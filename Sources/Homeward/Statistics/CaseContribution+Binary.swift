@@ -3,9 +3,8 @@ import HomewardStore
 /// The compact binary form of a case's contribution, as the statistics projection stores it.
 extension CaseContribution {
     var binary: [UInt8] {
-        var writer = PayloadWriter()
-        // About what a contribution takes, so that the bytes are not grown step by step.
-        writer.reserveCapacity(32 + 32 * counts.count + 32 * admissions.count + 24 * stays.count)
+        // About what a contribution takes, so that the bytes are allocated once, not grown.
+        var writer = PayloadWriter(capacity: 32 + 32 * counts.count + 32 * admissions.count + 24 * stays.count)
         writer.write(region != nil)
         if let region { writer.write(region) }
         writer.writeCount(counts.count)
