@@ -52,9 +52,10 @@ public struct CaseHistory: Sendable {
             ignored = []
             return
         }
-        var positionById: [UUID: UInt64] = [:]
-        positionById.reserveCapacity(records.count)  // grown step by step, it was rehashed again and again
-        for record in records { positionById[record.eventId] = record.position }
+        // Each event's place in the records (event ids are unique in a store).
+        var indexById: [UUID: Int] = [:]
+        indexById.reserveCapacity(records.count)  // grown step by step, it was rehashed again and again
+        for index in records.indices { indexById[records[index].eventId] = index }
 
         var voided = Set<UUID>()
         var voidedBy: [UUID: CaseRecord] = [:]
@@ -62,7 +63,7 @@ public struct CaseHistory: Sendable {
         for record in records.reversed() {
             guard case .eventVoided(let void) = record.event else { continue }
             if voided.contains(record.eventId) { continue }
-            guard let targetPosition = positionById[void.target], targetPosition < record.position else {
+            guard let target = indexById[void.target], records[target].position < record.position else {
                 ignored.append(IgnoredMeta(record: record, reason: "its target \(void.target.uuidString.lowercased()) is not an earlier event of the stream"))
                 continue
             }
@@ -70,14 +71,14 @@ public struct CaseHistory: Sendable {
             voidedBy[void.target] = record
         }
 
-        var current: [UUID: DomainEvent] = [:]
-        current.reserveCapacity(records.count)
-        for record in records where !record.isMeta { current[record.eventId] = record.event }
+        // The corrected events only: the others are their records' (a copy of every event, in a
+        // table by id, was most of resolving a stream with a correction).
+        var corrected: [UUID: DomainEvent] = [:]
         var corrections: [UUID: [AppliedCorrection]] = [:]
         for record in records {
             guard case .eventCorrected(let correction) = record.event, !voided.contains(record.eventId) else { continue }
-            guard let targetPosition = positionById[correction.target], targetPosition < record.position,
-                let target = current[correction.target]
+            guard let targetIndex = indexById[correction.target], records[targetIndex].position < record.position, !records[targetIndex].isMeta,
+                case let target = corrected[correction.target] ?? records[targetIndex].event
             else {
                 ignored.append(IgnoredMeta(record: record, reason: "its target \(correction.target.uuidString.lowercased()) is not an earlier domain event of the stream"))
                 continue
@@ -91,13 +92,13 @@ public struct CaseHistory: Sendable {
             for member in changes.members { data[member.key] = member.value }
             let typeName = target.typeName
             do {
-                let (_, corrected) = try registry.read(
+                let (_, event) = try registry.read(
                     typeName: typeName,
                     schemaVersion: registry.currentVersion(of: typeName) ?? target.schemaVersion,
                     data: .object(data),
                     path: "changes"
                 )
-                current[correction.target] = corrected
+                corrected[correction.target] = event
                 corrections[correction.target, default: []].append(AppliedCorrection(correction: record, changes: changes, reason: correction.reason))
             } catch {
                 ignored.append(IgnoredMeta(record: record, reason: "the corrected \(typeName) is not valid: \(error)"))
@@ -105,10 +106,11 @@ public struct CaseHistory: Sendable {
         }
 
         effective = records.compactMap { record in
-            guard !record.isMeta, !voided.contains(record.eventId), let event = current[record.eventId] else { return nil }
-            var corrected = record
-            corrected.event = event
-            return corrected
+            guard !record.isMeta, voided.isEmpty || !voided.contains(record.eventId) else { return nil }
+            guard !corrected.isEmpty, let event = corrected[record.eventId] else { return record }
+            var correctedRecord = record
+            correctedRecord.event = event
+            return correctedRecord
         }
         self.voided = voided
         self.voidedBy = voidedBy

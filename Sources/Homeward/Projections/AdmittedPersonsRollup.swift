@@ -108,7 +108,7 @@ enum AdmittedPersonsRollup {
         for entry in ordered.map(\.entry) where anyLinked {
             if person?.id != entry.personId {
                 linkedKey.removeSubrange(linkedPrefix...)
-                linkedKey += entry.personId.utf8
+                linkedKey.appendUTF8(of: entry.personId)
                 person = (entry.personId, try context.get(linkedKey).map { String(decoding: $0, as: UTF8.self) })
             }
             if let canonical = person?.canonical { fixes.insert(PersonMonth(personId: canonical, month: entry.month)) }
@@ -254,10 +254,10 @@ enum AdmittedPersonsRollup {
         // Sized once, not grown part by part (a rebuild makes one or two per admission).
         var bytes: [UInt8] = []
         bytes.reserveCapacity(parts.reduce(kind.utf8.count) { $0 + 1 + $1.utf8.count })
-        bytes += kind.utf8
+        bytes.appendUTF8(of: kind)
         for (index, part) in parts.enumerated() {
             bytes.append(index == 0 ? UInt8(ascii: "/") : 0)
-            bytes += part.utf8
+            bytes.appendUTF8(of: part)
         }
         return bytes
     }

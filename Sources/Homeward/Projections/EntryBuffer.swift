@@ -28,12 +28,12 @@ struct EntryBuffer: Sendable {
     /// Appends an entry whose key is `parts` joined with `/`.
     mutating func append(key parts: String, _ more: String, _ last: String? = nil, value: [UInt8] = []) {
         let start = bytes.count
-        bytes.append(contentsOf: parts.utf8)
+        bytes.appendUTF8(of: parts)
         bytes.append(UInt8(ascii: "/"))
-        bytes.append(contentsOf: more.utf8)
+        bytes.appendUTF8(of: more)
         if let last {
             bytes.append(UInt8(ascii: "/"))
-            bytes.append(contentsOf: last.utf8)
+            bytes.appendUTF8(of: last)
         }
         let keyCount = bytes.count - start
         bytes.append(contentsOf: value)

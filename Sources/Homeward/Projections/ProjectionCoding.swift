@@ -10,7 +10,7 @@ enum ProjectionCoding {
         key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         for (index, part) in parts.enumerated() {
             if index > 0 { key.append(UInt8(ascii: "/")) }
-            key.append(contentsOf: part.utf8)
+            key.appendUTF8(of: part)
         }
         return key
     }
