@@ -251,7 +251,7 @@ public struct StatisticsProjection: Projection {
 
         /// Each name's rank in byte order, and the name of each rank.
         private static func ranks(_ names: [[UInt8]]) -> (rank: [Int], ofRank: [Int]) {
-            let ofRank = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
+            let ofRank = names.indices.sorted { names[$0].precedesInKeyOrder(names[$1]) }
             var rank = [Int](repeating: 0, count: names.count)
             for (position, name) in ofRank.enumerated() { rank[name] = position }
             return (rank, ofRank)
