@@ -1,9 +1,9 @@
 @testable import Homeward
 import Testing
 
-/// A rebuild writes each group's entries (packed into one ``EntryBuffer``) sorted by their first
-/// sixteen bytes as integers, the rest of the key deciding ties: the order must be exactly the
-/// keys' byte order, which LMDB uses.
+/// A rebuild writes each group's entries (packed into one ``EntryBuffer``) sorted by a radix sort
+/// on their keys' bytes (``KeySorter``): the order must be exactly the keys' byte order, which
+/// LMDB uses, equal keys in the order they were appended.
 struct EntryOrderTests {
     @Test func entriesComeInTheByteOrderOfTheirKeys() {
         var generator = SeededRandom(seed: 41)
@@ -48,6 +48,32 @@ struct EntryOrderTests {
         var afterAppend: [[UInt8]] = []
         ahead.forEachInKeyOrder { key, _ in afterAppend.append(Array(key)) }
         #expect(afterAppend == (keys + [[0x61, 0x62, 0x62]]).sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    /// Thousands of entries, as a group gives: long shared prefixes (passed over at once), keys
+    /// that are prefixes of others, keys that end where others go on, and equal keys, which
+    /// keep the order they were appended in.
+    @Test func manyEntriesWithSharedPrefixesAndEqualKeysComeInOrder() {
+        var generator = SeededRandom(seed: 7)
+        let stems = ["status/returnedHome/", "status/returned/", "status/returnedHomeX/", "station/HZ-01/", "region/330105009002/", "case/", "person/P1/", "person/P1", "person/P10/"]
+        var keys: [[UInt8]] = []
+        for _ in 0..<6_000 {
+            let stem = stems[Int.random(in: 0..<stems.count, using: &generator)]
+            // Few ids, so that many keys are equal; some keys stop at the stem.
+            let id = Int.random(in: 0..<10, using: &generator) == 0 ? "" : "HZ-\(Int.random(in: 0..<400, using: &generator))"
+            keys.append(Array((stem + id).utf8))
+        }
+        var entries = EntryBuffer()
+        for (index, key) in keys.enumerated() { entries.append(key: key, value: [UInt8(index >> 8), UInt8(index & 0xff)]) }
+        var sorted: [(key: [UInt8], index: Int)] = []
+        entries.forEachInKeyOrder { key, value in sorted.append((Array(key), Int(value[0]) << 8 | Int(value[1]))) }
+        // The keys' byte order, equal keys by the order they were appended (a stable sort).
+        let expected = keys.indices.sorted { left, right in
+            if keys[left] != keys[right] { return keys[left].lexicographicallyPrecedes(keys[right]) }
+            return left < right
+        }
+        #expect(sorted.map(\.index) == expected)
+        #expect(sorted.allSatisfy { keys[$0.index] == $0.key })
     }
 
     /// The entries of a case written through the buffer are the same keys and values as its
