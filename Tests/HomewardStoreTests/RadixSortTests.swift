@@ -34,6 +34,18 @@ struct RadixSortTests {
         #expect(sorted == expected.map { original[$0] })
     }
 
+    /// Keys whose high bytes are zero are sorted by their low bytes only, in the same order.
+    @Test(arguments: [(1, UInt64(0xff)), (3, UInt64(0x00ff_0f00)), (5, UInt64(0x00ff_ff00_0f00))])
+    func keysOfFewBytesAreSortedByThoseBytes(bytes: Int, mask: UInt64) {
+        let original = keys(5_000, mask: mask, seed: mask)
+        var sorted = original
+        var payloads = Array(original.indices)
+        RadixSort.sort(&sorted, carrying: &payloads, significantBytes: bytes)
+        let expected = original.indices.sorted { (original[$0], $0) < (original[$1], $1) }
+        #expect(payloads == expected)
+        #expect(sorted == original.sorted())
+    }
+
     @Test func tuplePayloadsAreCarriedWhole() {
         let original = keys(1_000, mask: 0xffff, seed: 5)
         var sorted = original

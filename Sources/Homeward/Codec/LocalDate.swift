@@ -57,6 +57,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return (shifted < 0 ? shifted + 7 : shifted) + 1
     }
 
+    /// The date's month counted from January of year 0 (year × 12 + month − 1): months in order
+    /// as consecutive numbers.
+    var monthNumber: Int {
+        let (year, month, _) = components
+        return year * 12 + month - 1
+    }
+
     /// The year, month and day.
     public var components: (year: Int, month: Int, day: Int) {
         let z = daysSinceEpoch + 719_468

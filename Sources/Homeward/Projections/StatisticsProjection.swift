@@ -249,6 +249,11 @@ public struct StatisticsProjection: Projection {
             }
         }
 
+        /// The bits that hold the numbers below `count` (one at least).
+        private static func bitWidth(_ count: Int) -> Int {
+            max(1, Int.bitWidth - max(0, count - 1).leadingZeroBitCount)
+        }
+
         /// Each name's rank in byte order, and the name of each rank.
         private static func ranks(_ names: [[UInt8]]) -> (rank: [Int], ofRank: [Int]) {
             let ofRank = names.indices.sorted { names[$0].precedesInKeyOrder(names[$1]) }
@@ -278,7 +283,8 @@ public struct StatisticsProjection: Projection {
             // each counter named by its day of the month (one byte) and its name; buckets in the
             // byte order of their keys, counters in the byte order of their names: each packed
             // key is mapped to one that sorts by month, then by the region's rank in byte order,
-            // then by the day, then by the counter's rank.
+            // then by the day, then by the counter's rank, each in as few bits as it needs (the
+            // month counted from the batch's first), so that the sort deals fewer bytes.
             let names = counters.names.map { Array($0.utf8) }
             let regionNames = regions.names.map { Array($0.utf8) }
             let (counterRank, counterOfRank) = Self.ranks(names)
@@ -294,6 +300,13 @@ public struct StatisticsProjection: Projection {
                     nameBytes += name
                 }
             }
+            var firstDate = Int32.max
+            days.forEach { key, _ in firstDate = min(firstDate, Int32(truncatingIfNeeded: key >> 32)) }
+            let firstMonth = firstDate == .max ? 0 : LocalDate(daysSinceEpoch: Int(firstDate)).monthNumber
+            let dayShift = UInt64(Self.bitWidth(names.count))
+            let regionShift = dayShift + 5
+            let regionBits = UInt64(Self.bitWidth(regionNames.count))
+            let monthShift = regionShift + regionBits
             // Each change's amount moves with its key, so that it is not looked up in `days` again.
             var orderedKeys: [UInt64] = []
             var amounts: [Int] = []
@@ -307,13 +320,15 @@ public struct StatisticsProjection: Projection {
                 let date = Int32(truncatingIfNeeded: key >> 32)
                 let slot = Int(UInt8(truncatingIfNeeded: date))
                 if months[slot].date != date {
-                    let (year, month, day) = LocalDate(daysSinceEpoch: Int(date)).components
-                    months[slot] = (date, (UInt64(truncatingIfNeeded: year * 12 + month - 1) & 0xfffff) << 37 | UInt64(day) << 12)
+                    let local = LocalDate(daysSinceEpoch: Int(date))
+                    months[slot] = (date, UInt64(local.monthNumber - firstMonth) << monthShift | UInt64(local.components.day) << dayShift)
                 }
-                orderedKeys.append(months[slot].monthAndDay | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << 17 | UInt64(counterRank[Int(key & 0xfff)]))
+                orderedKeys.append(months[slot].monthAndDay | UInt64(regionRank[Int(key >> 12 & 0xfffff)]) << regionShift | UInt64(counterRank[Int(key & 0xfff)]))
                 amounts.append(amount)
             }
-            RadixSort.sort(&orderedKeys, carrying: &amounts)
+            let widest = orderedKeys.max() ?? 0
+            RadixSort.sort(&orderedKeys, carrying: &amounts, significantBytes: max(1, (64 - widest.leadingZeroBitCount + 7) / 8))
+            let (regionMask, dayMask, counterMask) = ((UInt64(1) << regionBits) - 1, UInt64(0x1f), (UInt64(1) << dayShift) - 1)
             nameBytes.withUnsafeBytes { nameBuffer in
                 let dayNames = nameRanges.map { UnsafeRawBufferPointer(rebasing: nameBuffer[$0]) }
                 var bucketChanges: [(name: UnsafeRawBufferPointer, amount: Int)] = []
@@ -321,16 +336,16 @@ public struct StatisticsProjection: Projection {
                 var monthPrefix: (number: UInt64, bytes: [UInt8])?
                 var index = 0
                 while index < orderedKeys.count {
-                    let bucket = orderedKeys[index] >> 17
-                    let region = regionOfRank[Int(bucket & 0xfffff)]
-                    if monthPrefix?.number != bucket >> 20 {
-                        let number = Int(bucket >> 20)
-                        monthPrefix = (bucket >> 20, Array("days/\(StatisticsProjection.monthText(year: number / 12, month: number % 12 + 1))/".utf8))
+                    let bucket = orderedKeys[index] >> regionShift
+                    let region = regionOfRank[Int(bucket & regionMask)]
+                    if monthPrefix?.number != bucket >> regionBits {
+                        let number = Int(bucket >> regionBits) + firstMonth
+                        monthPrefix = (bucket >> regionBits, Array("days/\(StatisticsProjection.monthText(year: number / 12, month: number % 12 + 1))/".utf8))
                     }
                     bucketChanges.removeAll(keepingCapacity: true)
-                    while index < orderedKeys.count, orderedKeys[index] >> 17 == bucket {
-                        let day = Int(orderedKeys[index] >> 12 & 0x1f)
-                        bucketChanges.append((dayNames[(day - 1) * names.count + counterOfRank[Int(orderedKeys[index] & 0xfff)]], amounts[index]))
+                    while index < orderedKeys.count, orderedKeys[index] >> regionShift == bucket {
+                        let day = Int(orderedKeys[index] >> dayShift & dayMask)
+                        bucketChanges.append((dayNames[(day - 1) * names.count + counterOfRank[Int(orderedKeys[index] & counterMask)]], amounts[index]))
                         index += 1
                     }
                     // Changes that sum to nothing leave no bucket (and do not touch a stored one).

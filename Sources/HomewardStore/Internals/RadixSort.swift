@@ -24,8 +24,10 @@ package enum RadixSort {
     /// - Parameters:
     ///   - keys: The keys.
     ///   - payloads: One value per key.
+    ///   - significantBytes: How many of the keys' low bytes may differ (the others are zero in
+    ///     every key): only those are counted and sorted by.
     @inlinable
-    package static func sort<Payload: BitwiseCopyable>(_ keys: inout [UInt64], carrying payloads: inout [Payload]) {
+    package static func sort<Payload: BitwiseCopyable>(_ keys: inout [UInt64], carrying payloads: inout [Payload], significantBytes: Int = 8) {
         let count = keys.count
         precondition(payloads.count == count, "one payload per key")
         guard count >= minimumCount else {
@@ -36,15 +38,16 @@ package enum RadixSort {
             return
         }
         // How many keys have each value of each byte: 8 × 256 counters.
+        precondition(1...8 ~= significantBytes, "a key has one to eight bytes")
         var counts = [Int](repeating: 0, count: 8 * 256)
         counts.withUnsafeMutableBufferPointer { counts in
             for key in keys {
-                for byte in 0..<8 { counts[byte << 8 | Int(truncatingIfNeeded: key >> (byte << 3)) & 0xff] += 1 }
+                for byte in 0..<significantBytes { counts[byte << 8 | Int(truncatingIfNeeded: key >> (byte << 3)) & 0xff] += 1 }
             }
         }
         var otherKeys = keys
         var otherPayloads = payloads
-        for byte in 0..<8 {
+        for byte in 0..<significantBytes {
             let shift = UInt64(byte << 3)
             // A byte that every key shares moves nothing.
             let first = byte << 8 | Int(truncatingIfNeeded: keys[0] >> shift) & 0xff
