@@ -70,8 +70,15 @@ enum AdmittedPersonsRollup {
     /// The changes that are not zero, with their keys, in the order of their keys: made where a
     /// rebuild folds a group (on the folding threads), so that the writer only applies them.
     static func ordered(_ changes: [PersonMonth: Int]) -> [OrderedChange] {
-        changes.compactMap { entry, change in change == 0 ? nil : OrderedChange(key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
-            .sorted { $0.key.precedesInKeyOrder($1.key) }
+        let unordered = changes.compactMap { entry, change in change == 0 ? nil : OrderedChange(key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
+        // Sorted as keys with their indices (a radix sort of the keys' bytes), then gathered:
+        // sorting the changes themselves moved their strings and arrays at every step.
+        var keys = EntryBuffer()
+        for (index, change) in unordered.enumerated() { keys.append(key: change.key, value: withUnsafeBytes(of: Int32(index).littleEndian) { Array($0) }) }
+        var ordered: [OrderedChange] = []
+        ordered.reserveCapacity(unordered.count)
+        keys.forEachInKeyOrder { _, index in ordered.append(unordered[Int(Int32(littleEndian: index.loadUnaligned(as: Int32.self)))]) }
+        return ordered
     }
 
     /// Applies changes to the admissions of ids per month, given by ``ordered(_:)``.

@@ -9,7 +9,7 @@ import HomewardStore
 /// with the stored value only when the bucket is already there.
 struct BucketChanges: Sendable {
     /// `admitted/<date>/<region>/<personId>` → the change to that person's admissions that day
-    /// (``BucketCoding/number(_:)-(Int)``), none zero; in key order.
+    /// (``BucketCoding/number(_:)-(Int)``), none zero; sorted in key order where it was made.
     var admissions = EntryBuffer()
     /// `days/<YYYY-MM>/<region>`, then `openall/<date>` → the counters that change, as a counters
     /// value (names in byte order, no zero changes); in key order.
@@ -25,7 +25,7 @@ struct BucketChanges: Sendable {
     /// Stores the changes: each family's buckets in key order, so that the context's cursor
     /// moves forward through the keys.
     func write(in context: ProjectionContext) throws {
-        try admissions.forEachInAppendOrder { key, change in
+        try admissions.forEachInKeyOrder { key, change in
             try context.insert(key, change) { stored in
                 let count = try BucketCoding.number(Array(stored)) + BucketCoding.number(Array(change))
                 return count == 0 ? nil : BucketCoding.number(count)

@@ -272,12 +272,10 @@ public struct StatisticsProjection: Projection {
         func changes() -> BucketChanges {
             var changes = BucketChanges()
             changes.personMonths = AdmittedPersonsRollup.ordered(personMonths)
-            let admittedChanges = admitted.compactMap { entry, change in
-                change == 0 ? nil : (key: ProjectionCoding.key("admitted", entry.bucket.date.description, entry.bucket.region, entry.personId), change: change)
+            for (entry, change) in admitted where change != 0 {
+                changes.admissions.append(key: ProjectionCoding.key("admitted", entry.bucket.date.description, entry.bucket.region, entry.personId), value: BucketCoding.number(change))
             }
-            for (key, change) in admittedChanges.sorted(by: { $0.key.precedesInKeyOrder($1.key) }) {
-                changes.admissions.append(key: key, value: BucketCoding.number(change))
-            }
+            changes.admissions.sortInKeyOrder()
             var merged = BucketCoding.Merge()  // its buffers serve every bucket
             // The daily counters, a month of a region per bucket (`days/<YYYY-MM>/<region>`),
             // each counter named by its day of the month (one byte) and its name; buckets in the
