@@ -71,7 +71,55 @@ struct InsertCountingProjection: Projection {
     }
 }
 
+/// Stores each batch's events through one ``ProjectionContext/putting(_:)``: a key per event in
+/// key order, a value of any size (some on overflow pages), and one key that every batch replaces.
+struct PuttingProjection: Projection {
+    var name = "putting"
+    var version = 1
+
+    static func value(at position: UInt64) -> [UInt8] {
+        Array(String(repeating: "p", count: position.isMultiple(of: 13) ? 6_000 : Int(position % 300)).utf8) + Array("\(position)".utf8)
+    }
+
+    func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        try context.putting { put in
+            for event in events {
+                let key = Array("e/\(String(repeating: "0", count: 6 - String(event.position).count))\(event.position)".utf8)
+                try key.withUnsafeBytes { key in try Self.value(at: event.position).withUnsafeBytes { try put(key, $0) } }
+            }
+            try Array("last".utf8).withUnsafeBytes { key in try Array("\(events.last?.position ?? 0)".utf8).withUnsafeBytes { try put(key, $0) } }
+        }
+    }
+}
+
 struct ProjectionContextTests {
+    /// Puts made through `putting` store every key with its value, and a key put again holds the
+    /// last value, across batches and pages.
+    @Test func puttingStoresEveryValueAndTheLastOfAKeyPutAgain() throws {
+        try withTemporaryEventStore { store in
+            let count = 1_500
+            for index in 0..<count {
+                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 5)"))
+            }
+            let engine = try ProjectionEngine(store: store, projections: [PuttingProjection()], batchSize: 97)
+            try engine.catchUp()
+            let stored = try engine.read("putting") { context in
+                var entries: [[UInt8]: [UInt8]] = [:]
+                try context.scan(prefix: []) { key, value in
+                    entries[key] = value
+                    return true
+                }
+                return entries
+            }
+            #expect(stored.count == count + 1)
+            #expect(stored[Array("last".utf8)] == Array("\(count)".utf8))
+            for position in 1...UInt64(count) {
+                let key = Array("e/\(String(repeating: "0", count: 6 - String(position).count))\(position)".utf8)
+                #expect(stored[key] == PuttingProjection.value(at: position), "event \(position)")
+            }
+        }
+    }
+
     /// New keys are stored as given, stored ones merged, and a merge that gives nothing removes
     /// the key, across batches and pages.
     @Test func insertStoresNewKeysAndMergesStoredOnes() throws {

@@ -166,7 +166,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     func write(_ finished: Finished, into contexts: [String: ProjectionContext]) throws {
         for (name, entries) in finished.entries {
             guard let context = contexts[name] else { continue }
-            try entries.forEachInKeyOrder { key, value in try context.put(key, value) }
+            try context.putting { put in try entries.forEachInKeyOrder(put) }
         }
         if let context = contexts[statistics.name] {
             try finished.bucketChanges?.write(in: context)

@@ -112,6 +112,22 @@ public final class ProjectionContext {
         try positioned().put(key: key, value: value)
     }
 
+    /// Stores many values: `body` is handed a function that stores one (key and value lent for
+    /// the call), through the context's cursor found once, not once per value. Meant for long
+    /// runs of puts in key order, such as a rebuild's entries.
+    ///
+    /// ```swift
+    /// try context.putting { put in
+    ///     for (key, value) in entries { try key.withUnsafeBytes { key in try value.withUnsafeBytes { try put(key, $0) } } }
+    /// }
+    /// ```
+    /// - Parameter body: Stores the values with the function it is handed.
+    /// - Throws: What `body` throws, or a storage error.
+    public func putting(_ body: (_ put: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let cursor = try positioned()
+        try body { key, value in try cursor.put(key: key, value: value) }
+    }
+
     /// Removes a key.
     public func delete(_ key: [UInt8]) throws {
         try transaction.delete(database, key: key)
