@@ -195,12 +195,12 @@ struct RecordLayout: Sendable {
             let fieldOffset = UInt16(reader.offset)
             withUnsafeMutableBytes(of: &offsets) { $0.storeBytes(of: fieldOffset, toByteOffset: field * 2, as: UInt16.self) }
             withUnsafeMutableBytes(of: &lengths) { $0.storeBytes(of: length, toByteOffset: field * 2, as: UInt16.self) }
-            _ = try reader.borrowBytes(Int(length))
+            try reader.skip(Int(length))
         }
         let payloadLength = try reader.read(UInt32.self)
         guard reader.offset <= Int(UInt16.max) else { throw EnvelopeError("the record's text fields are longer than 65,535 bytes") }
         offsets.7 = UInt16(reader.offset)
-        _ = try reader.borrowBytes(Int(payloadLength))
+        try reader.skip(Int(payloadLength))
         guard reader.isAtEnd else { throw EnvelopeError("\(reader.remaining) unexpected bytes after the payload") }
         self.offsets = offsets
         self.lengths = lengths

@@ -28,6 +28,12 @@ struct ByteReader {
         return T(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: T.self))
     }
 
+    /// Passes over the next `count` bytes.
+    @inline(__always)
+    mutating func skip(_ count: Int) throws(EnvelopeError) {
+        _ = try advance(count)
+    }
+
     /// The next `count` bytes, borrowed from the buffer.
     mutating func borrowBytes(_ count: Int) throws(EnvelopeError) -> UnsafeRawBufferPointer {
         let start = try advance(count)
