@@ -1,5 +1,3 @@
-import Foundation
-
 /// Sorts the entries of an ``EntryBuffer`` by their keys' bytes (LMDB's order: `memcmp`, a key
 /// that is a prefix of another first), equal keys in the order they were appended: a radix sort
 /// from the most significant byte, over borrowed buffers.
