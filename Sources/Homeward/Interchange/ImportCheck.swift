@@ -207,7 +207,7 @@ struct ImportCheck {
         let caseRecord = CaseRecord(position: provisionalPosition(of: line.range), eventId: record.eventId ?? UUID(), occurredAt: record.occurredAt,
                                     recordedAt: record.recordedAt ?? record.occurredAt, actor: record.actor, event: line.event)
         let keyName = sealsPersonalFields ? PersonalKeys.name(for: line.event, in: record.stream, knownPersonId: entry.state.personId) : nil
-        if StreamNames.caseId(of: record.stream) != nil {
+        if StreamNames.isCaseStream(record.stream) {
             checkedLines.append((line.range.lowerBound, line.range.upperBound, entry.lastLine))
             entry.lastLine = checkedLines.count - 1
             entry.lineCount += 1

@@ -353,7 +353,7 @@ public struct JSONLinesReader: Sendable {
         } catch {
             throw FieldError(path: "stream", kind: .malformed, message: error.message)
         }
-        guard streamName.hasPrefix("case-") && streamName.count > 5 || streamName.hasPrefix("person-") && streamName.count > 7 else {
+        guard let id = StreamNames.caseId(of: stream) ?? StreamNames.personId(of: stream), !id.isEmpty else {
             throw FieldError(path: "stream", kind: .malformed, message: "'\(streamName.prefix(40))' is neither case-<caseId> nor person-<personId>")
         }
         let type = try string(.type)

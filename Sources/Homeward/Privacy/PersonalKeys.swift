@@ -21,7 +21,7 @@ public enum PersonalKeys {
     public static func name(for event: DomainEvent, in stream: StreamID, knownPersonId: String?) -> String {
         if let personId = personId(in: event) ?? knownPersonId { return person(personId) }
         if let caseId = StreamNames.caseId(of: stream) { return self.case(caseId) }
-        if stream.rawValue.hasPrefix("person-") { return person(String(stream.rawValue.dropFirst(7))) }
+        if let personId = StreamNames.personId(of: stream) { return person(personId) }
         return "stream:\(stream.rawValue)"
     }
 

@@ -49,9 +49,7 @@ enum ProjectionCoding {
         var seen = Set<String>()
         var links = false
         for event in events {
-            let stream = event.stream.rawValue
-            if stream.hasPrefix("case-") {
-                let id = String(stream.dropFirst(5))
+            if let id = StreamNames.caseId(of: event.stream) {
                 if seen.insert(id).inserted { cases.append(id) }
             } else if event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
                 links = true
