@@ -77,6 +77,10 @@ struct PuttingProjection: Projection {
     var name = "putting"
     var version = 1
 
+    static func key(at position: UInt64) -> [UInt8] {
+        Array("e/\(String(repeating: "0", count: 6 - String(position).count))\(position)".utf8)
+    }
+
     static func value(at position: UInt64) -> [UInt8] {
         Array(String(repeating: "p", count: position.isMultiple(of: 13) ? 6_000 : Int(position % 300)).utf8) + Array("\(position)".utf8)
     }
@@ -84,7 +88,7 @@ struct PuttingProjection: Projection {
     func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
         try context.putting { put in
             for event in events {
-                let key = Array("e/\(String(repeating: "0", count: 6 - String(event.position).count))\(event.position)".utf8)
+                let key = Self.key(at: event.position)
                 try key.withUnsafeBytes { key in try Self.value(at: event.position).withUnsafeBytes { try put(key, $0) } }
             }
             try Array("last".utf8).withUnsafeBytes { key in try Array("\(events.last?.position ?? 0)".utf8).withUnsafeBytes { try put(key, $0) } }
@@ -93,29 +97,40 @@ struct PuttingProjection: Projection {
 }
 
 struct ProjectionContextTests {
-    /// Puts made through `putting` store every key with its value, and a key put again holds the
-    /// last value, across batches and pages.
-    @Test func puttingStoresEveryValueAndTheLastOfAKeyPutAgain() throws {
+    /// A store of `count` sample events over `streams` case streams, folded into `projection`
+    /// in batches of `batchSize`; `body` is handed every entry the projection then holds, in key
+    /// order.
+    private func entries(
+        of projection: some Projection, events count: Int, streams: Int, batchSize: Int,
+        _ body: ([(key: [UInt8], value: [UInt8])]) throws -> Void
+    ) throws {
         try withTemporaryEventStore { store in
-            let count = 1_500
             for index in 0..<count {
-                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 5)"))
+                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % streams)"))
             }
-            let engine = try ProjectionEngine(store: store, projections: [PuttingProjection()], batchSize: 97)
+            let engine = try ProjectionEngine(store: store, projections: [projection], batchSize: batchSize)
             try engine.catchUp()
-            let stored = try engine.read("putting") { context in
-                var entries: [[UInt8]: [UInt8]] = [:]
+            try body(try engine.read(projection.name) { context in
+                var entries: [(key: [UInt8], value: [UInt8])] = []
                 try context.scan(prefix: []) { key, value in
-                    entries[key] = value
+                    entries.append((key, value))
                     return true
                 }
                 return entries
-            }
+            })
+        }
+    }
+
+    /// Puts made through `putting` store every key with its value, and a key put again holds the
+    /// last value, across batches and pages.
+    @Test func puttingStoresEveryValueAndTheLastOfAKeyPutAgain() throws {
+        let count = 1_500
+        try entries(of: PuttingProjection(), events: count, streams: 5, batchSize: 97) { entries in
+            let stored = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.value) })
             #expect(stored.count == count + 1)
             #expect(stored[Array("last".utf8)] == Array("\(count)".utf8))
             for position in 1...UInt64(count) {
-                let key = Array("e/\(String(repeating: "0", count: 6 - String(position).count))\(position)".utf8)
-                #expect(stored[key] == PuttingProjection.value(at: position), "event \(position)")
+                #expect(stored[PuttingProjection.key(at: position)] == PuttingProjection.value(at: position), "event \(position)")
             }
         }
     }
@@ -123,28 +138,15 @@ struct ProjectionContextTests {
     /// New keys are stored as given, stored ones merged, and a merge that gives nothing removes
     /// the key, across batches and pages.
     @Test func insertStoresNewKeysAndMergesStoredOnes() throws {
-        try withTemporaryEventStore { store in
-            let count = 2_000
-            for index in 0..<count {
-                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 7)"))
-            }
-            let engine = try ProjectionEngine(store: store, projections: [InsertCountingProjection()], batchSize: 89)
-            try engine.catchUp()
-
+        let count = 2_000
+        try entries(of: InsertCountingProjection(), events: count, streams: 7, batchSize: 89) { entries in
             var model: [[UInt8]: Int] = [:]
             for position in 1...UInt64(count) {
                 let key = InsertCountingProjection.key(at: position)
                 let next = (model[key] ?? 0) + 1
                 model[key] = next == 4 ? nil : next
             }
-            let stored = try engine.read("count") { context in
-                var entries: [[UInt8]: Int] = [:]
-                try context.scan(prefix: []) { key, value in
-                    entries[key] = Int(value[0])
-                    return true
-                }
-                return entries
-            }
+            let stored = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, Int($0.value[0])) })
             #expect(stored == model)
             // Four or five events per key: a key of four was merged away, one of five stored anew.
             #expect(stored.count > 0 && stored.count < 450, "keys merged to nothing are gone, and come back")
@@ -155,27 +157,13 @@ struct ProjectionContextTests {
     /// another size, on a page or on overflow pages), adds a missing key, or removes one.
     @Test(arguments: [false, true])
     func readsWritesAndRemovalsInAnyOrderGiveWhatADictionaryGives(updating: Bool) throws {
-        try withTemporaryEventStore { store in
-            let count = 3_000
-            for index in 0..<count {
-                try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 7)"))
-            }
-            let engine = try ProjectionEngine(store: store, projections: [ShufflingProjection(updating: updating)], batchSize: 97)
-            try engine.catchUp()
-
+        let count = 3_000
+        try entries(of: ShufflingProjection(updating: updating), events: count, streams: 7, batchSize: 97) { stored in
             var model: [[UInt8]: [UInt8]] = [:]
             for position in 1...UInt64(count) {
                 let (key, value) = ShufflingProjection.change(at: position)
                 model[ShufflingProjection.seenKey(position)] = Array("\(model[key]?.count ?? -1)".utf8)
                 model[key] = value
-            }
-            let stored = try engine.read("shuffle") { context in
-                var entries: [(key: [UInt8], value: [UInt8])] = []
-                try context.scan(prefix: []) { key, value in
-                    entries.append((key, value))
-                    return true
-                }
-                return entries
             }
             #expect(stored.count == model.count)
             #expect(stored.map(\.key) == model.keys.sorted { $0.lexicographicallyPrecedes($1) }, "every key once, in byte order")

@@ -74,6 +74,7 @@ struct EntryOrderTests {
         }
         #expect(sorted.map(\.index) == expected)
         #expect(sorted.allSatisfy { keys[$0.index] == $0.key })
+        #expect(entries.indicesInKeyOrder() == expected, "the places of the entries in the same order")
     }
 
     /// The entries of a case written through the buffer are the same keys and values as its

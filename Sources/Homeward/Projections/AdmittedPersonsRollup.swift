@@ -71,14 +71,11 @@ enum AdmittedPersonsRollup {
     /// rebuild folds a group (on the folding threads), so that the writer only applies them.
     static func ordered(_ changes: [PersonMonth: Int]) -> [OrderedChange] {
         let unordered = changes.compactMap { entry, change in change == 0 ? nil : OrderedChange(key: personMonthKey(entry.personId, entry.month), entry: entry, change: change) }
-        // Sorted as keys with their indices (a radix sort of the keys' bytes), then gathered:
-        // sorting the changes themselves moved their strings and arrays at every step.
+        // Their keys sorted (a radix sort of the keys' bytes), then the changes gathered in that
+        // order: sorting the changes themselves moved their strings and arrays at every step.
         var keys = EntryBuffer()
-        for (index, change) in unordered.enumerated() { keys.append(key: change.key, value: withUnsafeBytes(of: Int32(index).littleEndian) { Array($0) }) }
-        var ordered: [OrderedChange] = []
-        ordered.reserveCapacity(unordered.count)
-        keys.forEachInKeyOrder { _, index in ordered.append(unordered[Int(Int32(littleEndian: index.loadUnaligned(as: Int32.self)))]) }
-        return ordered
+        for change in unordered { keys.append(key: change.key, value: []) }
+        return keys.indicesInKeyOrder().map { unordered[$0] }
     }
 
     /// Applies changes to the admissions of ids per month, given by ``ordered(_:)``.

@@ -99,6 +99,14 @@ struct EntryBuffer: Sendable {
         order = sorted
     }
 
+    /// The entries' places in the order they were appended, in the byte order of their keys
+    /// (equal keys in the order appended): for sorting other values by keys made for them.
+    func indicesInKeyOrder() -> [Int] {
+        var sorted = self
+        sorted.sortInKeyOrder()
+        return sorted.order!.map { Int($0) }
+    }
+
     /// Calls `body` with each entry's key and value in the byte order of the keys (LMDB then
     /// fills its pages in order instead of at random); entries with equal keys in the order
     /// they were appended. Sorts them first unless ``sortInKeyOrder()`` did.

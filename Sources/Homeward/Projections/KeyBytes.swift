@@ -11,9 +11,7 @@ extension Array where Element == UInt8 {
     func precedesInKeyOrder(_ other: [UInt8]) -> Bool {
         withUnsafeBytes { left in other.withUnsafeBytes { right in left.precedesInKeyOrder(right) } }
     }
-}
 
-extension Array where Element == UInt8 {
     /// Appends a text's UTF-8 bytes, copied at once where the string holds them (as native and
     /// literal strings do): appending the `utf8` view went byte by byte through its iterator, a
     /// few hundred instructions for each part of each key of a rebuild.
