@@ -2,8 +2,9 @@ public import HomewardStore
 
 /// Statistics (contract section 3) kept in daily counts, so a period's figures need no replay.
 ///
-/// Each case's contribution is stored (`contribution/<caseId>`); when a case changes (a late
-/// correction, a void), its old contribution is taken out of the buckets and the new one put in.
+/// Each case's contribution is stored (`contribution/<caseId>`, its counters by their numbers in
+/// ``Counter``'s table); when a case changes (a late correction, a void), its old contribution is
+/// taken out of the buckets and the new one put in.
 /// Keys: `days/<YYYY-MM>/<region>` → that month's daily counters (region `*` sums every
 /// region), each named by its day of the month (one byte) and the counter's name, among them the
 /// ended stays that were stranded over 10, 30 and 90 days at the start of that date (a month of
@@ -25,7 +26,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (7 << 20) | ProjectionCoding.digest(configuration)
+        version = (8 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -153,6 +154,9 @@ public struct StatisticsProjection: Projection {
         var days = PackedCounts()
         var regions = NameNumbers([StatisticsProjection.allRegions])
         var counters = NameNumbers(StatisticsProjection.strandedCounters.map(\.key))
+        /// The number in `counters` of each numbered ``Counter`` (by its number), or -1 until
+        /// it is first counted.
+        private var counterNumbers = [Int](repeating: -1, count: Counter.names.count)
         var admitted: [Admitted: Int] = [:]
         var pickups: [Bucket: (added: [Double], removed: [Double])] = [:]
         var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
@@ -173,6 +177,17 @@ public struct StatisticsProjection: Projection {
             days.reserveCapacity(12 * cases)
             admitted.reserveCapacity(cases)
             personMonths.reserveCapacity(cases)
+        }
+
+        /// The number in the packed keys of a counter: a numbered counter's is found by its
+        /// number (no name hashed), a named one's by its name.
+        private mutating func number(of counter: Counter) -> Int {
+            guard counter.number > 0 else { return Self.number(of: counter.name, in: &counters, below: 1 << 12, "counters") }
+            let known = counterNumbers[counter.number]
+            if known >= 0 { return known }
+            let number = Self.number(of: counter.name, in: &counters, below: 1 << 12, "counters")
+            counterNumbers[counter.number] = number
+            return number
         }
 
         private mutating func monthText(of date: LocalDate) -> String {
@@ -200,19 +215,8 @@ public struct StatisticsProjection: Projection {
                 days.add(sign * amount, to: Self.pack(date, region: regionNumber, counter: counter))
                 days.add(sign * amount, to: Self.pack(date, region: 0, counter: counter))
             }
-            // A case's counts of one counter often follow one another (its bed nights, a night
-            // per date): the counter before is checked first (its name is most often the same
-            // string, compared without reading its bytes), then the table.
-            var previous: (name: String, number: Int)?
             for item in contribution.counts {
-                let number: Int
-                if let previous, previous.name == item.key {
-                    number = previous.number
-                } else {
-                    number = Self.number(of: item.key, in: &counters, below: 1 << 12, "counters")
-                    previous = (item.key, number)
-                }
-                count(number, item.amount, on: item.date)
+                count(number(of: item.counter), item.amount, on: item.date)
             }
             for admission in contribution.admissions {
                 admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign

@@ -4,13 +4,19 @@ import HomewardStore
 extension CaseContribution {
     var binary: [UInt8] {
         // About what a contribution takes, so that the bytes are allocated once, not grown.
-        var writer = PayloadWriter(capacity: 32 + 32 * counts.count + 32 * admissions.count + 24 * stays.count)
+        var writer = PayloadWriter(capacity: 32 + 8 * counts.count + 32 * admissions.count + 24 * stays.count)
         writer.write(region != nil)
         if let region { writer.write(region) }
+        // A count: its counter's number (0, then the name, for one outside the table), its date
+        // as days after the count before's (a case's counts mostly follow its events, a day or
+        // none apart: a byte), and its amount.
         writer.writeCount(counts.count)
+        var days = 0
         for count in counts {
-            writer.write(count.date)
-            writer.write(count.key)
+            writer.writeCount(count.counter.number)
+            if let other = count.counter.other { writer.write(other) }
+            writer.write(count.date.daysSinceEpoch - days)
+            days = count.date.daysSinceEpoch
             writer.write(count.amount)
         }
         writer.writeCount(admissions.count)
@@ -43,8 +49,21 @@ extension CaseContribution {
                 var reader = PayloadReader(buffer)
                 let region = try reader.readBool() ? try reader.readString() : nil
                 var counts: [Count] = []
+                var days = 0
                 for _ in 0..<(try reader.readCount()) {
-                    counts.append(Count(date: try reader.readDate(), key: try reader.readString(), amount: try reader.readInt()))
+                    let number = try reader.readCount()
+                    let counter: Counter
+                    if number == 0 {
+                        counter = Counter(name: try reader.readString())
+                    } else if let numbered = Counter(stored: number) {
+                        counter = numbered
+                    } else {
+                        throw PayloadDecodingError("a case contribution counts counter number \(number), which no counter has")
+                    }
+                    let (date, overflow) = days.addingReportingOverflow(try reader.readInt())
+                    guard !overflow else { throw PayloadDecodingError("a case contribution's count dates run past any date") }
+                    days = date
+                    counts.append(Count(date: LocalDate(daysSinceEpoch: days), counter: counter, amount: try reader.readInt()))
                 }
                 var admissions: [AdmissionEntry] = []
                 for _ in 0..<(try reader.readCount()) {

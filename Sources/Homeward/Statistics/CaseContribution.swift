@@ -10,8 +10,42 @@ public struct CaseContribution: Sendable, Hashable, Codable {
     public struct Count: Sendable, Hashable, Codable {
         public var date: LocalDate
         /// The counter, such as `reports`, `reportsByChannel.hotline` or `itemsDistributed.blanket`.
-        public var key: String
+        public var key: String {
+            get { counter.name }
+            set { counter = Counter(name: newValue) }
+        }
         public var amount: Int
+        /// The counter, by its number where the table has it (what the stored form keeps).
+        var counter: Counter
+
+        init(date: LocalDate, key: String, amount: Int) {
+            self.init(date: date, counter: Counter(name: key), amount: amount)
+        }
+
+        init(date: LocalDate, counter: Counter, amount: Int) {
+            self.date = date
+            self.counter = counter
+            self.amount = amount
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case date, key, amount
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                date: try container.decode(LocalDate.self, forKey: .date), key: try container.decode(String.self, forKey: .key),
+                amount: try container.decode(Int.self, forKey: .amount)
+            )
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(date, forKey: .date)
+            try container.encode(key, forKey: .key)
+            try container.encode(amount, forKey: .amount)
+        }
     }
 
     /// An admission: its local date, its person id and whether it was of a minor.
@@ -58,11 +92,6 @@ public struct CaseContribution: Sendable, Hashable, Codable {
     /// An empty contribution, for summing buckets.
     static var empty: Builder { Builder() }
 
-    /// The count keys of each channel, made once (by the channels' ordinals): not a new string
-    /// per event.
-    private static let reportsByChannelKeys = Channel.allCases.sorted { $0.ordinal < $1.ordinal }.map { "reportsByChannel.\($0.rawValue)" }
-    private static let tracingSuccessByChannelKeys = TracingChannel.allCases.sorted { $0.ordinal < $1.ordinal }.map { "tracingSuccessByChannel.\($0.rawValue)" }
-
     /// Collects bucket contents into a contribution.
     struct Builder {
         var counts: [Count] = []
@@ -102,8 +131,8 @@ public struct CaseContribution: Sendable, Hashable, Codable {
         var firstPickup: Timestamp?
         var firstReport: Timestamp?
         var currentStay: Int?
-        func count(_ key: String, _ time: Timestamp, _ amount: Int = 1) {
-            counts.append(Count(date: calendar.date(time), key: key, amount: amount))
+        func count(_ counter: Counter, _ time: Timestamp, _ amount: Int = 1) {
+            counts.append(Count(date: calendar.date(time), counter: counter, amount: amount))
         }
         func endStay(_ time: Timestamp) {
             if let index = currentStay {
@@ -121,23 +150,23 @@ public struct CaseContribution: Sendable, Hashable, Codable {
             let time = events[index].occurredAt
             switch events[index].event {
             case .reportReceived(let report):
-                count("reports", time)
-                count(Self.reportsByChannelKeys[report.channel.ordinal], time)
+                count(.reports, time)
+                count(Counter.reportsByChannel[report.channel.ordinal], time)
                 if firstReport == nil { firstReport = time }
             case .personContacted:
-                count("contacts", time)
+                count(.contacts, time)
             case .onSiteAidGiven(let aid):
-                count("onSiteAid", time)
-                for item in aid.items { count("itemsDistributed.\(item.item)", time, item.quantity) }
+                count(.onSiteAid, time)
+                for item in aid.items { count(.item(item.item), time, item.quantity) }
             case .aidDeclined:
-                count("aidDeclined", time)
+                count(.aidDeclined, time)
             case .pickedUp:
-                count("pickups", time)
+                count(.pickups, time)
                 if firstPickup == nil { firstPickup = time }
             case .admitted(let admission):
                 endStay(time)
-                count("admissions", time)
-                if admission.category == .minor { count("minorsAdmitted", time) }
+                count(.admissions, time)
+                if admission.category == .minor { count(.minorsAdmitted, time) }
                 admissions.append(AdmissionEntry(date: calendar.date(time), personId: admission.personId, minor: admission.category == .minor))
                 stays.append(Stay(admittedAt: time, endedAt: nil, hospital: []))
                 currentStay = stays.count - 1
@@ -148,13 +177,13 @@ public struct CaseContribution: Sendable, Hashable, Codable {
                     stays[index].hospital[last].end = time
                 }
             case .returnedHome:
-                count("returnedHome", time)
+                count(.returnedHome, time)
                 endStay(time)
             case .collectedByRelative:
-                count("collectedByRelatives", time)
+                count(.collectedByRelatives, time)
                 endStay(time)
             case .tracingSucceeded(let success):
-                count(Self.tracingSuccessByChannelKeys[success.channel.ordinal], time)
+                count(Counter.tracingSuccessByChannel[success.channel.ordinal], time)
             case .selfDeparted, .absconded, .assistanceTerminated, .escortStarted, .placedInCare, .caseClosed:
                 endStay(time)
             default:
@@ -209,7 +238,7 @@ public struct CaseContribution: Sendable, Hashable, Codable {
             nightsByDate = summed.map { ($0.key, $0.value) }.sorted { $0.date < $1.date }
         }
         for (date, nights) in nightsByDate {
-            counts.append(Count(date: date, key: "bedNights", amount: nights))
+            counts.append(Count(date: date, counter: .bedNights, amount: nights))
         }
         stays = kept
     }
