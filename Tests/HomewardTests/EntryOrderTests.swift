@@ -84,8 +84,9 @@ struct EntryOrderTests {
         entries.append(key: "case", "HZ-1", value: [1, 2, 3])
         entries.append(key: "status", "admitted", "HZ-1")
         entries.append(key: Array("stays/HZ-1".utf8), value: [])
-        #expect(entries.count == 3)
-        #expect(entries.pairs.map { String(decoding: $0.key, as: UTF8.self) } == ["case/HZ-1", "status/admitted/HZ-1", "stays/HZ-1"])
-        #expect(entries.pairs.map(\.value) == [[1, 2, 3], [], []])
+        entries.append(key: "list", "admitted", "", "HZ-1", text: "HZ-01")
+        #expect(entries.count == 4)
+        #expect(entries.pairs.map { String(decoding: $0.key, as: UTF8.self) } == ["case/HZ-1", "status/admitted/HZ-1", "stays/HZ-1", "list/admitted//HZ-1"])
+        #expect(entries.pairs.map(\.value) == [[1, 2, 3], [], [], Array("HZ-01".utf8)])
     }
 }

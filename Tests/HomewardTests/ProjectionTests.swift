@@ -73,6 +73,66 @@ struct ProjectionTests {
         }
     }
 
+    /// The lists by status, station and region prefix (each alone and together) give the cases
+    /// of the whole list that match, after a catch-up in small batches (statuses change from
+    /// batch to batch) and after a rebuild; both keep the same list entries.
+    @Test func filteredListsGiveTheMatchingCases() throws {
+        var configuration = CampaignGenerator.Configuration()
+        configuration.seed = 5
+        configuration.cases = 150
+        let lines = CampaignGenerator(configuration).jsonLines().split(separator: "\n", omittingEmptySubsequences: true)
+        try withTemporaryEventStore { store in
+            try importCampaign(store, Array((lines[0] + "\n").utf8))
+            let projections = try ReliefProjections(store: store, configuration: Self.rules, batchSize: 50)
+            try importCampaign(store, Array((lines.dropFirst().joined(separator: "\n") + "\n").utf8))
+            try projections.catchUp()
+            func listEntries() throws -> [[UInt8]: [UInt8]] {
+                try projections.engine.read("caseState") { context in
+                    var entries: [[UInt8]: [UInt8]] = [:]
+                    try context.scan(prefix: Array("list/".utf8)) { key, value in
+                        entries[key] = value
+                        return true
+                    }
+                    return entries
+                }
+            }
+            func checkLists() throws {
+                let all = try projections.cases(at: Self.end)
+                try #require(all.count == 150)
+                let statuses = Set(all.compactMap(\.status))
+                let stations = Set(all.compactMap(\.station))
+                let regions = Set(all.compactMap { $0.region.map { String($0.prefix(4)) } })
+                try #require(statuses.count >= 4 && stations.count >= 3 && regions.count >= 2, "a campaign spread over statuses, stations and regions")
+                for status in statuses {
+                    #expect(try projections.cases(status: status, at: Self.end) == all.filter { $0.status == status })
+                }
+                for station in stations {
+                    #expect(try projections.cases(station: station, at: Self.end) == all.filter { $0.station == station })
+                }
+                for region in regions {
+                    #expect(try projections.cases(regionPrefix: region, at: Self.end) == all.filter { $0.region?.hasPrefix(region) == true })
+                    for status in statuses {
+                        #expect(
+                            try projections.cases(status: status, regionPrefix: region, at: Self.end) == all.filter { $0.status == status && $0.region?.hasPrefix(region) == true }
+                        )
+                    }
+                }
+                let station = try #require(stations.sorted().first)
+                for status in statuses {
+                    #expect(try projections.cases(status: status, station: station, at: Self.end) == all.filter { $0.status == status && $0.station == station })
+                }
+                #expect(try projections.cases(regionPrefix: "", at: Self.end) == all)
+                #expect(try projections.cases(station: "no such station", at: Self.end).isEmpty)
+            }
+            try checkLists()
+            let incremental = try listEntries()
+            #expect(incremental.count == 150, "one list entry a case")
+            try projections.engine.rebuild("caseState")
+            #expect(try listEntries() == incremental)
+            try checkLists()
+        }
+    }
+
     /// Person links applied one event at a time (a catch-up in batches of one) and all together
     /// (a rebuild hands every link of the log over at once) give the same months, and the
     /// model's: links and unlinks of a campaign where people come back under new ids.

@@ -4,8 +4,11 @@ public import HomewardStore
 /// region. A case touched by a batch is folded again from its stream, so corrections and voids
 /// count however late they arrive.
 ///
-/// Keys: `case/<caseId>` → the case's ``CaseState`` (JSON); `status/<status>/<caseId>`,
-/// `station/<station>/<caseId>` and `region/<region>/<caseId>` → empty, for the lists.
+/// Keys: `case/<caseId>` → the case's ``CaseState`` (binary); `list/<status>/<region>/<caseId>`
+/// → the case's station (empty when it has none), one entry a case for the lists: by status,
+/// by region prefix within each status, by station from the values (a status or region the
+/// case does not have is empty). One entry, not one per list: a rebuild put a third as many list
+/// entries.
 public struct CaseStateProjection: Projection {
     public let name = "caseState"
     public let version: Int
@@ -14,7 +17,7 @@ public struct CaseStateProjection: Projection {
     /// Creates the projection; its version follows the configuration (a new one rebuilds it).
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (2 << 20) | ProjectionCoding.digest(configuration)
+        version = (3 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -59,9 +62,22 @@ public struct CaseStateProjection: Projection {
     }
 
     private func appendIndexEntries(_ state: CaseState, to entries: inout EntryBuffer) {
-        if let status = state.status { entries.append(key: "status", status.rawValue, state.caseId) }
-        if let station = state.latestAdmission?.station ?? state.firstStation { entries.append(key: "station", station, state.caseId) }
-        if let region = Self.region(of: state, configuration) { entries.append(key: "region", region, state.caseId) }
+        entries.append(
+            key: "list", state.status?.rawValue ?? "", Self.region(of: state, configuration) ?? "", state.caseId,
+            text: Self.station(of: state) ?? ""
+        )
+    }
+
+    /// The key prefixes of the list entries with a status (every status, none included, when
+    /// `nil`) and a region starting with `regionPrefix`.
+    static func listPrefixes(status: CaseStatus?, regionPrefix: String?) -> [[UInt8]] {
+        let statuses = status.map { [$0.rawValue] } ?? [""] + CaseStatus.allCases.map(\.rawValue)
+        return statuses.map { ProjectionCoding.key("list", $0, regionPrefix ?? "") }
+    }
+
+    /// A case's station in the lists: that of its latest admission, else the first one named.
+    static func station(of state: CaseState) -> String? {
+        state.latestAdmission?.station ?? state.firstStation
     }
 
     /// A case's region (reading 13).

@@ -42,6 +42,22 @@ struct EntryBuffer: Sendable {
     }
 
     /// Appends an entry.
+    /// Appends an entry whose key is four parts joined by `/` and whose value is text.
+    mutating func append(key first: String, _ second: String, _ third: String, _ fourth: String, text value: String) {
+        let start = bytes.count
+        bytes.appendUTF8(of: first)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.appendUTF8(of: second)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.appendUTF8(of: third)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.appendUTF8(of: fourth)
+        let keyCount = bytes.count - start
+        bytes.appendUTF8(of: value)
+        spans.append((start, Int32(keyCount), Int32(bytes.count - start - keyCount)))
+        order = nil
+    }
+
     mutating func append(key: [UInt8], value: [UInt8]) {
         spans.append((bytes.count, Int32(key.count), Int32(value.count)))
         bytes.append(contentsOf: key)

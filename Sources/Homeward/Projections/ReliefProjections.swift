@@ -109,19 +109,21 @@ public final class ReliefProjections: Sendable {
             return past
         }
         let states = try engine.read(caseProjection.name) { context -> [CaseState] in
+            // The list entries of the status (of each, when none is asked for) whose region
+            // starts with the prefix, and whose value is the station asked for.
             var ids: [String]?
-            func narrow(_ prefix: [UInt8]) throws {
+            if !past, status != nil || station != nil || regionPrefix != nil {
                 var found: [String] = []
-                try context.scan(prefix: prefix) { key, _ in
-                    found.append(String(String(decoding: key, as: UTF8.self).split(separator: "/").last ?? ""))
-                    return true
+                let stationBytes = station.map { Array($0.utf8) }
+                for prefix in CaseStateProjection.listPrefixes(status: status, regionPrefix: regionPrefix) {
+                    try context.scan(prefix: prefix) { key, value in
+                        if stationBytes == nil || stationBytes == value {
+                            found.append(String(String(decoding: key, as: UTF8.self).split(separator: "/").last ?? ""))
+                        }
+                        return true
+                    }
                 }
-                ids = ids.map { Array(Set($0).intersection(found)) } ?? found
-            }
-            if !past {
-                if let status { try narrow(ProjectionCoding.key("status", status.rawValue, "")) }
-                if let station { try narrow(ProjectionCoding.key("station", station, "")) }
-                if let regionPrefix { try narrow(ProjectionCoding.key("region", regionPrefix)) }
+                ids = found
             }
             var states: [CaseState] = []
             if let ids {
