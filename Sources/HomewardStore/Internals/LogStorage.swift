@@ -511,13 +511,17 @@ final class LogStorage: Sendable {
         var values = [(position: UInt64, value: UnsafeRawBufferPointer)](repeating: (0, empty), count: positions.count)
         let order = Self.indicesInOrder(of: positions)
         let ascending = order.map { positions[$0] }
-        func keep(_ rank: Int, _ value: UnsafeRawBufferPointer?) throws {
-            guard let value else {
-                throw EventStoreError(.corrupted, "the stream index points at position \(ascending[rank]), which is not in the log")
+        // Kept through a buffer pointer, not the captured array: a closure that modifies a
+        // captured variable has every access checked for exclusivity while it runs (two calls
+        // into the runtime for each record).
+        _ = try values.withUnsafeMutableBufferPointer { kept in
+            try logPages.forEachValue(ofKeys: ascending, in: log, transaction) { rank, value in
+                guard let value else {
+                    throw EventStoreError(.corrupted, "the stream index points at position \(ascending[rank]), which is not in the log")
+                }
+                kept[order[rank]] = (ascending[rank], value)
             }
-            values[order[rank]] = (ascending[rank], value)
         }
-        try logPages.forEachValue(ofKeys: ascending, in: log, transaction, keep)
         let events: [RecordedEvent]
         do {
             events = try RecordDecoder.decodePage(values)
