@@ -79,7 +79,7 @@ public struct CaseState: Sendable, Hashable, Codable {
     private var statusBeforeHospital: CaseStatus?
     private var statusBeforeClose: CaseStatus?
     /// Risks seen in `ReportReceived` and `PersonContacted`.
-    public var flags: Set<Risk> = []
+    public var flags: RiskFlags = []
     /// When the first `IdentityVerified` occurred.
     public var identityVerifiedAt: Timestamp?
     /// Whether any tracing step is recorded.
@@ -140,15 +140,9 @@ public struct CaseState: Sendable, Hashable, Codable {
     public static func == (lhs: CaseState, rhs: CaseState) -> Bool {
         // Compared through their encoding, which leaves out `storedTypes`: bookkeeping for
         // deciding commands, not part of the case's state.
-        // Flags are a set: compared as one, and left out of the encodings compared.
-        guard lhs.flags == rhs.flags else { return false }
-        var left = lhs
-        var right = rhs
-        left.flags = []
-        right.flags = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(left)) == (try? encoder.encode(right))
+        return (try? encoder.encode(lhs)) == (try? encoder.encode(rhs))
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -13,10 +13,7 @@ extension CaseState {
         writer.writeOptionalEnum(statusBeforeHospitalForCoding)
         writer.writeOptionalEnum(statusBeforeCloseForCoding)
         writer.writeCount(flags.count)
-        if !flags.isEmpty {
-            // In the order of their positions: a few risks, not a sorted copy of the set.
-            for ordinal in 0..<Risk.allCases.count where flags.contains(where: { $0.ordinal == ordinal }) { writer.writeCount(ordinal) }
-        }
+        for risk in flags { writer.writeCount(risk.ordinal) }  // in the order of their ordinals
         writer.writeOptional(identityVerifiedAt)
         writer.write(tracingStarted)
         writer.write(verification != nil)
