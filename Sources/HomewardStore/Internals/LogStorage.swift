@@ -522,19 +522,11 @@ final class LogStorage: Sendable {
                 kept[order[rank]] = (ascending[rank], value)
             }
         }
-        let events: [RecordedEvent]
         do {
-            events = try RecordDecoder.decodePage(values)
+            return (try RecordDecoder.decodePage(values, streamStarts: starts), lastStream)
         } catch {
             throw EventStoreError(.corrupted, "the record at position \(error.position) cannot be decoded: \(error.problem)")
         }
-        var result: [[RecordedEvent]] = []
-        result.reserveCapacity(starts.count)
-        for (index, start) in starts.enumerated() {
-            let end = index + 1 < starts.count ? starts[index + 1] : events.count
-            if start < end { result.append(Array(events[start..<end])) }
-        }
-        return (result, lastStream)
     }
 
     /// The leaf pages of the log up to position `head`, for ``wholeStreams(after:through:minimumEvents:logPages:in:)``
