@@ -41,7 +41,6 @@ struct EntryBuffer: Sendable {
         order = nil
     }
 
-    /// Appends an entry.
     /// Appends an entry whose key is four parts joined by `/` and whose value is text.
     mutating func append(key first: String, _ second: String, _ third: String, _ fourth: String, text value: String) {
         let start = bytes.count
@@ -58,6 +57,7 @@ struct EntryBuffer: Sendable {
         order = nil
     }
 
+    /// Appends an entry.
     mutating func append(key: [UInt8], value: [UInt8]) {
         spans.append((bytes.count, Int32(key.count), Int32(value.count)))
         bytes.append(contentsOf: key)
