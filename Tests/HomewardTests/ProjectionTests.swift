@@ -96,40 +96,64 @@ struct ProjectionTests {
                     return entries
                 }
             }
-            func checkLists() throws {
-                let all = try projections.cases(at: Self.end)
+            func checkLists(at time: Timestamp) throws {
+                let all = try projections.cases(at: time)
                 try #require(all.count == 150)
                 let statuses = Set(all.compactMap(\.status))
                 let stations = Set(all.compactMap(\.station))
                 let regions = Set(all.compactMap { $0.region.map { String($0.prefix(4)) } })
                 try #require(statuses.count >= 4 && stations.count >= 3 && regions.count >= 2, "a campaign spread over statuses, stations and regions")
                 for status in statuses {
-                    #expect(try projections.cases(status: status, at: Self.end) == all.filter { $0.status == status })
+                    #expect(try projections.cases(status: status, at: time) == all.filter { $0.status == status })
                 }
                 for station in stations {
-                    #expect(try projections.cases(station: station, at: Self.end) == all.filter { $0.station == station })
+                    #expect(try projections.cases(station: station, at: time) == all.filter { $0.station == station })
                 }
                 for region in regions {
-                    #expect(try projections.cases(regionPrefix: region, at: Self.end) == all.filter { $0.region?.hasPrefix(region) == true })
+                    #expect(try projections.cases(regionPrefix: region, at: time) == all.filter { $0.region?.hasPrefix(region) == true })
                     for status in statuses {
                         #expect(
-                            try projections.cases(status: status, regionPrefix: region, at: Self.end) == all.filter { $0.status == status && $0.region?.hasPrefix(region) == true }
+                            try projections.cases(status: status, regionPrefix: region, at: time) == all.filter { $0.status == status && $0.region?.hasPrefix(region) == true }
                         )
                     }
                 }
                 let station = try #require(stations.sorted().first)
                 for status in statuses {
-                    #expect(try projections.cases(status: status, station: station, at: Self.end) == all.filter { $0.status == status && $0.station == station })
+                    #expect(try projections.cases(status: status, station: station, at: time) == all.filter { $0.status == status && $0.station == station })
                 }
-                #expect(try projections.cases(regionPrefix: "", at: Self.end) == all)
-                #expect(try projections.cases(station: "no such station", at: Self.end).isEmpty)
+                #expect(try projections.cases(regionPrefix: "", at: time) == all)
+                #expect(try projections.cases(station: "no such station", at: time).isEmpty)
             }
-            try checkLists()
+            // The latest event time kept beside the lists is that of the latest case, so a list
+            // at any later time reads the stored states alone.
+            func latestStored() throws -> Timestamp? {
+                try projections.engine.read("caseState") { context in
+                    guard let bytes = try context.get(Array("latest".utf8)) else { return nil }
+                    return try bytes.withUnsafeBytes { buffer in
+                        var reader = PayloadReader(buffer)
+                        return try reader.readTimestamp()
+                    }
+                }
+            }
+            let states = try ReliefModel(store: store, configuration: Self.rules).cases.keys.compactMap { try projections.caseState($0) }
+            let latest = try #require(states.compactMap(\.lastEventAt).max())
+            let after = max(Self.end, latest)
+            try checkLists(at: after)
             let incremental = try listEntries()
             #expect(incremental.count == 150, "one list entry a case")
+            #expect(try latestStored() == latest)
             try projections.engine.rebuild("caseState")
             #expect(try listEntries() == incremental)
-            try checkLists()
+            #expect(try latestStored() == latest)
+            try checkLists(at: after)
+            // Before the latest event, the cases are folded at the time, and filtered the same way.
+            let earlier = Timestamp(microsecondsSinceEpoch: latest.microsecondsSinceEpoch - 20 * 86_400_000_000)
+            let then = try projections.cases(at: earlier)
+            let statusesThen = Set(then.compactMap(\.status))
+            try #require(statusesThen.count >= 2 && then != (try projections.cases(at: after)), "the cases differ twenty days before the last event")
+            for status in statusesThen {
+                #expect(try projections.cases(status: status, at: earlier) == then.filter { $0.status == status })
+            }
         }
     }
 

@@ -8,7 +8,8 @@ public import HomewardStore
 /// → the case's station (empty when it has none), one entry a case for the lists: by status,
 /// by region prefix within each status, by station from the values (a status or region the
 /// case does not have is empty). One entry, not one per list: a rebuild put a third as many list
-/// entries.
+/// entries. `latest` → the latest `lastEventAt` of any case stored (never lowered): a list at or
+/// after it is read from the stored states alone, with no case folded at the query time.
 public struct CaseStateProjection: Projection {
     public let name = "caseState"
     public let version: Int
@@ -17,13 +18,44 @@ public struct CaseStateProjection: Projection {
     /// Creates the projection; its version follows the configuration (a new one rebuilds it).
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (3 << 20) | ProjectionCoding.digest(configuration)
+        version = (4 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
+        var latest: Timestamp?
         for caseId in ProjectionCoding.touched(events, in: context).cases {
             let state = try ProjectionCoding.folded(caseId, in: context, configuration: configuration).state
             try store(state, encoded: state.binary, replacing: true, in: context)
+            latest = Self.later(latest, state.lastEventAt)
+        }
+        try Self.raiseLatest(to: latest, in: context)
+    }
+
+    /// The key of the latest event time of any stored case.
+    static let latestKey = Array("latest".utf8)
+
+    /// The later of two times, either of which may be unknown.
+    static func later(_ first: Timestamp?, _ second: Timestamp?) -> Timestamp? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return max(first, second)
+    }
+
+    /// Raises the stored latest event time of any case to `time`, when that is later.
+    static func raiseLatest(to time: Timestamp?, in context: ProjectionContext) throws {
+        guard let time, try latest(in: context).map({ $0 < time }) ?? true else { return }
+        var writer = PayloadWriter()
+        writer.write(time)
+        try context.put(latestKey, writer.bytes)
+    }
+
+    /// The latest event time of any stored case (`nil` before the first): no stored case has an
+    /// event after it.
+    static func latest(in context: ProjectionContext) throws -> Timestamp? {
+        guard let bytes = try context.get(latestKey) else { return nil }
+        return try bytes.withUnsafeBytes { (buffer) throws(PayloadDecodingError) -> Timestamp in
+            var reader = PayloadReader(buffer)
+            return try reader.readTimestamp()
         }
     }
 

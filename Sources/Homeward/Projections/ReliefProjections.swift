@@ -101,6 +101,8 @@ public final class ReliefProjections: Sendable {
         // Before the latest event of some case, the lists (kept for the latest states) do not
         // apply: every case is folded at the time and filtered then.
         let past = try engine.read(caseProjection.name) { context -> Bool in
+            // At or after every case's last event, the stored states are the answer.
+            if let latest = try CaseStateProjection.latest(in: context), latest <= time { return false }
             var past = false
             try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
                 if (try CaseState(binary: value).lastEventAt ?? time) > time { past = true }

@@ -32,6 +32,8 @@ struct ReliefStreamRebuilder: StreamRebuilder {
     /// the person-link changes.
     struct Finished: Sendable {
         var entries: [String: EntryBuffer] = [:]
+        /// The latest event time of the group's cases.
+        var latestEventAt: Timestamp?
         var bucketChanges: BucketChanges?
         var linkChanges: [PersonLinks.Change] = []
     }
@@ -43,6 +45,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         var entitlementEntries = EntryBuffer()
         var statisticsEntries = EntryBuffer()
         var contributions: [CaseContribution] = []
+        var latestEventAt: Timestamp?
     }
 
     /// The work left once the cases are folded, done on every core.
@@ -93,7 +96,10 @@ struct ReliefStreamRebuilder: StreamRebuilder {
                 let state = timeline.latestState
                 if wantsCases || wantsEntitlements {
                     let encoded = state.binary
-                    if wantsCases { cases.appendEntries(state, encoded: encoded, to: &folded.caseEntries) }
+                    if wantsCases {
+                        cases.appendEntries(state, encoded: encoded, to: &folded.caseEntries)
+                        folded.latestEventAt = CaseStateProjection.later(folded.latestEventAt, state.lastEventAt)
+                    }
                     if wantsEntitlements { entitlements.appendEntries(state, encoded: encoded, to: &folded.entitlementEntries) }
                 }
                 if wantsStatistics {
@@ -117,6 +123,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             (projections.contains(cases.name), projections.contains(statistics.name), projections.contains(entitlements.name))
         var result = Finished()
         result.linkChanges = folded.linkChanges
+        result.latestEventAt = folded.runs.reduce(nil) { CaseStateProjection.later($0, $1.latestEventAt) }
         let foldedRuns = folded.runs
         // What is left after the cases' folds (joining and sorting each projection's entries,
         // summing and encoding the bucket changes) is done as separate pieces on every core,
@@ -168,6 +175,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             guard let context = contexts[name] else { continue }
             try context.putting { put in try entries.forEachInKeyOrder(put) }
         }
+        if let context = contexts[cases.name] { try CaseStateProjection.raiseLatest(to: finished.latestEventAt, in: context) }
         if let context = contexts[statistics.name] {
             try finished.bucketChanges?.write(in: context)
             try AdmittedPersonsRollup.apply(finished.linkChanges, in: context)
