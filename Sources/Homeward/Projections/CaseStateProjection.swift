@@ -86,7 +86,7 @@ public struct CaseStateProjection: Projection {
         appendIndexEntries(state, to: &entries)
     }
 
-    /// The keys of a case's list entries (by status, station and region).
+    /// The key of a case's list entry (by status, region and case; the station is its value).
     func indexKeys(_ state: CaseState) -> [[UInt8]] {
         var entries = EntryBuffer()
         appendIndexEntries(state, to: &entries)

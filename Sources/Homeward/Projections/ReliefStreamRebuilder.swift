@@ -82,13 +82,13 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         let runs = stride(from: 0, to: caseStreams.count, by: Self.casesPerRun).map { $0..<min($0 + Self.casesPerRun, caseStreams.count) }
         let foldedRuns = try ParallelMap.map(runs, minimumPerWorker: 1) { run in
             var folded = FoldedCases()
-            // About what the run's cases give (a case's state and list entries take under 300
-            // bytes, its entitlement entries and its contribution under 250 each), so that the
-            // buffers are allocated once, not grown and copied again and again.
-            if wantsCases { folded.caseEntries.reserveCapacity(entries: 4 * run.count, bytes: 300 * run.count) }
+            // About what the run's cases give (a case's state and list entry take under 300
+            // bytes, its entitlement entries under 250, its contribution and open stays under
+            // 150), so that the buffers are allocated once, not grown and copied again and again.
+            if wantsCases { folded.caseEntries.reserveCapacity(entries: 2 * run.count, bytes: 300 * run.count) }
             if wantsEntitlements { folded.entitlementEntries.reserveCapacity(entries: 2 * run.count, bytes: 250 * run.count) }
             if wantsStatistics {
-                folded.statisticsEntries.reserveCapacity(entries: 2 * run.count, bytes: 250 * run.count)
+                folded.statisticsEntries.reserveCapacity(entries: 2 * run.count, bytes: 150 * run.count)
                 folded.contributions.reserveCapacity(run.count)
             }
             for stream in caseStreamsFound[run] {
