@@ -157,6 +157,30 @@ struct ProjectionTests {
         }
     }
 
+    /// An aid item the counters' table does not list is counted under its name, the same after
+    /// a catch-up in small batches (each case's stored contribution read back and replaced) and
+    /// after a rebuild, and as the model counts it.
+    @Test func anItemOutsideTheCountersTableIsCountedByName() throws {
+        let text = String(decoding: try Fixtures.bytes("campaigns/small-winter.jsonl"), as: UTF8.self)
+        let renamed = text.replacingOccurrences(of: #""item":"coat""#, with: #""item":"棉衣""#)
+        try #require(renamed != text, "the fixture gives coats")
+        let lines = renamed.split(separator: "\n", omittingEmptySubsequences: true)
+        try withTemporaryEventStore { store in
+            try importCampaign(store, Array((lines[0] + "\n").utf8))
+            let projections = try ReliefProjections(store: store, configuration: Self.rules, batchSize: 7)
+            try importCampaign(store, Array((lines.dropFirst().joined(separator: "\n") + "\n").utf8))
+            try projections.catchUp()
+            let (from, to) = (LocalDate("2026-11-01")!, LocalDate("2027-04-01")!)
+            let model = try ReliefModel(store: store, configuration: Self.rules)
+            let expected = model.statistics(from: from, to: to).itemsDistributed
+            try #require((expected["棉衣"] ?? 0) > 0 && expected["coat"] == nil)
+            #expect(try projections.statistics(from: from, to: to)[0].statistics.itemsDistributed == expected)
+            try projections.rebuildAll()
+            #expect(try projections.statistics(from: from, to: to)[0].statistics.itemsDistributed == expected)
+            #expect(try projections.differences(from: model) == [])
+        }
+    }
+
     /// Person links applied one event at a time (a catch-up in batches of one) and all together
     /// (a rebuild hands every link of the log over at once) give the same months, and the
     /// model's: links and unlinks of a campaign where people come back under new ids.
