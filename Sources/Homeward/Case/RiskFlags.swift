@@ -1,8 +1,8 @@
 /// A set of risks, kept as one bit per risk (by its ordinal in the contract's list).
 ///
 /// A case state's flags: it takes no allocation and no hashing. A `Set<Risk>` allocated storage
-/// for the first risk of every case and hashed each risk's name, which was a fiftieth of
-/// rebuilding the projections.
+/// for the first risk of every case and hashed each risk's name: a thirtieth of the
+/// instructions of rebuilding the projections.
 ///
 /// It is a `SetAlgebra` of ``Risk`` (``contains(_:)``, ``insert(_:)``, `union`, `intersection`,
 /// array literals), a `Sequence` that gives the risks in the contract's order, and it encodes as

@@ -51,13 +51,6 @@ struct Counter: Hashable, Sendable {
         }
     }
 
-    /// The counter with a number of the table (from 1).
-    init(number: Int) {
-        precondition(number > 0 && number < Self.names.count, "no counter has the number \(number)")
-        self.number = number
-        other = nil
-    }
-
     /// The counter of the stored number `number`, or `nil` when the table has no such number.
     init?(stored number: Int) {
         guard number > 0, number < Self.names.count else { return nil }
@@ -70,8 +63,7 @@ struct Counter: Hashable, Sendable {
 
     /// The counter of an on-site aid item (`itemsDistributed.<item>`).
     static func item(_ item: String) -> Counter {
-        if let number = itemNumbers[item] { return Counter(number: number) }
-        return Counter(name: itemPrefix + item)
+        itemNumbers[item].flatMap(Counter.init(stored:)) ?? Counter(name: itemPrefix + item)
     }
 
     static let reports = Counter(name: "reports")
