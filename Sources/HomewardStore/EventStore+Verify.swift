@@ -43,7 +43,7 @@ extension EventStore {
         let end = try read("reading the head") { try storage.head(in: $0).position }
         var previousHash = ChainHash.zero
         var previousRecordedAt: Timestamp?
-        var streamVersions: [String: UInt64] = [:]
+        var streamVersions: [StreamID: UInt64] = [:]
         var lastPositionAtTime: [(second: Int64, position: UInt64)] = []
         var expectedKey: UInt64 = 1
         var headReached = report.head
@@ -142,7 +142,7 @@ extension EventStore {
         report: inout VerificationReport,
         previousHash: inout ChainHash,
         previousRecordedAt: inout Timestamp?,
-        streamVersions: inout [String: UInt64],
+        streamVersions: inout [StreamID: UInt64],
         timeRuns: inout [(second: Int64, position: UInt64)],
         transaction: Transaction
     ) {
@@ -166,11 +166,11 @@ extension EventStore {
             report.record(.recordedAtRegression, at: key, "recorded at \(event.recordedAt), before the previous record (\(previous))")
         }
         previousRecordedAt = event.recordedAt
-        let expectedVersion = streamVersions[event.stream.rawValue, default: 0] + 1
+        let expectedVersion = streamVersions[event.stream, default: 0] + 1
         if event.version != expectedVersion {
             report.record(.streamIndex, at: key, "stream '\(event.stream)' jumps from version \(expectedVersion - 1) to \(event.version)")
         }
-        streamVersions[event.stream.rawValue] = event.version
+        streamVersions[event.stream] = event.version
         guard indexed else {
             checkUnindexed(event, key: key, report: &report, transaction: transaction)
             return
@@ -250,7 +250,7 @@ extension EventStore {
     private func checkIndexTotals(
         _ report: inout VerificationReport,
         end: UInt64,
-        streamVersions: [String: UInt64],
+        streamVersions: [StreamID: UInt64],
         timeRuns: [(second: Int64, position: UInt64)]
     ) throws {
         try read("checking the indexes") { transaction in
@@ -275,11 +275,11 @@ extension EventStore {
                 report.record(.streamIndex, at: nil, "the stream index lists \(streamCount) streams; the log holds \(streamVersions.count)")
             }
             // Each stream's last version among the unindexed records, read once for all streams.
-            var unindexedVersions: [String: UInt64] = [:]
+            var unindexedVersions: [StreamID: UInt64] = [:]
             for record in try storage.unindexedRecords(mark, in: transaction) { unindexedVersions[record.stream] = record.version }
             let versions = try transaction.cursor(storage.streamEvents)
             for (name, version) in streamVersions {
-                let stored = try storage.streamNumber(StreamID(unchecked: name), in: transaction).map { number in
+                let stored = try storage.streamNumber(name, in: transaction).map { number in
                     try unindexedVersions[name] ?? storage.lastVersion(ofStreamNumber: number, using: versions)
                 }
                 if stored != version {

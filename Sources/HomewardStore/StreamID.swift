@@ -2,6 +2,11 @@
 /// thing whose history is kept together and versioned.
 ///
 /// A stream name is 1 to 200 bytes of UTF-8 without control characters.
+///
+/// A stream is its name's bytes, as the store keeps them: two stream ids are equal, hash alike
+/// and sort by their names' UTF-8 bytes, not as Swift compares strings. Names that Unicode holds
+/// equal but that are written differently (`café` with a composed `é`, or with `e` and a
+/// combining accent) are two streams, in the store and in every table keyed by stream.
 public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The longest stream name, in UTF-8 bytes.
     public static let maximumLength = 200
@@ -45,5 +50,19 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     public var description: String { rawValue }
 
-    public static func < (lhs: StreamID, rhs: StreamID) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Whether the names have the same UTF-8 bytes.
+    public static func == (lhs: StreamID, rhs: StreamID) -> Bool {
+        lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+    }
+
+    /// Hashes the name's UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rawValue.utf8.count)
+        for byte in rawValue.utf8 { hasher.combine(byte) }
+    }
+
+    /// Whether the name's UTF-8 bytes come first in byte order, the order of the store's keys.
+    public static func < (lhs: StreamID, rhs: StreamID) -> Bool {
+        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+    }
 }

@@ -4,7 +4,7 @@ import HomewardLMDB
 /// A record at the end of the log that is not in the indexes yet.
 struct UnindexedRecord {
     let position: UInt64
-    let stream: String
+    let stream: StreamID
     let version: UInt64
     let eventId: UUID
     let recordedAt: Timestamp
@@ -67,7 +67,7 @@ extension LogStorage {
             do throws(EnvelopeError) {
                 records.append(UnindexedRecord(
                     position: position,
-                    stream: try Envelope.streamName(of: value),
+                    stream: StreamID(unchecked: try Envelope.streamName(of: value)),
                     version: try Envelope.version(of: value),
                     eventId: Envelope.eventId(of: value),
                     recordedAt: Envelope.recordedAt(of: value)
@@ -159,7 +159,7 @@ extension LogStorage {
         let records = try unindexedRecords(mark, in: transaction)
         _ = try transaction.delete(meta, key: StorageLayout.unindexedFromKey)
         guard let first = records.first else { return }  // a mark past the end of the log: nothing to index
-        var numbers: [String: UInt64] = [:]
+        var numbers: [StreamID: UInt64] = [:]
         for record in records {
             guard try cursors.claim(record.eventId, at: record.position) else {
                 throw EventStoreError(
@@ -171,7 +171,7 @@ extension LogStorage {
             if let known = numbers[record.stream] {
                 number = known
             } else {
-                guard let found = try streamNumber(StreamID(unchecked: record.stream), in: transaction) else {
+                guard let found = try streamNumber(record.stream, in: transaction) else {
                     throw EventStoreError(.corrupted, "the unindexed record at position \(record.position) is in stream '\(record.stream)', which the stream index lacks")
                 }
                 numbers[record.stream] = found

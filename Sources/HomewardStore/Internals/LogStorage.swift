@@ -473,7 +473,7 @@ final class LogStorage: Sendable {
         // string once, at the end, not for every stream.
         var lastStreamKey: UnsafeRawBufferPointer?
         // Each stream's unindexed events follow its indexed ones.
-        var unindexedPositions: [String: [UInt64]] = [:]
+        var unindexedPositions: [StreamID: [UInt64]] = [:]
         for record in try unindexedRecords(unindexedMark(in: transaction), in: transaction) where record.position <= head {
             unindexedPositions[record.stream, default: []].append(record.position)
         }
@@ -500,7 +500,7 @@ final class LogStorage: Sendable {
                 positions.append(position)
                 version = try versions.next()
             }
-            if !unindexedPositions.isEmpty, let more = unindexedPositions[String(decoding: current.key, as: UTF8.self)] { positions += more }
+            if !unindexedPositions.isEmpty, let more = unindexedPositions[StreamID(unchecked: String(decoding: current.key, as: UTF8.self))] { positions += more }
             entry = try names.next()
         }
         let lastStream = lastStreamKey.map { String(decoding: $0, as: UTF8.self) }

@@ -14,7 +14,7 @@ import HomewardLMDB
 /// records appended since.
 final class UnindexedTable {
     private var mark: UnindexedMark?
-    private var versions: [String: UInt64] = [:]
+    private var versions: [StreamID: UInt64] = [:]
     private var positions: [UUID: UInt64] = [:]
     private var isRead = false
     /// When read: the last position the table knows.
@@ -35,7 +35,7 @@ final class UnindexedTable {
     func version(of stream: StreamID, _ storage: LogStorage, in transaction: Transaction) throws -> UInt64? {
         guard readsRecordsOnce || isRead else { return try storage.unindexedVersion(of: stream, mark(storage, in: transaction), in: transaction) }
         try readRecords(storage, in: transaction)
-        return versions[stream.rawValue]
+        return versions[stream]
     }
 
     /// The position of the unindexed event with an id, if there is one.
@@ -88,7 +88,7 @@ final class UnindexedTable {
     func add(_ events: [NewEvent], of stream: StreamID, lastVersion: UInt64, from firstPosition: UInt64) {
         if mark?.first == nil { mark = UnindexedMark(first: firstPosition) }
         guard isRead else { return }  // read from the log when first needed
-        versions[stream.rawValue] = lastVersion
+        versions[stream] = lastVersion
         for index in events.indices { positions[events[index].eventId] = firstPosition + UInt64(index) }
         through = firstPosition + UInt64(events.count) - 1
     }
