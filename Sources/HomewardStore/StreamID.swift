@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The name of a stream: the events of one case (`case-…`), one person (`person-…`) or any other
 /// thing whose history is kept together and versioned.
 ///
@@ -52,13 +56,20 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Whether the names have the same UTF-8 bytes.
     public static func == (lhs: StreamID, rhs: StreamID) -> Bool {
-        lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+        let (left, right) = (lhs.rawValue.utf8, rhs.rawValue.utf8)
+        guard left.count == right.count else { return false }
+        // Compared where the strings hold their bytes (native strings do), else byte by byte.
+        let compared = left.withContiguousStorageIfAvailable { left in
+            right.withContiguousStorageIfAvailable { right in left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+        }
+        return (compared ?? nil) ?? left.elementsEqual(right)
     }
 
-    /// Hashes the name's UTF-8 bytes.
+    /// Hashes the name's UTF-8 bytes (where the string holds them, else a copy of them).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(rawValue.utf8.count)
-        for byte in rawValue.utf8 { hasher.combine(byte) }
+        let hashed: Void? = rawValue.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil { Array(rawValue.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
     /// Whether the name's UTF-8 bytes come first in byte order, the order of the store's keys.
