@@ -56,13 +56,7 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Whether the names have the same UTF-8 bytes.
     public static func == (lhs: StreamID, rhs: StreamID) -> Bool {
-        let (left, right) = (lhs.rawValue.utf8, rhs.rawValue.utf8)
-        guard left.count == right.count else { return false }
-        // Compared where the strings hold their bytes (native strings do), else byte by byte.
-        let compared = left.withContiguousStorageIfAvailable { left in
-            right.withContiguousStorageIfAvailable { right in left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
-        }
-        return (compared ?? nil) ?? left.elementsEqual(right)
+        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && compareBytes(lhs, rhs) == 0
     }
 
     /// Hashes the name's UTF-8 bytes (where the string holds them, else a copy of them).
@@ -74,6 +68,23 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Whether the name's UTF-8 bytes come first in byte order, the order of the store's keys.
     public static func < (lhs: StreamID, rhs: StreamID) -> Bool {
-        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+        compareBytes(lhs, rhs) < 0
+    }
+
+    /// The order of the names' UTF-8 bytes, as `memcmp` gives it (a name before the names it
+    /// starts): compared with `memcmp` where the strings hold their bytes (native strings do),
+    /// since going through the UTF-8 views byte by byte made an import a tenth slower.
+    private static func compareBytes(_ lhs: StreamID, _ rhs: StreamID) -> Int {
+        let (left, right) = (lhs.rawValue.utf8, rhs.rawValue.utf8)
+        let compared = left.withContiguousStorageIfAvailable { left in
+            right.withContiguousStorageIfAvailable { right in
+                let shared = min(left.count, right.count)
+                let order = shared == 0 ? 0 : Int(memcmp(left.baseAddress!, right.baseAddress!, shared))
+                return order != 0 ? order : left.count - right.count
+            }
+        }
+        if let order = compared ?? nil { return order }
+        if left.elementsEqual(right) { return 0 }
+        return left.lexicographicallyPrecedes(right) ? -1 : 1
     }
 }

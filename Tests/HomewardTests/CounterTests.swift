@@ -16,6 +16,9 @@ struct CounterTests {
         #expect(Counter.names[25] == "itemsDistributed.blanket")
         #expect(Counter.names[32] == "strandedAtStart.over90Days")
         #expect(Set(Counter.names).count == Counter.names.count, "every name once")
+        for stranded in StatisticsProjection.strandedCounters {
+            #expect(Counter(name: stranded.key).number > 0, "the statistics count stranded stays by number: \(stranded.key)")
+        }
     }
 
     /// Every counter a contribution makes from the contract's values has a number; an aid item

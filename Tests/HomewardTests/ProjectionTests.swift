@@ -1,5 +1,5 @@
 import Foundation
-import Homeward
+@testable import Homeward
 import HomewardStore
 import HomewardTesting
 import Testing
@@ -127,13 +127,7 @@ struct ProjectionTests {
             // The latest event time kept beside the lists is that of the latest case, so a list
             // at any later time reads the stored states alone.
             func latestStored() throws -> Timestamp? {
-                try projections.engine.read("caseState") { context in
-                    guard let bytes = try context.get(Array("latest".utf8)) else { return nil }
-                    return try bytes.withUnsafeBytes { buffer in
-                        var reader = PayloadReader(buffer)
-                        return try reader.readTimestamp()
-                    }
-                }
+                try projections.engine.read("caseState") { try CaseStateProjection.latest(in: $0) }
             }
             let states = try ReliefModel(store: store, configuration: Self.rules).cases.keys.compactMap { try projections.caseState($0) }
             let latest = try #require(states.compactMap(\.lastEventAt).max())

@@ -153,10 +153,11 @@ public struct StatisticsProjection: Projection {
         /// instead of two strings and a dictionary per bucket.
         var days = PackedCounts()
         var regions = NameNumbers([StatisticsProjection.allRegions])
-        var counters = NameNumbers(StatisticsProjection.strandedCounters.map(\.key))
-        /// The number in `counters` of each numbered ``Counter`` (by its number), or -1 until
-        /// it is first counted.
-        private var counterNumbers = [Int](repeating: -1, count: Counter.names.count)
+        /// Every counter of ``Counter``'s table in its order (a numbered counter's number here is
+        /// its number less one: no name looked up), then the counters named outside it.
+        var counters = NameNumbers(Array(Counter.names.dropFirst()))
+        /// The numbers in `counters` of the counts of stranded stays.
+        private static let strandedNumbers = StatisticsProjection.strandedCounters.map { Counter(name: $0.key).number - 1 }
         var admitted: [Admitted: Int] = [:]
         var pickups: [Bucket: (added: [Double], removed: [Double])] = [:]
         var personMonths: [AdmittedPersonsRollup.PersonMonth: Int] = [:]
@@ -179,15 +180,10 @@ public struct StatisticsProjection: Projection {
             personMonths.reserveCapacity(cases)
         }
 
-        /// The number in the packed keys of a counter: a numbered counter's is found by its
-        /// number (no name hashed), a named one's by its name.
+        /// The number in the packed keys of a counter: a numbered counter's follows from its
+        /// number, a named one's is found by its name.
         private mutating func number(of counter: Counter) -> Int {
-            guard counter.number > 0 else { return Self.number(of: counter.name, in: &counters, below: 1 << 12, "counters") }
-            let known = counterNumbers[counter.number]
-            if known >= 0 { return known }
-            let number = Self.number(of: counter.name, in: &counters, below: 1 << 12, "counters")
-            counterNumbers[counter.number] = number
-            return number
+            counter.number > 0 ? counter.number - 1 : Self.number(of: counter.name, in: &counters, below: 1 << 12, "counters")
         }
 
         private mutating func monthText(of date: LocalDate) -> String {
@@ -238,7 +234,7 @@ public struct StatisticsProjection: Projection {
                     continue
                 }
                 let lastDate = calendar.date(endedAt)
-                for (counter, stranded) in StatisticsProjection.strandedCounters.enumerated() {
+                for (counter, stranded) in zip(Self.strandedNumbers, StatisticsProjection.strandedCounters) {
                     var date = calendar.date(Timestamp(microsecondsSinceEpoch: stay.admittedAt.microsecondsSinceEpoch + stranded.hours * 3_600_000_000)).adding(days: 1)
                     while date <= lastDate {
                         count(counter, 1, on: date)

@@ -107,7 +107,7 @@ extension LogStorage {
         }
 
         // New streams' numbers, then the stream index in (stream number, version) order.
-        for (name, number) in newStreams.sorted(by: { $0.name.rawValue < $1.name.rawValue }) {
+        for (name, number) in newStreams.sorted(by: { $0.name < $1.name }) {
             try createStream(name, number: number, in: transaction)
         }
         var streamOrder = ids.indices.map { (streamNumbers[$0], placements[$0].version, $0) }
