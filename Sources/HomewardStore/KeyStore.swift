@@ -39,7 +39,9 @@ public final class KeyStore: Sendable {
         var master: [UInt8]
         var fingerprint: [UInt8]
         var generation: UInt64
-        var cache: [String: [UInt8]] = [:]
+        /// Keys by their names' bytes, as the store keeps them: names that Swift holds equal
+        /// but that are written differently name two keys.
+        var cache: [BytewiseString: [UInt8]] = [:]
         /// The id of a transaction of the key store as of which `cache` holds no destroyed key
         /// and `generation` is current: while it is the last one committed, the cache is used
         /// without a transaction. `-1`: not known.
@@ -107,6 +109,7 @@ public final class KeyStore: Sendable {
     /// - Returns: The key.
     /// - Throws: ``EventStoreError`` when the key store cannot be read.
     public func key(_ name: String) throws -> SymmetricKey? {
+        let name = BytewiseString(name)
         if let cached = cachedIfCurrent(name) { return SymmetricKey(data: cached) }
         return try lookUp([name])[name].map { SymmetricKey(data: $0) }
     }
@@ -115,12 +118,14 @@ public final class KeyStore: Sendable {
     ///
     /// A key that was destroyed is made anew: what was sealed with the old one stays unreadable.
     /// - Parameter names: The keys' names.
-    /// - Returns: Every named key.
+    /// - Returns: Every named key, found by its name's bytes: names that Swift holds equal but
+    ///   that are written differently (a composed accent, or a letter and a combining accent)
+    ///   name two keys, as they do in the store.
     /// - Throws: ``EventStoreError`` when the key store cannot be written.
-    public func keys(creating names: some Sequence<String>) throws -> [String: SymmetricKey] {
-        var found: [String: [UInt8]] = [:]
-        var uncached: [String] = []
-        for name in Set(names) {
+    public func keys(creating names: some Sequence<String>) throws -> Keys {
+        var found: [BytewiseString: [UInt8]] = [:]
+        var uncached: [BytewiseString] = []
+        for name in Set(names.map { BytewiseString($0) }) {
             if let cached = cachedIfCurrent(name) { found[name] = cached } else { uncached.append(name) }
         }
         // The names not in memory, read in one transaction (one per name was a tenth of a
@@ -129,25 +134,25 @@ public final class KeyStore: Sendable {
         let read = uncached.isEmpty || uncached.count > KeyStore.namesLookedUpBeforeWriting ? [:] : try lookUp(uncached)
         found.merge(read) { first, _ in first }
         let missing = uncached.filter { read[$0] == nil }
-        guard !missing.isEmpty else { return found.mapValues { SymmetricKey(data: $0) } }
+        guard !missing.isEmpty else { return Keys(bytes: found) }
         let made = try KeyStore.storageErrors("make keys") {
-            try environment.write { transaction -> (keys: [String: [UInt8]], generation: UInt64, committedAs: Int?) in
+            try environment.write { transaction -> (keys: [BytewiseString: [UInt8]], generation: UInt64, committedAs: Int?) in
                 let generation = try transaction.get(meta, key: KeyStore.generationKey).map(KeyStore.number) ?? 0
                 try refresh(in: transaction, generation: generation)
                 let master = SymmetricKey(data: state.withLock { $0.master })
-                var made: [String: [UInt8]] = [:]
+                var made: [BytewiseString: [UInt8]] = [:]
                 var wroteAny = false
                 // Each new key and the nonce that wraps it, drawn for all of them at once.
                 let random = RandomBytes.make(missing.count * KeyStore.randomBytesPerKey)
                 for (index, name) in missing.enumerated() {
-                    if let sealed = try transaction.get(wrapped, key: Array(name.utf8)) {
-                        made[name] = KeyStore.bytes(of: try KeyStore.unwrap(sealed, name: name, with: master))
+                    if let sealed = try transaction.get(wrapped, key: Array(name.string.utf8)) {
+                        made[name] = KeyStore.bytes(of: try KeyStore.unwrap(sealed, name: name.string, with: master))
                         continue
                     }
                     let drawn = random[(index * KeyStore.randomBytesPerKey)...].prefix(KeyStore.randomBytesPerKey)
                     let key = SymmetricKey(data: drawn.prefix(32))
                     let nonce = try AES.GCM.Nonce(data: drawn.suffix(12))
-                    try transaction.put(wrapped, key: Array(name.utf8), value: try KeyStore.wrap(key, name: name, with: master, nonce: nonce))
+                    try transaction.put(wrapped, key: Array(name.string.utf8), value: try KeyStore.wrap(key, name: name.string, with: master, nonce: nonce))
                     made[name] = KeyStore.bytes(of: key)
                     wroteAny = true
                 }
@@ -166,7 +171,7 @@ public final class KeyStore: Sendable {
             if let committed = made.committedAs { state.currentAsOf = max(state.currentAsOf, committed) }
         }
         found.merge(made.keys) { first, _ in first }
-        return found.mapValues { SymmetricKey(data: $0) }
+        return Keys(bytes: found)
     }
 
     /// Up to this many names not in memory are looked up in a read transaction before a write
@@ -176,36 +181,36 @@ public final class KeyStore: Sendable {
 
     /// A key's bytes from memory, when nothing was committed since the keys in memory were last
     /// known to hold no destroyed key.
-    private func cachedIfCurrent(_ name: String) -> [UInt8]? {
+    private func cachedIfCurrent(_ name: BytewiseString) -> [UInt8]? {
         let lastCommitted = environment.lastCommittedTransactionID
         return state.withLock { $0.currentAsOf == lastCommitted ? $0.cache[name] : nil }
     }
 
     /// The existing keys among these names, read in one transaction (and kept in memory).
-    private func lookUp(_ names: [String]) throws -> [String: [UInt8]] {
+    private func lookUp(_ names: [BytewiseString]) throws -> [BytewiseString: [UInt8]] {
         try KeyStore.storageErrors("read a key") {
             while true {
-                let found = try environment.read { transaction -> [String: [UInt8]]? in
+                let found = try environment.read { transaction -> [BytewiseString: [UInt8]]? in
                     let generation = try transaction.get(meta, key: KeyStore.generationKey).map(KeyStore.number) ?? 0
                     try refresh(in: transaction, generation: generation)
                     // The memory is current as of this transaction, unless a destruction after
                     // it was already seen: then this transaction is stale, and read again.
                     // Only the names asked for are taken from the cache: a copy of the whole
                     // cache held here would make the next change to it copy every key.
-                    let known = state.withLock { state -> (master: [UInt8], cached: [String: [UInt8]])? in
+                    let known = state.withLock { state -> (master: [UInt8], cached: [BytewiseString: [UInt8]])? in
                         guard state.generation == generation else { return nil }
                         state.currentAsOf = max(state.currentAsOf, transaction.id)
-                        var cached: [String: [UInt8]] = [:]
+                        var cached: [BytewiseString: [UInt8]] = [:]
                         for name in names { if let key = state.cache[name] { cached[name] = key } }
                         return (state.master, cached)
                     }
                     guard let known else { return nil }
                     var found = known.cached
-                    var read: [String: [UInt8]] = [:]
+                    var read: [BytewiseString: [UInt8]] = [:]
                     let master = SymmetricKey(data: known.master)
                     for name in names where found[name] == nil {
-                        if let sealed = try transaction.get(wrapped, key: Array(name.utf8)) {
-                            let key = KeyStore.bytes(of: try KeyStore.unwrap(sealed, name: name, with: master))
+                        if let sealed = try transaction.get(wrapped, key: Array(name.string.utf8)) {
+                            let key = KeyStore.bytes(of: try KeyStore.unwrap(sealed, name: name.string, with: master))
                             found[name] = key
                             read[name] = key
                         }
@@ -229,11 +234,12 @@ public final class KeyStore: Sendable {
     /// durable commit; then the old master key is overwritten. A crash at any point leaves either
     /// the old state or the new one, never a key store whose keys cannot be read.
     /// - Parameter names: The keys' names; names without a key are ignored.
-    /// - Returns: The names whose keys existed and are now destroyed, sorted.
+    /// - Returns: The names whose keys existed and are now destroyed, in the byte order of their UTF-8 (two names that Swift holds equal but that are written differently are two keys).
     /// - Throws: ``EventStoreError`` when the key store cannot be written.
     @discardableResult
     public func destroy(_ names: some Sequence<String>) throws -> [String] {
-        let names = Set(names)
+        // By their bytes: two names that Swift holds equal are two keys, both destroyed.
+        let names = Set(names.map { BytewiseString($0) })
         let next = SymmetricKey(size: .bits256)
         try masterKeys.writeNext(next)
         let outcome: (destroyed: [String], generation: UInt64)
@@ -244,8 +250,8 @@ public final class KeyStore: Sendable {
                     try refresh(in: transaction, generation: generation)
                     let master = SymmetricKey(data: state.withLock { $0.master })
                     var destroyed: [String] = []
-                    for name in names.sorted() where try transaction.delete(wrapped, key: Array(name.utf8)) {
-                        destroyed.append(name)
+                    for name in names.sorted() where try transaction.delete(wrapped, key: Array(name.string.utf8)) {
+                        destroyed.append(name.string)
                     }
                     var remaining: [(name: [UInt8], value: [UInt8])] = []
                     let cursor = try transaction.cursor(wrapped)

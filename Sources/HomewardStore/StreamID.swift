@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The name of a stream: the events of one case (`case-…`), one person (`person-…`) or any other
 /// thing whose history is kept together and versioned.
 ///
@@ -10,7 +6,8 @@ import Glibc
 /// A stream is its name's bytes, as the store keeps them: two stream ids are equal, hash alike
 /// and sort by their names' UTF-8 bytes, not as Swift compares strings. Names that Unicode holds
 /// equal but that are written differently (`café` with a composed `é`, or with `e` and a
-/// combining accent) are two streams, in the store and in every table keyed by stream.
+/// combining accent) are two streams, in the store and in every table keyed by stream (see
+/// ``BytewiseString``).
 public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The longest stream name, in UTF-8 bytes.
     public static let maximumLength = 200
@@ -56,35 +53,16 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Whether the names have the same UTF-8 bytes.
     public static func == (lhs: StreamID, rhs: StreamID) -> Bool {
-        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && compareBytes(lhs, rhs) == 0
+        BytewiseString.sameBytes(lhs.rawValue, rhs.rawValue)
     }
 
-    /// Hashes the name's UTF-8 bytes (where the string holds them, else a copy of them).
+    /// Hashes the name's UTF-8 bytes.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(rawValue.utf8.count)
-        let hashed: Void? = rawValue.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        if hashed == nil { Array(rawValue.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
+        BytewiseString.hashBytes(of: rawValue, into: &hasher)
     }
 
     /// Whether the name's UTF-8 bytes come first in byte order, the order of the store's keys.
     public static func < (lhs: StreamID, rhs: StreamID) -> Bool {
-        compareBytes(lhs, rhs) < 0
-    }
-
-    /// The order of the names' UTF-8 bytes, as `memcmp` gives it (a name before the names it
-    /// starts): compared with `memcmp` where the strings hold their bytes (native strings do),
-    /// since going through the UTF-8 views byte by byte made an import a tenth slower.
-    private static func compareBytes(_ lhs: StreamID, _ rhs: StreamID) -> Int {
-        let (left, right) = (lhs.rawValue.utf8, rhs.rawValue.utf8)
-        let compared = left.withContiguousStorageIfAvailable { left in
-            right.withContiguousStorageIfAvailable { right in
-                let shared = min(left.count, right.count)
-                let order = shared == 0 ? 0 : Int(memcmp(left.baseAddress!, right.baseAddress!, shared))
-                return order != 0 ? order : left.count - right.count
-            }
-        }
-        if let order = compared ?? nil { return order }
-        if left.elementsEqual(right) { return 0 }
-        return left.lexicographicallyPrecedes(right) ? -1 : 1
+        BytewiseString.compareBytes(lhs.rawValue, rhs.rawValue) < 0
     }
 }
