@@ -129,7 +129,7 @@ struct ProjectionTests {
             func latestStored() throws -> Timestamp? {
                 try projections.engine.read("caseState") { try CaseStateProjection.latest(in: $0) }
             }
-            let states = try ReliefModel(store: store, configuration: Self.rules).cases.keys.compactMap { try projections.caseState($0) }
+            let states = try ReliefModel(store: store, configuration: Self.rules).caseIds.compactMap { try projections.caseState($0) }
             let latest = try #require(states.compactMap(\.lastEventAt).max())
             let after = max(Self.end, latest)
             try checkLists(at: after)

@@ -20,10 +20,20 @@ import HomewardStore
 /// - `compfix/<canonicalId>·<YYYY-MM>` → the component's fix in that month;
 /// - `monthfix/<YYYY-MM>` → the sum of the month's fixes.
 enum AdmittedPersonsRollup {
-    /// A person id's admissions in one month.
+    /// A person id's admissions in one month. Ids are told apart by their bytes, as the keys
+    /// keep them: two ids that Swift holds equal but are written differently are two persons.
     struct PersonMonth: Hashable, Sendable {
         var personId: String
         var month: String
+
+        static func == (lhs: PersonMonth, rhs: PersonMonth) -> Bool {
+            lhs.month == rhs.month && BytewiseString(lhs.personId) == BytewiseString(rhs.personId)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(BytewiseString(personId))
+            hasher.combine(month)
+        }
     }
 
     /// Ids counted once or more, and twice or more (or, for a fix, the change to those counts).
@@ -108,12 +118,12 @@ enum AdmittedPersonsRollup {
             anyLinked = true
             return false
         }
-        var person: (id: String, canonical: String?)?
+        var person: (id: BytewiseString, canonical: String?)?
         for entry in ordered.map(\.entry) where anyLinked {
-            if person?.id != entry.personId {
+            if person?.id != BytewiseString(entry.personId) {
                 linkedKey.removeSubrange(linkedPrefix...)
                 linkedKey.appendUTF8(of: entry.personId)
-                person = (entry.personId, try context.get(linkedKey).map { String(decoding: $0, as: UTF8.self) })
+                person = (BytewiseString(entry.personId), try context.get(linkedKey).map { String(decoding: $0, as: UTF8.self) })
             }
             if let canonical = person?.canonical { fixes.insert(PersonMonth(personId: canonical, month: entry.month)) }
         }
@@ -138,7 +148,7 @@ enum AdmittedPersonsRollup {
         var latest: [PersonLinks.Pair: PersonLinks.Change] = [:]
         for change in changes where latest[change.pair].map({ $0.position <= change.position }) ?? true { latest[change.pair] = change }
         var applied: [PersonLinks.Change] = []
-        for change in latest.values.sorted(by: { ($0.pair.first, $0.pair.second) < ($1.pair.first, $1.pair.second) }) {
+        for change in latest.values.sorted(by: { Self.inByteOrder($0.pair, $1.pair) }) {
             let pairKey = key("linkpair", change.pair.first, change.pair.second)
             if let stored = try context.get(pairKey), try BucketCoding.number(stored) > Int(change.position) { continue }
             try context.put(pairKey, BucketCoding.number(Int(change.position)))
@@ -146,12 +156,12 @@ enum AdmittedPersonsRollup {
         }
         // The links of every component an applied change touches (a component with none of
         // the changed ids keeps its links), then the changes.
-        var canonicals = Set<String>()
+        var canonicals = Set<BytewiseString>()
         var links = Set<PersonLinks.Pair>()
         for change in applied {
             for id in [change.pair.first, change.pair.second] {
                 let (canonical, componentLinks) = try component(of: id, in: context)
-                if let canonical, canonicals.insert(canonical).inserted { links.formUnion(componentLinks) }
+                if let canonical, canonicals.insert(BytewiseString(canonical)).inserted { links.formUnion(componentLinks) }
             }
         }
         var changed = false
@@ -163,7 +173,7 @@ enum AdmittedPersonsRollup {
             }
         }
         guard changed else { return }
-        for canonical in canonicals.sorted() { try dissolve(canonical, in: context) }
+        for canonical in canonicals.sorted() { try dissolve(canonical.string, in: context) }
         for component in components(of: links) { try install(component, in: context) }
     }
 
@@ -180,12 +190,12 @@ enum AdmittedPersonsRollup {
 
     /// The connected components of a set of links, each as its links.
     private static func components(of links: Set<PersonLinks.Pair>) -> [Set<PersonLinks.Pair>] {
-        var adjacency: [String: [PersonLinks.Pair]] = [:]
+        var adjacency: [BytewiseString: [PersonLinks.Pair]] = [:]
         for link in links {
-            adjacency[link.first, default: []].append(link)
-            adjacency[link.second, default: []].append(link)
+            adjacency[BytewiseString(link.first), default: []].append(link)
+            adjacency[BytewiseString(link.second), default: []].append(link)
         }
-        var seen = Set<String>()
+        var seen = Set<BytewiseString>()
         var result: [Set<PersonLinks.Pair>] = []
         for start in adjacency.keys.sorted() where !seen.contains(start) {
             var component = Set<PersonLinks.Pair>()
@@ -194,7 +204,7 @@ enum AdmittedPersonsRollup {
             while let id = queue.popLast() {
                 for link in adjacency[id] ?? [] {
                     component.insert(link)
-                    for next in [link.first, link.second] where seen.insert(next).inserted { queue.append(next) }
+                    for next in [BytewiseString(link.first), BytewiseString(link.second)] where seen.insert(next).inserted { queue.append(next) }
                 }
             }
             result.append(component)
@@ -213,17 +223,17 @@ enum AdmittedPersonsRollup {
             try context.delete(fix.key)
             try add(Counts() - fix.fix, to: key("monthfix", fix.month), in: context)
         }
-        for member in members(of: try links(of: canonical, in: context)) { try context.delete(key("linked", member)) }
+        for member in members(of: try links(of: canonical, in: context)) { try context.delete(key("linked", member.string)) }
         try context.delete(key("component", canonical))
     }
 
     /// Stores a component and computes its fixes for every month one of its ids was admitted in.
     private static func install(_ links: Set<PersonLinks.Pair>, in context: ProjectionContext) throws {
         let members = members(of: links)
-        guard let canonical = members.min() else { return }
-        try context.put(key("component", canonical), BucketCoding.pairs(links.sorted { ($0.first, $0.second) < ($1.first, $1.second) }))
+        guard let canonical = members.min()?.string else { return }
+        try context.put(key("component", canonical), BucketCoding.pairs(links.sorted(by: inByteOrder)))
         var months = Set<String>()
-        for member in members {
+        for member in members.map(\.string) {
             try context.put(key("linked", member), Array(canonical.utf8))
             try context.scan(prefix: personMonthKey(member, "")) { key, _ in
                 months.insert(String(decoding: key.suffix(7), as: UTF8.self))
@@ -233,16 +243,23 @@ enum AdmittedPersonsRollup {
         for month in months { try refix(canonical, month: month, members: members, in: context) }
     }
 
-    private static func members(of links: Set<PersonLinks.Pair>) -> Set<String> {
-        Set(links.flatMap { [$0.first, $0.second] })
+    /// A component's ids, by their bytes.
+    private static func members(of links: Set<PersonLinks.Pair>) -> Set<BytewiseString> {
+        Set(links.flatMap { [BytewiseString($0.first), BytewiseString($0.second)] })
+    }
+
+    /// Pairs in the byte order of their ids.
+    private static func inByteOrder(_ lhs: PersonLinks.Pair, _ rhs: PersonLinks.Pair) -> Bool {
+        let (first, other) = (BytewiseString(lhs.first), BytewiseString(rhs.first))
+        return first != other ? first < other : BytewiseString(lhs.second) < BytewiseString(rhs.second)
     }
 
     /// Computes a component's fix for a month again and moves the month's sum of fixes by the change.
-    private static func refix(_ canonical: String, month: String, members: Set<String>? = nil, in context: ProjectionContext) throws {
+    private static func refix(_ canonical: String, month: String, members: Set<BytewiseString>? = nil, in context: ProjectionContext) throws {
         let members = try members ?? Self.members(of: links(of: canonical, in: context))
         var admissions: [Int] = []
         for member in members {
-            admissions.append(try context.get(personMonthKey(member, month)).map { try BucketCoding.number($0) } ?? 0)
+            admissions.append(try context.get(personMonthKey(member.string, month)).map { try BucketCoding.number($0) } ?? 0)
         }
         let separately = admissions.reduce(Counts()) { $0 + counted($1) }
         let fix = counted(admissions.reduce(0, +)) - separately

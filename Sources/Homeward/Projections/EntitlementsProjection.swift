@@ -62,7 +62,7 @@ public struct EntitlementsProjection: Projection {
     /// The cases whose person id is in a person's component.
     func cases(of personId: String, links: PersonLinks, in context: ProjectionContext) throws -> [CaseState] {
         var states: [CaseState] = []
-        for member in links.component(of: personId).sorted() {
+        for member in links.component(of: personId) {
             var caseIds: [String] = []
             try context.scan(prefix: ProjectionCoding.key("person", member, "")) { key, _ in
                 caseIds.append(String(String(decoding: key, as: UTF8.self).split(separator: "/").last ?? ""))

@@ -46,11 +46,12 @@ enum ProjectionCoding {
     /// The case streams touched by a batch, and whether it touched person links.
     static func touched(_ events: [RecordedEvent]) -> (cases: [String], links: Bool) {
         var cases: [String] = []
-        var seen = Set<String>()
+        // By the ids' bytes: two cases whose ids Swift holds equal are two cases to fold.
+        var seen = Set<BytewiseString>()
         var links = false
         for event in events {
             if let id = StreamNames.caseId(of: event.stream) {
-                if seen.insert(id).inserted { cases.append(id) }
+                if seen.insert(BytewiseString(id)).inserted { cases.append(id) }
             } else if event.hasType("PersonsLinked") || event.hasType("PersonsUnlinked") {
                 links = true
             }

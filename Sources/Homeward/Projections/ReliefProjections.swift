@@ -229,14 +229,14 @@ public final class ReliefProjections: Sendable {
         try catchUp()
         return try engine.read(entitlementsProjection.name) { context in
             let links = try ProjectionCoding.links(in: context)
-            var persons = Set<String>()
+            var persons = Set<BytewiseString>()
             try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
                 let state = try CaseState(binary: value)
-                if !state.returns.isEmpty, let personId = state.personId { persons.insert(links.canonicalId(of: personId)) }
+                if !state.returns.isEmpty, let personId = state.personId { persons.insert(BytewiseString(links.canonicalId(of: personId))) }
                 return true
             }
             return try persons.sorted().compactMap { person in
-                guard let checks = try evaluate(person, links: links, at: time, in: context) else { return nil }
+                guard let checks = try evaluate(person.string, links: links, at: time, in: context) else { return nil }
                 if let program, let status, checks.programs[program]?.status != status { return nil }
                 if program == nil, let status, !checks.programs.values.contains(where: { $0.status == status }) { return nil }
                 return checks
@@ -249,8 +249,8 @@ public final class ReliefProjections: Sendable {
         if states.contains(where: { ($0.lastEventAt ?? time) > time }) {
             let service = ReliefService(store: store, calendar: configuration.calendar)
             states = try states.map { try service.timeline(of: $0.caseId).state(at: time) }
-            let component = links.component(of: personId)
-            states = states.filter { $0.personId.map(component.contains) ?? false }
+            let component = Set(links.component(of: personId).map { BytewiseString($0) })
+            states = states.filter { $0.personId.map { component.contains(BytewiseString($0)) } ?? false }
         }
         let inputs = EntitlementInputs(personId: links.canonicalId(of: personId), cases: states)
         guard inputs.latestReturn != nil else { return nil }
@@ -264,17 +264,17 @@ public final class ReliefProjections: Sendable {
     public func differences(from model: ReliefModel) throws -> [String] {
         try catchUp()
         var problems: [String] = []
-        let storedStates = try engine.read(caseProjection.name) { context -> [String: CaseState] in
-            var states: [String: CaseState] = [:]
+        let storedStates = try engine.read(caseProjection.name) { context -> [BytewiseString: CaseState] in
+            var states: [BytewiseString: CaseState] = [:]
             try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
                 let state = try CaseState(binary: value)
-                states[state.caseId] = state
+                states[BytewiseString(state.caseId)] = state
                 return true
             }
             return states
         }
         for caseId in Set(model.cases.keys).union(storedStates.keys).sorted() {
-            let fresh = model.timeline(caseId)?.latestState
+            let fresh = model.timeline(caseId.string)?.latestState
             if fresh != storedStates[caseId] { problems.append("caseState: case \(caseId) differs from a fresh rebuild") }
         }
         let storedContributions = try engine.read(statisticsProjection.name) { context -> [CaseContribution] in
@@ -312,7 +312,7 @@ public final class ReliefProjections: Sendable {
             }
             return count
         }
-        let casesWithPersons = model.cases.keys.filter { model.timeline($0)?.latestState.personId != nil }.count
+        let casesWithPersons = model.caseIds.filter { model.timeline($0)?.latestState.personId != nil }.count
         if storedEntitlementStates != casesWithPersons {
             problems.append("entitlements: \(storedEntitlementStates) cases stored, \(casesWithPersons) with a person id in the log")
         }

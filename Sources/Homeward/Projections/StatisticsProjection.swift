@@ -143,9 +143,19 @@ public struct StatisticsProjection: Projection {
             var region: String
             func key(_ kind: String) -> [UInt8] { ProjectionCoding.key(kind, date.description, region) }
         }
+        /// A person's admissions in a bucket; persons told apart by their ids' bytes.
         struct Admitted: Hashable, Sendable {
             var bucket: Bucket
             var personId: String
+
+            static func == (lhs: Admitted, rhs: Admitted) -> Bool {
+                lhs.bucket == rhs.bucket && BytewiseString(lhs.personId) == BytewiseString(rhs.personId)
+            }
+
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(bucket)
+                hasher.combine(BytewiseString(personId))
+            }
         }
         let calendar: LocalCalendar
         /// Changes to the daily counters, by a key packing the date, the region (an index into

@@ -40,18 +40,21 @@ extension ReliefService {
         try checkPolicy(PersonForgotten.typeName, by: actor)
         _ = try StreamNames.personStream(personId)
         let links = try personLinks()
-        let personIds = Set([personId]).union(links.component(of: personId)).sorted()
-        var caseIds = Set<String>()
-        let wanted = Set(personIds)
+        // Ids by their bytes, as the store keeps them: a person whose id Swift holds equal but is
+        // written differently (a composed accent, or a letter and a combining accent) is another
+        // person, whose keys stay.
+        let personIds = links.component(of: personId)
+        var caseIds = Set<BytewiseString>()
+        let wanted = Set(personIds.map { BytewiseString($0) })
         try store.forEachEvent { event in
             guard event.hasType("Admitted") || event.hasType("IdentityVerified"), let caseId = StreamNames.caseId(of: event.stream) else { return }
-            if let named = PersonalKeys.personId(in: try registry.decode(event)), wanted.contains(named) { caseIds.insert(caseId) }
+            if let named = PersonalKeys.personId(in: try registry.decode(event)), wanted.contains(BytewiseString(named)) { caseIds.insert(BytewiseString(caseId)) }
         }
-        let names = personIds.map(PersonalKeys.person) + caseIds.sorted().map(PersonalKeys.case)
+        let names = personIds.map(PersonalKeys.person) + caseIds.sorted().map { PersonalKeys.case($0.string) }
         let destroyed = try keys.destroy(names)
         let event = PersonForgotten(personId: personId, reason: reason, keys: names)
         let result = try await appendPersonFact(.personForgotten(event), to: personId, occurredAt: nil, by: actor)
-        return Forgetting(personIds: personIds, caseIds: caseIds.sorted(), destroyedKeys: destroyed, result: result)
+        return Forgetting(personIds: personIds, caseIds: caseIds.sorted().map(\.string), destroyedKeys: destroyed, result: result)
     }
 }
 

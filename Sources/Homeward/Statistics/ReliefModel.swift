@@ -4,7 +4,14 @@ public import HomewardStore
 /// rebuild that the stored projections are checked against, and the engine of small stores.
 public struct ReliefModel: Sendable {
     /// Case histories by case id, each with corrections and voids resolved.
-    public private(set) var cases: [String: CaseHistory] = [:]
+    ///
+    /// Keyed by the ids' bytes, as the store keeps them: two ids that Swift holds equal but that
+    /// are written differently (a composed accent, or a letter and a combining accent) are two
+    /// cases.
+    public private(set) var cases: [BytewiseString: CaseHistory] = [:]
+
+    /// Every case id, in the byte order of their UTF-8 (the store's order).
+    public var caseIds: [String] { cases.keys.sorted().map(\.string) }
     /// The current links between person ids.
     public private(set) var links = PersonLinks()
     /// The region configuration.
@@ -16,10 +23,10 @@ public struct ReliefModel: Sendable {
     ///   - configuration: Station regions, lines and the calendar.
     public init(records: [(stream: StreamID, record: CaseRecord)], configuration: RegionConfiguration) {
         self.configuration = configuration
-        var byCase: [String: [CaseRecord]] = [:]
+        var byCase: [BytewiseString: [CaseRecord]] = [:]
         for (stream, record) in records {
             if let caseId = StreamNames.caseId(of: stream) {
-                byCase[caseId, default: []].append(record)
+                byCase[BytewiseString(caseId), default: []].append(record)
             } else {
                 links.apply(record)
             }
@@ -56,13 +63,13 @@ public struct ReliefModel: Sendable {
     /// A case's timeline.
     public func timeline(_ caseId: String) -> CaseTimeline? {
         let id = caseId.hasPrefix("case-") ? String(caseId.dropFirst(5)) : caseId
-        return cases[id].map { CaseTimeline(caseId: id, history: $0, calendar: configuration.calendar) }
+        return cases[BytewiseString(id)].map { CaseTimeline(caseId: id, history: $0, calendar: configuration.calendar) }
     }
 
     /// Every case's contribution to the statistics, with domain events after `occurredBy` left out.
     public func contributions(occurredBy: Timestamp? = nil) -> [CaseContribution] {
         cases.keys.sorted().map { id in
-            var timeline = CaseTimeline(caseId: id, history: cases[id]!, calendar: configuration.calendar)
+            var timeline = CaseTimeline(caseId: id.string, history: cases[id]!, calendar: configuration.calendar)
             if let occurredBy { timeline = timeline.occurred(by: occurredBy) }
             return CaseContribution(timeline, configuration: configuration)
         }
@@ -77,17 +84,17 @@ public struct ReliefModel: Sendable {
 
     /// The states of every case at a time.
     public func states(at time: Timestamp) -> [CaseState] {
-        cases.keys.sorted().compactMap { timeline($0)?.state(at: time) }
+        caseIds.compactMap { timeline($0)?.state(at: time) }
     }
 
     /// Canonical ids of every person who returned home (`ReturnedHome` or `CollectedByRelative`)
-    /// by a time, sorted.
+    /// by a time, in the byte order of their UTF-8.
     public func returnedPersons(at time: Timestamp) -> [String] {
-        var persons = Set<String>()
+        var persons = Set<BytewiseString>()
         for state in states(at: time) where !state.returns.isEmpty {
-            if let personId = state.personId { persons.insert(links.canonicalId(of: personId)) }
+            if let personId = state.personId { persons.insert(BytewiseString(links.canonicalId(of: personId))) }
         }
-        return persons.sorted()
+        return persons.sorted().map(\.string)
     }
 
     /// A person's entitlement checks at a time (contract section 5, reading 19).
@@ -96,8 +103,8 @@ public struct ReliefModel: Sendable {
     ///   - time: The query time.
     /// - Returns: One check per programme, or `nil` when the person never returned home.
     public func entitlements(of personId: String, at time: Timestamp) -> [Program: ProgramEntitlement]? {
-        let component = links.component(of: personId)
-        let states = states(at: time).filter { state in state.personId.map { component.contains($0) } ?? false }
+        let component = Set(links.component(of: personId).map { BytewiseString($0) })
+        let states = states(at: time).filter { state in state.personId.map { component.contains(BytewiseString($0)) } ?? false }
         let inputs = EntitlementInputs(personId: links.canonicalId(of: personId), cases: states)
         guard inputs.latestReturn != nil else { return nil }
         return EntitlementRules.evaluate(inputs, configuration: configuration, at: time)

@@ -28,7 +28,8 @@ public struct StatisticsCalculator: Sendable {
     ) -> PeriodStatistics {
         var figures = PeriodStatistics()
         let periodEnd = calendar.start(of: to)
-        var admittedPersons: [String: Int] = [:]
+        // By the ids' bytes: ids that Swift holds equal but are written differently are two persons.
+        var admittedPersons: [BytewiseString: Int] = [:]
         var delays: [Double] = []
         for contribution in contributions {
             if let regionPrefix, !(contribution.region ?? "").hasPrefix(regionPrefix) { continue }
@@ -36,7 +37,7 @@ public struct StatisticsCalculator: Sendable {
                 add(count.key, count.amount, to: &figures)
             }
             for admission in contribution.admissions where admission.date >= from && admission.date < to {
-                admittedPersons[canonicalId(admission.personId), default: 0] += 1
+                admittedPersons[BytewiseString(canonicalId(admission.personId)), default: 0] += 1
             }
             if let delay = contribution.pickupDelay, delay.date >= from, delay.date < to {
                 delays.append(delay.minutes)

@@ -15,8 +15,7 @@ struct HTMLReport {
     /// against its stream as stored before it.
     func guardFindings() -> [(caseId: String, position: UInt64, violation: RuleViolation)] {
         var findings: [(String, UInt64, RuleViolation)] = []
-        for caseId in model.cases.keys.sorted() {
-            let history = model.cases[caseId]!
+        for (caseId, history) in model.cases.sorted(by: { $0.key < $1.key }).map({ ($0.key.string, $0.value) }) {
             var state = CaseState(caseId: caseId)
             for record in history.effective {
                 for violation in Case.violations(of: record.event, occurredAt: record.occurredAt, in: state, calendar: model.configuration.calendar) {
@@ -58,7 +57,7 @@ struct HTMLReport {
         }
         var overdueByRule: [DeadlineRule: [String]] = [:]
         var missedInPeriod: [(String, [DeadlineRule])] = []
-        for caseId in model.cases.keys.sorted() {
+        for caseId in model.caseIds {
             guard let timeline = model.timeline(caseId) else { continue }
             for rule in timeline.overdue(at: end) { overdueByRule[rule, default: []].append(caseId) }
             let missed = timeline.missed(upTo: end)
