@@ -95,4 +95,22 @@ struct CounterTests {
             "\(error)".contains("counter number 40")
         }
     }
+
+    /// The daily buckets name a counter by its number (one byte), or by a zero byte and its
+    /// name; a number the table does not have is refused, with the number.
+    @Test func aDailyBucketsCodeReadsBackAsItsCounter() throws {
+        func counter(of code: [UInt8]) throws -> Counter {
+            try code.withUnsafeBytes { bytes in try Counter(code: bytes[...]) }
+        }
+        #expect(Counter.reports.code == [1])
+        #expect(try counter(of: Counter.reports.code) == .reports)
+        let hotline = Counter(name: "reportsByChannel.hotline")
+        #expect(hotline.code == [13])
+        #expect(try counter(of: hotline.code).name == "reportsByChannel.hotline")
+        let lantern = Counter.item("lantern")
+        #expect(lantern.code == [0] + Array("itemsDistributed.lantern".utf8))
+        #expect(try counter(of: lantern.code) == lantern)
+        #expect(throws: PayloadDecodingError.self) { try counter(of: []) }
+        #expect { try counter(of: [200]) } throws: { "\($0)".contains("number 200") }
+    }
 }

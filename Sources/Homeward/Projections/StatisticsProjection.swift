@@ -26,7 +26,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (8 << 20) | ProjectionCoding.digest(configuration)
+        version = (9 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -103,7 +103,7 @@ public struct StatisticsProjection: Projection {
     /// Sums the daily counters of the dates in [from, to), and, apart, those of the date `to`
     /// (the stranded counts at the period's end), from the buckets of every month they fall
     /// in: each bucket holds a month of one region, each counter named by its day of the month
-    /// (a byte) and its name.
+    /// (a byte) and its ``Counter/code``.
     func dailyCounters(
         in context: ProjectionContext, from: LocalDate, to: LocalDate, regionMatches: (ArraySlice<UInt8>) -> Bool, regionPrefix: [UInt8]?
     ) throws -> (period: [String: Int], atEnd: [String: Int]) {
@@ -118,8 +118,9 @@ public struct StatisticsProjection: Projection {
                 try BucketCoding.forEachCounter(value) { (name, amount) throws(PayloadDecodingError) in
                     guard let day = name.first, day >= 1 else { throw PayloadDecodingError("a daily counter without its day") }
                     let date = first.adding(days: Int(day) - 1)
-                    if date >= from, date < to { period[String(decoding: name.dropFirst(), as: UTF8.self), default: 0] += amount }
-                    if date == to { atEnd[String(decoding: name.dropFirst(), as: UTF8.self), default: 0] += amount }
+                    guard date >= from && date < to || date == to else { return }
+                    let counter = try Counter(code: name.dropFirst()).name
+                    if date == to { atEnd[counter, default: 0] += amount } else { period[counter, default: 0] += amount }
                 }
             }
             if let regionPrefix {
@@ -288,16 +289,17 @@ public struct StatisticsProjection: Projection {
             changes.admissions.sortInKeyOrder()
             var merged = BucketCoding.Merge()  // its buffers serve every bucket
             // The daily counters, a month of a region per bucket (`days/<YYYY-MM>/<region>`),
-            // each counter named by its day of the month (one byte) and its name; buckets in the
-            // byte order of their keys, counters in the byte order of their names: each packed
+            // each counter named by its day of the month (one byte) and its code (its number, or
+            // 0 and its name); buckets in the byte order of their keys, counters in the byte
+            // order of their names: each packed
             // key is mapped to one that sorts by month, then by the region's rank in byte order,
             // then by the day, then by the counter's rank, each in as few bits as it needs (the
             // month counted from the batch's first), so that the sort deals fewer bytes.
-            let names = counters.names.map { Array($0.utf8) }
+            let names = counters.names.map { Counter(name: $0).code }
             let regionNames = regions.names.map { Array($0.utf8) }
             let (counterRank, counterOfRank) = Self.ranks(names)
             let (regionRank, regionOfRank) = Self.ranks(regionNames)
-            // Every counter's name after every day of the month, in one buffer, lent as bytes to
+            // Every counter's code after every day of the month, in one buffer, lent as bytes to
             // the merges: a bucket's changes then cost no reference counting.
             var nameBytes: [UInt8] = []
             var nameRanges: [Range<Int>] = []  // day 1's names by number, then day 2's, …

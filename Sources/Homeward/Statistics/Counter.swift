@@ -61,6 +61,23 @@ struct Counter: Hashable, Sendable {
     /// The counter's name.
     var name: String { other ?? Self.names[number] }
 
+    /// How the statistics' daily buckets name the counter, after the day: its number as one
+    /// byte, or a zero byte and its name. Names of a dozen or two bytes made a month's bucket
+    /// of a region six times larger, and every batch that changed a bucket rewrote it whole.
+    var code: [UInt8] { number > 0 ? [UInt8(number)] : [0] + Array(name.utf8) }
+
+    /// The counter a daily bucket names by ``code``.
+    /// - Throws: ``PayloadDecodingError`` for an empty code or a number the table does not have.
+    init(code: Slice<UnsafeRawBufferPointer>) throws(PayloadDecodingError) {
+        guard let first = code.first else { throw PayloadDecodingError("a daily counter without its counter") }
+        if first == 0 {
+            self.init(name: String(decoding: code.dropFirst(), as: UTF8.self))
+        } else {
+            guard let counter = Counter(stored: Int(first)) else { throw PayloadDecodingError("a daily counter of number \(first), which the table of counters does not have") }
+            self = counter
+        }
+    }
+
     /// The counter of an on-site aid item (`itemsDistributed.<item>`).
     static func item(_ item: String) -> Counter {
         itemNumbers[item].flatMap(Counter.init(stored:)) ?? Counter(name: itemPrefix + item)
