@@ -87,6 +87,30 @@ struct BytewiseIdTests {
         #expect(try identityName("HZ-U2", in: directory) == "second person")
     }
 
+    /// Two cases whose ids Swift holds equal but are written differently are two cases in the
+    /// lists, filtered or not, and in the model.
+    @Test func caseIdsWrittenDifferentlyAreTwoCasesInTheLists() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-bytewise-cases")
+        let store = try EventStore(path: directory.appending("store"))
+        let clock = TestClock("2027-01-02T09:00:00+08:00")
+        let service = ReliefService(store: store, clock: { clock.now })
+        let lines = caseLines(composed, personId: "P1", name: "first person", day: 3) + caseLines(decomposed, personId: "P2", name: "second person", day: 4)
+        try JSONLinesImporter(service: service).importFile(Array(lines.joined(separator: "\n").utf8))
+        let projections = try ReliefProjections(store: store, configuration: .illustrative)
+        let model = try ReliefModel(store: store, configuration: .illustrative)
+        #expect(model.caseIds.map { Array($0.utf8) } == [Array(decomposed.utf8), Array(composed.utf8)])
+        let later = Timestamp(rfc3339: "2027-01-01T00:00:00Z")!
+        for (label, listed) in [
+            ("every case", try projections.cases(at: later)),
+            ("by status", try projections.cases(status: .admitted, at: later)),
+            ("by station", try projections.cases(station: "HZ-01", at: later)),
+            ("by region", try projections.cases(regionPrefix: "3301", at: later)),
+            ("before the last event", try projections.cases(status: .admitted, at: Timestamp(rfc3339: "2026-12-04T10:30:00Z")!)),
+        ] {
+            #expect(listed.map { Array($0.caseId.utf8) } == [Array(decomposed.utf8), Array(composed.utf8)], "\(label)")
+        }
+    }
+
     /// Two such ids are two persons to link, and a person's component holds each id once.
     @Test func personLinksTellTheIdsApart() {
         let at = Timestamp(microsecondsSinceEpoch: 0)

@@ -89,7 +89,7 @@ public final class ReliefProjections: Sendable {
     }
 
     /// The cases, optionally only those with a status, station, region prefix or overdue rule at
-    /// a time, sorted by case id.
+    /// a time, sorted by case id (in the byte order of their UTF-8).
     public func cases(
         status: CaseStatus? = nil,
         station: String? = nil,
@@ -98,19 +98,20 @@ public final class ReliefProjections: Sendable {
         at time: Timestamp
     ) throws -> [CaseSummary] {
         try catchUp()
-        // Before the latest event of some case, the lists (kept for the latest states) do not
-        // apply: every case is folded at the time and filtered then.
-        let past = try engine.read(caseProjection.name) { context -> Bool in
-            // At or after every case's last event, the stored states are the answer.
-            if let latest = try CaseStateProjection.latest(in: context), latest <= time { return false }
-            var past = false
-            try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
-                if (try CaseState(binary: value).lastEventAt ?? time) > time { past = true }
-                return !past
-            }
-            return past
-        }
+        // One read transaction: whether the time is before some case's last event, and the
+        // states, from the same snapshot (in two, an append between them could move a case's
+        // list entry away from the status it had at the time).
         let states = try engine.read(caseProjection.name) { context -> [CaseState] in
+            // Before the latest event of some case, the lists (kept for the latest states) do
+            // not apply: every case is folded at the time and filtered then. At or after every
+            // case's last event, the stored states are the answer.
+            var past = false
+            if try CaseStateProjection.latest(in: context).map({ $0 > time }) ?? true {
+                try context.scan(prefix: ProjectionCoding.key("case", "")) { _, value in
+                    if (try CaseState(binary: value).lastEventAt ?? time) > time { past = true }
+                    return !past
+                }
+            }
             // The list entries of the status (of each, when none is asked for) whose region
             // starts with the prefix, and whose value is the station asked for.
             var ids: [String]?
@@ -129,7 +130,8 @@ public final class ReliefProjections: Sendable {
             }
             var states: [CaseState] = []
             if let ids {
-                for id in Set(ids) {
+                // Each case once, by its id's bytes (ids Swift holds equal are two cases).
+                for id in Set(ids.map { BytewiseString($0) }).map(\.string) {
                     if let bytes = try context.get(ProjectionCoding.key("case", id)) { states.append(try CaseState(binary: bytes)) }
                 }
             } else {
@@ -142,7 +144,7 @@ public final class ReliefProjections: Sendable {
         }
         let service = ReliefService(store: store, calendar: configuration.calendar)
         var summaries: [CaseSummary] = []
-        for stored in states.sorted(by: { $0.caseId < $1.caseId }) {
+        for stored in states.sorted(by: { BytewiseString($0.caseId) < BytewiseString($1.caseId) }) {
             // The stored state is the latest; before its last event, fold the case at the time.
             let state = (stored.lastEventAt ?? time) > time ? try service.timeline(of: stored.caseId).state(at: time) : stored
             let overdue = state.overdue(at: time, calendar: configuration.calendar)
