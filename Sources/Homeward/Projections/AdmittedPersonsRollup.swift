@@ -173,8 +173,14 @@ enum AdmittedPersonsRollup {
             }
         }
         guard changed else { return }
-        for canonical in canonicals.sorted() { try dissolve(canonical.string, in: context) }
-        for component in components(of: links) { try install(component, in: context) }
+        // The changes to the months' sums of fixes, summed here and stored once per month (a
+        // rebuild installs tens of thousands of components, over a few months).
+        var monthFixes: [String: Counts] = [:]
+        for canonical in canonicals.sorted() { try dissolve(canonical.string, monthFixes: &monthFixes, in: context) }
+        for component in components(of: links) { try install(component, monthFixes: &monthFixes, in: context) }
+        for (month, change) in monthFixes.sorted(by: { $0.key < $1.key }) where change != Counts() {
+            try add(change, to: key("monthfix", month), in: context)
+        }
     }
 
     /// The canonical id and links of an id's component; `nil` and no links for an unlinked id.
@@ -213,7 +219,7 @@ enum AdmittedPersonsRollup {
     }
 
     /// Removes a component: its fixes (from the months' sums), its links and its members' entries.
-    private static func dissolve(_ canonical: String, in context: ProjectionContext) throws {
+    private static func dissolve(_ canonical: String, monthFixes: inout [String: Counts], in context: ProjectionContext) throws {
         var fixes: [(key: [UInt8], month: String, fix: Counts)] = []
         try context.scan(prefix: personMonthKey(canonical, "", kind: "compfix")) { key, value in
             fixes.append((key, String(decoding: key.suffix(7), as: UTF8.self), try decodeCounts(value)))
@@ -221,26 +227,30 @@ enum AdmittedPersonsRollup {
         }
         for fix in fixes {
             try context.delete(fix.key)
-            try add(Counts() - fix.fix, to: key("monthfix", fix.month), in: context)
+            monthFixes[fix.month, default: Counts()].add(Counts() - fix.fix)
         }
         for member in members(of: try links(of: canonical, in: context)) { try context.delete(key("linked", member.string)) }
         try context.delete(key("component", canonical))
     }
 
     /// Stores a component and computes its fixes for every month one of its ids was admitted in.
-    private static func install(_ links: Set<PersonLinks.Pair>, in context: ProjectionContext) throws {
-        let members = members(of: links)
-        guard let canonical = members.min()?.string else { return }
+    private static func install(_ links: Set<PersonLinks.Pair>, monthFixes: inout [String: Counts], in context: ProjectionContext) throws {
+        let members = members(of: links).sorted()
+        guard let canonical = members.first?.string else { return }
         try context.put(key("component", canonical), BucketCoding.pairs(links.sorted(by: inByteOrder)))
-        var months = Set<String>()
+        // Each member's admissions by month, read once (the fixes need them all; read again
+        // per month, they were a third of the time a rebuild spent installing components).
+        var admissions: [String: [Int]] = [:]
         for member in members.map(\.string) {
             try context.put(key("linked", member), Array(canonical.utf8))
-            try context.scan(prefix: personMonthKey(member, "")) { key, _ in
-                months.insert(String(decoding: key.suffix(7), as: UTF8.self))
+            try context.scan(prefix: personMonthKey(member, "")) { key, value in
+                admissions[String(decoding: key.suffix(7), as: UTF8.self), default: []].append(try BucketCoding.number(value))
                 return true
             }
         }
-        for month in months { try refix(canonical, month: month, members: members, in: context) }
+        for (month, counts) in admissions {
+            try store(fix(counts), of: canonical, month: month, in: context) { monthFixes[month, default: Counts()].add($0) }
+        }
     }
 
     /// A component's ids, by their bytes.
@@ -261,12 +271,22 @@ enum AdmittedPersonsRollup {
         for member in members {
             admissions.append(try context.get(personMonthKey(member.string, month)).map { try BucketCoding.number($0) } ?? 0)
         }
-        let separately = admissions.reduce(Counts()) { $0 + counted($1) }
-        let fix = counted(admissions.reduce(0, +)) - separately
+        try store(fix(admissions), of: canonical, month: month, in: context) { try add($0, to: key("monthfix", month), in: context) }
+    }
+
+    /// A component's fix for a month, from its ids' admissions that month: what counting the
+    /// component as one person changes.
+    private static func fix(_ admissions: [Int]) -> Counts {
+        counted(admissions.reduce(0, +)) - admissions.reduce(Counts()) { $0 + counted($1) }
+    }
+
+    /// Stores a component's fix for a month, and hands the change of the fix (when it changed)
+    /// to `changed`, for the month's sum of fixes.
+    private static func store(_ fix: Counts, of canonical: String, month: String, in context: ProjectionContext, changed: (Counts) throws -> Void) throws {
         let fixKey = personMonthKey(canonical, month, kind: "compfix")
         let before = try context.get(fixKey).map(decodeCounts) ?? Counts()
         if fix == Counts() { try context.delete(fixKey) } else { try context.put(fixKey, encode(fix)) }
-        if fix != before { try add(fix - before, to: key("monthfix", month), in: context) }
+        if fix != before { try changed(fix - before) }
     }
 
     // MARK: Keys and values
