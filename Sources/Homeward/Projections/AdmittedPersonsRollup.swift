@@ -238,8 +238,8 @@ enum AdmittedPersonsRollup {
         let members = members(of: links).sorted()
         guard let canonical = members.first?.string else { return }
         try context.put(key("component", canonical), BucketCoding.pairs(links.sorted(by: inByteOrder)))
-        // Each member's admissions by month, read once (the fixes need them all; read again
-        // per month, they were a third of the time a rebuild spent installing components).
+        // Each member's admissions by month, read once by the scan that finds the months (the
+        // fixes of every month need them; they were looked up again per month and member).
         var admissions: [String: [Int]] = [:]
         for member in members.map(\.string) {
             try context.put(key("linked", member), Array(canonical.utf8))
