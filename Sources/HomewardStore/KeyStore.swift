@@ -234,7 +234,8 @@ public final class KeyStore: Sendable {
     /// durable commit; then the old master key is overwritten. A crash at any point leaves either
     /// the old state or the new one, never a key store whose keys cannot be read.
     /// - Parameter names: The keys' names; names without a key are ignored.
-    /// - Returns: The names whose keys existed and are now destroyed, in the byte order of their UTF-8 (two names that Swift holds equal but that are written differently are two keys).
+    /// - Returns: The names whose keys existed and are now destroyed, in the byte order of their
+    ///   UTF-8 (two names that Swift holds equal but that are written differently are two keys).
     /// - Throws: ``EventStoreError`` when the key store cannot be written.
     @discardableResult
     public func destroy(_ names: some Sequence<String>) throws -> [String] {

@@ -111,6 +111,34 @@ struct BytewiseIdTests {
         }
     }
 
+    /// An id may hold `/`: the lists still find such a case, a person's cases are that person's
+    /// only, not those of a person whose id starts with it and a `/` (`P` and `P/7`), and both
+    /// count as persons admitted.
+    @Test func idsHoldingASlashAreFoundByTheListsAndTheirPerson() throws {
+        let directory = try TemporaryDirectory(prefix: "homeward-slash-ids")
+        let store = try EventStore(path: directory.appending("store"))
+        let clock = TestClock("2027-01-02T09:00:00+08:00")
+        let service = ReliefService(store: store, clock: { clock.now })
+        let lines = caseLines("HZ/7", personId: "P/7", name: "first person", day: 3) + caseLines("HZ-8", personId: "P", name: "second person", day: 4)
+        try JSONLinesImporter(service: service).importFile(Array(lines.joined(separator: "\n").utf8))
+        let projections = try ReliefProjections(store: store, configuration: .illustrative)
+        let later = Timestamp(rfc3339: "2027-01-01T00:00:00Z")!
+        for rebuilt in [false, true] {
+            if rebuilt { try projections.rebuildAll() }
+            #expect(try projections.cases(status: .admitted, at: later).map(\.caseId) == ["HZ-8", "HZ/7"], "rebuilt: \(rebuilt)")
+            #expect(try projections.cases(regionPrefix: "3301", at: later).map(\.caseId) == ["HZ-8", "HZ/7"], "rebuilt: \(rebuilt)")
+            let casesOf = { (person: String) in
+                try projections.engine.read("entitlements") { context in
+                    try projections.entitlementsProjection.cases(of: person, links: PersonLinks(), in: context).map(\.caseId)
+                }
+            }
+            #expect(try casesOf("P") == ["HZ-8"], "rebuilt: \(rebuilt)")
+            #expect(try casesOf("P/7") == ["HZ/7"], "rebuilt: \(rebuilt)")
+            // Two persons admitted, over a period that is not a whole month (read by admission).
+            #expect(try projections.statistics(from: LocalDate("2026-12-02")!, to: LocalDate("2026-12-10")!, regionPrefix: "3301")[0].statistics.personsAdmitted == 2, "rebuilt: \(rebuilt)")
+        }
+    }
+
     /// Two such ids are two persons to link, and a person's component holds each id once.
     @Test func personLinksTellTheIdsApart() {
         let at = Timestamp(microsecondsSinceEpoch: 0)

@@ -88,5 +88,9 @@ struct EntryOrderTests {
         #expect(entries.count == 4)
         #expect(entries.pairs.map { String(decoding: $0.key, as: UTF8.self) } == ["case/HZ-1", "status/admitted/HZ-1", "stays/HZ-1", "list/admitted//HZ-1"])
         #expect(entries.pairs.map(\.value) == [[1, 2, 3], [], [], Array("HZ-01".utf8)])
+        var separated = EntryBuffer()
+        separated.append(key: "person", "P/7", "HZ/7", lastSeparator: 0)
+        separated.append(key: "list", "admitted", "3301", "HZ/7", lastSeparator: 0, text: "")
+        #expect(separated.pairs.map(\.key) == [Array("person/P/7\u{0}HZ/7".utf8), Array("list/admitted/3301\u{0}HZ/7".utf8)])
     }
 }

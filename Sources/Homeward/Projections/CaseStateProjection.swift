@@ -4,10 +4,11 @@ public import HomewardStore
 /// region. A case touched by a batch is folded again from its stream, so corrections and voids
 /// count however late they arrive.
 ///
-/// Keys: `case/<caseId>` → the case's ``CaseState`` (binary); `list/<status>/<region>/<caseId>`
+/// Keys: `case/<caseId>` → the case's ``CaseState`` (binary); `list/<status>/<region>·<caseId>`
 /// → the case's station (empty when it has none), one entry a case for the lists: by status,
 /// by region prefix within each status, by station from the values (a status or region the
-/// case does not have is empty). One entry, not one per list: a rebuild put a third as many list
+/// case does not have is empty; `·` is a zero byte, which no id holds, since a case id may hold
+/// `/`). One entry, not one per list: a rebuild put a third as many list
 /// entries. `latest` → the latest `lastEventAt` of any case stored (never lowered): a list at or
 /// after it is read from the stored states alone, with no case folded at the query time.
 public struct CaseStateProjection: Projection {
@@ -18,7 +19,7 @@ public struct CaseStateProjection: Projection {
     /// Creates the projection; its version follows the configuration (a new one rebuilds it).
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (4 << 20) | ProjectionCoding.digest(configuration)
+        version = (5 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -95,7 +96,7 @@ public struct CaseStateProjection: Projection {
 
     private func appendIndexEntries(_ state: CaseState, to entries: inout EntryBuffer) {
         entries.append(
-            key: "list", state.status?.rawValue ?? "", Self.region(of: state, configuration) ?? "", state.caseId,
+            key: "list", state.status?.rawValue ?? "", Self.region(of: state, configuration) ?? "", state.caseId, lastSeparator: 0,
             text: Self.station(of: state) ?? ""
         )
     }
@@ -105,6 +106,11 @@ public struct CaseStateProjection: Projection {
     static func listPrefixes(status: CaseStatus?, regionPrefix: String?) -> [[UInt8]] {
         let statuses = status.map { [$0.rawValue] } ?? [""] + CaseStatus.allCases.map(\.rawValue)
         return statuses.map { ProjectionCoding.key("list", $0, regionPrefix ?? "") }
+    }
+
+    /// The case id of a list entry's key: all after its zero byte.
+    static func caseId(ofListKey key: [UInt8]) -> String? {
+        key.firstIndex(of: 0).map { String(decoding: key[($0 + 1)...], as: UTF8.self) }
     }
 
     /// A case's station in the lists: that of its latest admission, else the first one named.

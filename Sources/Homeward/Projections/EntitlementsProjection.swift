@@ -7,7 +7,9 @@ public import HomewardStore
 /// Keys: `case/<caseId>` → the case's ``CaseState``, for a case with a person id (checks are per
 /// person: a case without one is never read, and about one case in five of a generated campaign
 /// has none);
-/// `person/<personId>/<caseId>` → empty; `link/<position>.<n>` → one person-link change.
+/// `person/<personId>·<caseId>` → empty (`·` is a zero byte, which no id holds: an id may hold
+/// `/`, and `person/P/` would also start the keys of a person `P/7`); `link/<position>.<n>` →
+/// one person-link change.
 public struct EntitlementsProjection: Projection {
     public let name = "entitlements"
     public let version: Int
@@ -16,7 +18,7 @@ public struct EntitlementsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (4 << 20) | ProjectionCoding.digest(configuration)
+        version = (5 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -37,7 +39,7 @@ public struct EntitlementsProjection: Projection {
     func store(_ state: CaseState, encoded: [UInt8], replacing: Bool, in context: ProjectionContext) throws {
         let caseKey = ProjectionCoding.key("case", state.caseId)
         if replacing, let old = try context.get(caseKey) {
-            if let personId = try CaseState(binary: old).personId { try context.delete(ProjectionCoding.key("person", personId, state.caseId)) }
+            if let personId = try CaseState(binary: old).personId { try context.delete(Self.personKey(personId) + Array(state.caseId.utf8)) }
             if state.personId == nil { try context.delete(caseKey) }
         }
         for (key, value) in entries(state, encoded: encoded) { try context.put(key, value) }
@@ -56,7 +58,12 @@ public struct EntitlementsProjection: Projection {
     func appendEntries(_ state: CaseState, encoded: [UInt8], to entries: inout EntryBuffer) {
         guard let personId = state.personId else { return }
         entries.append(key: "case", state.caseId, value: encoded)
-        entries.append(key: "person", personId, state.caseId)
+        entries.append(key: "person", personId, state.caseId, lastSeparator: 0)
+    }
+
+    /// The start of the keys of a person's cases: `person/<personId>` and a zero byte.
+    static func personKey(_ personId: String) -> [UInt8] {
+        ProjectionCoding.key("person", personId) + [0]
     }
 
     /// The cases whose person id is in a person's component.
@@ -64,8 +71,9 @@ public struct EntitlementsProjection: Projection {
         var states: [CaseState] = []
         for member in links.component(of: personId) {
             var caseIds: [String] = []
-            try context.scan(prefix: ProjectionCoding.key("person", member, "")) { key, _ in
-                caseIds.append(String(String(decoding: key, as: UTF8.self).split(separator: "/").last ?? ""))
+            let prefix = Self.personKey(member)
+            try context.scan(prefix: prefix) { key, _ in
+                caseIds.append(String(decoding: key.dropFirst(prefix.count), as: UTF8.self))
                 return true
             }
             for caseId in caseIds {

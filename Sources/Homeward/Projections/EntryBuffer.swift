@@ -25,14 +25,15 @@ struct EntryBuffer: Sendable {
         self.bytes.reserveCapacity(bytes)
     }
 
-    /// Appends an entry whose key is `parts` joined with `/`.
-    mutating func append(key parts: String, _ more: String, _ last: String? = nil, value: [UInt8] = []) {
+    /// Appends an entry whose key is `parts` joined with `/` (the last part after
+    /// `lastSeparator`).
+    mutating func append(key parts: String, _ more: String, _ last: String? = nil, lastSeparator: UInt8 = UInt8(ascii: "/"), value: [UInt8] = []) {
         let start = bytes.count
         bytes.appendUTF8(of: parts)
         bytes.append(UInt8(ascii: "/"))
         bytes.appendUTF8(of: more)
         if let last {
-            bytes.append(UInt8(ascii: "/"))
+            bytes.append(lastSeparator)
             bytes.appendUTF8(of: last)
         }
         let keyCount = bytes.count - start
@@ -41,15 +42,16 @@ struct EntryBuffer: Sendable {
         order = nil
     }
 
-    /// Appends an entry whose key is four parts joined by `/` and whose value is text.
-    mutating func append(key first: String, _ second: String, _ third: String, _ fourth: String, text value: String) {
+    /// Appends an entry whose key is four parts joined by `/` (the last after `lastSeparator`)
+    /// and whose value is text.
+    mutating func append(key first: String, _ second: String, _ third: String, _ fourth: String, lastSeparator: UInt8 = UInt8(ascii: "/"), text value: String) {
         let start = bytes.count
         bytes.appendUTF8(of: first)
         bytes.append(UInt8(ascii: "/"))
         bytes.appendUTF8(of: second)
         bytes.append(UInt8(ascii: "/"))
         bytes.appendUTF8(of: third)
-        bytes.append(UInt8(ascii: "/"))
+        bytes.append(lastSeparator)
         bytes.appendUTF8(of: fourth)
         let keyCount = bytes.count - start
         bytes.appendUTF8(of: value)

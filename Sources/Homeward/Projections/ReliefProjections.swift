@@ -120,9 +120,7 @@ public final class ReliefProjections: Sendable {
                 let stationBytes = station.map { Array($0.utf8) }
                 for prefix in CaseStateProjection.listPrefixes(status: status, regionPrefix: regionPrefix) {
                     try context.scan(prefix: prefix) { key, value in
-                        if stationBytes == nil || stationBytes == value {
-                            found.append(String(String(decoding: key, as: UTF8.self).split(separator: "/").last ?? ""))
-                        }
+                        if stationBytes == nil || stationBytes == value, let caseId = CaseStateProjection.caseId(ofListKey: key) { found.append(caseId) }
                         return true
                     }
                 }
@@ -130,8 +128,8 @@ public final class ReliefProjections: Sendable {
             }
             var states: [CaseState] = []
             if let ids {
-                // Each case once, by its id's bytes (ids Swift holds equal are two cases).
-                for id in Set(ids.map { BytewiseString($0) }).map(\.string) {
+                // Each case is in one list entry: no id comes twice.
+                for id in ids {
                     if let bytes = try context.get(ProjectionCoding.key("case", id)) { states.append(try CaseState(binary: bytes)) }
                 }
             } else {

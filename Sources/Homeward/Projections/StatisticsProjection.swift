@@ -6,10 +6,11 @@ public import HomewardStore
 /// ``Counter``'s table); when a case changes (a late correction, a void), its old contribution is
 /// taken out of the buckets and the new one put in.
 /// Keys: `days/<YYYY-MM>/<region>` → that month's daily counters (region `*` sums every
-/// region), each named by its day of the month (one byte) and the counter's name, among them the
-/// ended stays that were stranded over 10, 30 and 90 days at the start of that date (a month of
-/// a region in one bucket: a rebuild wrote a fifth as many buckets as with a bucket a day);
-/// `admitted/<date>/<region>/<personId>` → admissions of that person that day;
+/// region), each named by its day of the month (one byte) and the counter's ``Counter/code``,
+/// among them the ended stays that were stranded over 10, 30 and 90 days at the start of that
+/// date (a month of a region in one bucket: a rebuild wrote a fifth as many buckets as with a
+/// bucket a day); `admitted/<date>/<region>·<personId>` → admissions of that person that day
+/// (`·` is a zero byte, which no id holds: a person id may hold `/`);
 /// `pickup/<date>/<region>` → minutes from report to first pickup, sorted (``PickupMinutes``);
 /// `stays/<caseId>` → the case's open stays (for their bed nights and the stranded counts within
 /// a region); `openall/<date>` → open stays of every region admitted that date, and the change
@@ -26,7 +27,7 @@ public struct StatisticsProjection: Projection {
     /// Creates the projection; its version follows the configuration.
     public init(configuration: RegionConfiguration) {
         self.configuration = configuration
-        version = (9 << 20) | ProjectionCoding.digest(configuration)
+        version = (10 << 20) | ProjectionCoding.digest(configuration)
     }
 
     public func apply(_ events: [RecordedEvent], in context: ProjectionContext) throws {
@@ -90,7 +91,7 @@ public struct StatisticsProjection: Projection {
     /// The region part of the buckets that sum every region, for queries without a region.
     static let allRegions = "*"
 
-    /// What follows a key's last `/`: the region of a bucket, the person of an admission.
+    /// What follows a key's last `/`: the region of a bucket.
     static func lastPart(_ key: [UInt8]) -> ArraySlice<UInt8> {
         key[((key.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...]
     }
@@ -134,6 +135,15 @@ public struct StatisticsProjection: Projection {
             (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
         }
         return (period, atEnd)
+    }
+
+    /// The key of a person's admissions in a region on a date: `admitted/<date>/<region>`, a zero
+    /// byte, and the person id.
+    static func admittedKey(_ date: LocalDate, _ region: String, _ personId: String) -> [UInt8] {
+        var key = ProjectionCoding.key("admitted", date.description, region)
+        key.append(0)
+        key.appendUTF8(of: personId)
+        return key
     }
 
     /// The changes of one batch to the buckets, summed before each bucket is read and written once.
@@ -284,15 +294,15 @@ public struct StatisticsProjection: Projection {
             var changes = BucketChanges()
             changes.personMonths = AdmittedPersonsRollup.ordered(personMonths)
             for (entry, change) in admitted where change != 0 {
-                changes.admissions.append(key: ProjectionCoding.key("admitted", entry.bucket.date.description, entry.bucket.region, entry.personId), value: BucketCoding.number(change))
+                changes.admissions.append(key: StatisticsProjection.admittedKey(entry.bucket.date, entry.bucket.region, entry.personId), value: BucketCoding.number(change))
             }
             changes.admissions.sortInKeyOrder()
             var merged = BucketCoding.Merge()  // its buffers serve every bucket
             // The daily counters, a month of a region per bucket (`days/<YYYY-MM>/<region>`),
             // each counter named by its day of the month (one byte) and its code (its number, or
             // 0 and its name); buckets in the byte order of their keys, counters in the byte
-            // order of their names: each packed
-            // key is mapped to one that sorts by month, then by the region's rank in byte order,
+            // order of their names: each packed key is mapped to one that sorts by month, then
+            // by the region's rank in byte order,
             // then by the day, then by the counter's rank, each in as few bits as it needs (the
             // month counted from the batch's first), so that the sort deals fewer bytes.
             let names = counters.names.map { Counter(name: $0).code }
@@ -444,12 +454,11 @@ public struct StatisticsProjection: Projection {
             }
             if month == nil {
                 try context.scan(prefix: ProjectionCoding.key("admitted", day, "")) { key, value in
-                    // admitted/<date>/<region>/<personId>
-                    let person = Self.lastPart(key)
-                    let regionEnd = person.startIndex - 1
+                    // admitted/<date>/<region>·<personId>
+                    guard let regionEnd = key.firstIndex(of: 0) else { throw PayloadDecodingError("an admission's key without its person") }
                     let regionStart = (key[..<regionEnd].lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
                     if regionMatches(key[regionStart..<regionEnd]) {
-                        admissions[person, default: 0] += try BucketCoding.number(value)
+                        admissions[key[(regionEnd + 1)...], default: 0] += try BucketCoding.number(value)
                     }
                     return true
                 }

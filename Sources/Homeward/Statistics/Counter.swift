@@ -63,7 +63,7 @@ struct Counter: Hashable, Sendable {
 
     /// How the statistics' daily buckets name the counter, after the day: its number as one
     /// byte, or a zero byte and its name. Names of a dozen or two bytes made a month's bucket
-    /// of a region six times larger, and every batch that changed a bucket rewrote it whole.
+    /// of a region four times larger, and every batch that changed a bucket rewrote it whole.
     var code: [UInt8] { number > 0 ? [UInt8(number)] : [0] + Array(name.utf8) }
 
     /// The counter a daily bucket names by ``code``.
