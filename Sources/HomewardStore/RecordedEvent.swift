@@ -27,7 +27,7 @@ public struct RecordedEvent: Hashable, Sendable, CustomStringConvertible {
     /// The version of the type's schema the payload was written with.
     public var schemaVersion: UInt32 { load(4, as: UInt32.self) }
     /// The event's unique id.
-    public var eventId: UUID { UUID(uuid: record.bytes.loadUnaligned(fromByteOffset: Int(layout.start) + 40, as: uuid_t.self)) }
+    public var eventId: UUID { UUID(storedAt: Int(layout.start) + 40, in: UnsafeRawBufferPointer(record.bytes)) }
     /// When it happened in the world (valid time).
     public var occurredAt: Timestamp { Timestamp(microsecondsSinceEpoch: load(24, as: Int64.self)) }
     /// When the store recorded it (system time); never decreases along positions.

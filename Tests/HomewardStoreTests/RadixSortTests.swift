@@ -2,7 +2,7 @@ import Homeward
 @testable import HomewardStore
 import Testing
 
-/// The byte-wise sort gives the standard library's order, moves each payload with its key and
+/// The radix sort gives the standard library's order, moves each payload with its key and
 /// keeps equal keys in their order, whichever of the keys' bytes vary.
 struct RadixSortTests {
     /// Keys whose bytes vary only under `mask`, with many repeats when the mask is narrow.
@@ -14,6 +14,8 @@ struct RadixSortTests {
     @Test(arguments: [
         (0, UInt64.max), (1, UInt64.max), (255, UInt64.max), (256, UInt64.max), (10_000, UInt64.max),
         (10_000, 0xff), (10_000, 0xff00_0000_0000_0000), (10_000, 0x0000_00ff_ff00_0f00), (10_000, 0),
+        // One digit of 11 bits, two of 6, three of 9, and a low digit every key shares.
+        (10_000, 0x7ff), (10_000, 0xfff), (10_000, 0x7ff_ffff), (10_000, 0x0fff_ffff_f800),
     ])
     func keysComeOutInAscendingOrder(count: Int, mask: UInt64) {
         let original = keys(count, mask: mask, seed: UInt64(count) ^ mask)
@@ -44,6 +46,15 @@ struct RadixSortTests {
         let expected = original.indices.sorted { (original[$0], $0) < (original[$1], $1) }
         #expect(payloads == expected)
         #expect(sorted == original.sorted())
+    }
+
+    /// Positions packed with their indices, as the rebuild sorts them: four digits of 11 bits.
+    @Test func packedPositionsGiveTheirIndicesInPositionOrder() {
+        var generator = SeededRandom(seed: 44)
+        let positions = (0..<50_000).map { _ in UInt64.random(in: 1...1_000_000, using: &generator) }
+        var packed = positions.enumerated().map { $0.element << 24 | UInt64($0.offset) }
+        RadixSort.sort(&packed)
+        #expect(packed.map { Int($0 & 0xff_ffff) } == positions.indices.sorted { (positions[$0], $0) < (positions[$1], $1) })
     }
 
     @Test func tuplePayloadsAreCarriedWhole() {

@@ -181,7 +181,7 @@ public struct PayloadReader {
     public mutating func readUUID() throws(PayloadDecodingError) -> UUID {
         guard buffer.count - offset >= 16 else { throw PayloadDecodingError("the payload ends inside an id at byte \(offset)") }
         defer { offset += 16 }
-        return UUID(uuid: buffer.loadUnaligned(fromByteOffset: offset, as: uuid_t.self))
+        return UUID(storedAt: offset, in: buffer)
     }
 
     /// Reads a local date.

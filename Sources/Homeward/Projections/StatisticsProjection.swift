@@ -140,7 +140,7 @@ public struct StatisticsProjection: Projection {
     /// The key of a person's admissions in a region on a date: `admitted/<date>/<region>`, a zero
     /// byte, and the person id.
     static func admittedKey(_ date: LocalDate, _ region: String, _ personId: String) -> [UInt8] {
-        var key = ProjectionCoding.key("admitted", date.description, region)
+        var key = ProjectionCoding.key("admitted", date.description, region, room: 1 + personId.utf8.count)
         key.append(0)
         key.appendUTF8(of: personId)
         return key
@@ -199,6 +199,8 @@ public struct StatisticsProjection: Projection {
             days.reserveCapacity(12 * cases)
             admitted.reserveCapacity(cases)
             personMonths.reserveCapacity(cases)
+            // Fewer buckets than cases (two for each case picked up, most of them shared).
+            pickups.reserveCapacity(cases / 2)
         }
 
         /// The number in the packed keys of a counter: a numbered counter's follows from its

@@ -47,7 +47,7 @@ struct ByteReader {
 
     mutating func readUUID() throws(EnvelopeError) -> UUID {
         let start = try advance(16)
-        return UUID(uuid: buffer.loadUnaligned(fromByteOffset: start, as: uuid_t.self))
+        return UUID(storedAt: start, in: buffer)
     }
 
     mutating func readShortString() throws(EnvelopeError) -> String {

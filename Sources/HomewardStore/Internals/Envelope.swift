@@ -127,7 +127,7 @@ enum Envelope {
 
     /// The event id of a stored value (at least ``fixedSize`` bytes long).
     static func eventId(of value: UnsafeRawBufferPointer) -> UUID {
-        UUID(uuid: value.loadUnaligned(fromByteOffset: 40, as: uuid_t.self))
+        UUID(storedAt: 40, in: value)
     }
 
     /// The recorded time of a stored value (at least ``fixedSize`` bytes long).
