@@ -10,7 +10,7 @@ struct BucketCodingTests {
         let names = ["reports", "admissions", "reportsByChannel.hotline", "itemsDistributed.棉被", "itemsDistributed.blanket", "a", "ab", "b", "strandedAtStart.over10Days"]
         var stored: [String: Int] = [:]
         var bytes: [UInt8]? = nil
-        var reused = BucketCoding.Merge()  // as the writer keeps one from bucket to bucket
+        var reused = BucketCoding.Merge()  // as the writer uses one for every bucket
         for _ in 0..<200 {
             var changes: [String: Int] = [:]
             for _ in 0..<Int.random(in: 0...4, using: &random) {
@@ -24,7 +24,7 @@ struct BucketCodingTests {
             let before = bytes
             bytes = try BucketCoding.adding(all[1...], to: bytes)
             let left = try before.map { stored in try stored.withUnsafeBytes { try reused.adding(all[1...], to: $0) } } ?? reused.adding(all[1...], to: nil)
-            #expect((left ? reused.output : nil) == bytes, "a merge whose buffers served the buckets before gives the same bytes")
+            #expect((left ? reused.output : nil) == bytes, "a merge that served the buckets before gives the same bytes")
             #expect(try bytes.map { try BucketCoding.counters($0) } ?? [:] == stored)
             #expect(bytes == (stored.isEmpty ? nil : BucketCoding.counters(stored)), "the same bytes as encoding the sums")
         }

@@ -31,7 +31,7 @@ struct BucketChanges: Sendable {
                 return count == 0 ? nil : BucketCoding.number(count)
             }
         }
-        var merge = BucketCoding.Merge()  // its buffers serve every bucket
+        var merge = BucketCoding.Merge()  // one for every bucket
         try counters.forEachInAppendOrder { key, change in
             try context.insert(key, change) { stored in try merge.adding(counters: change, to: stored) ? merge.output : nil }
         }

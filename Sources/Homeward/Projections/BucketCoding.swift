@@ -34,9 +34,9 @@ enum BucketCoding {
         return left ? merged.output : nil
     }
 
-    /// The merge of ``adding(_:to:)`` with buffers of its own, kept from one bucket to the next
-    /// (a rebuild merges hundreds of thousands of buckets), reading the stored value where it
-    /// lies (in the map) instead of from a copy.
+    /// The merge of ``adding(_:to:)``, reading the stored value where it lies (in the map)
+    /// instead of from a copy, and writing the new value straight into an array made with room
+    /// for it (a rebuild merges and encodes tens of thousands of buckets).
     struct Merge {
         /// The new value, after ``adding(_:to:)`` returned `true`.
         private(set) var output: [UInt8] = []
@@ -94,19 +94,60 @@ enum BucketCoding {
         /// reference counting.
         /// - Returns: `false` when no counter is left.
         mutating func adding(_ changes: ArraySlice<(name: UnsafeRawBufferPointer, amount: Int)>, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
+            let storedBytes = stored ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            // The most the value can take: the stored counters, each change as a new counter (a
+            // name and two varints of at most ten bytes), and a count of up to ten bytes.
+            let bound = changes.reduce(10 + storedBytes.count) { $0 + $1.name.count + 20 }
+            var written: Result<Int, PayloadDecodingError> = .success(0)
+            output = [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialized in
+                written = Result { () throws(PayloadDecodingError) -> Int in
+                    let (end, count) = try Self.merge(changes, into: UnsafeMutableRawPointer(buffer.baseAddress!), stored: stored)
+                    initialized = end
+                    return count
+                }
+            }
+            return try written.get() > 0
+        }
+
+        /// Writes the merge of `changes` into `stored` at `output` (room enough: see
+        /// ``adding(_:to:)-(ArraySlice<(name:UnsafeRawBufferPointer,amount:Int)>,_)``): the bytes
+        /// are stored where they go, with no array's room and uniqueness checked for each of
+        /// them (some 200 instructions a counter, over a million counters in a rebuild).
+        /// - Returns: The bytes written and the counters among them.
+        private static func merge(
+            _ changes: ArraySlice<(name: UnsafeRawBufferPointer, amount: Int)>, into output: UnsafeMutableRawPointer, stored: UnsafeRawBufferPointer?
+        ) throws(PayloadDecodingError) -> (end: Int, count: Int) {
+            let storedBytes = stored ?? UnsafeRawBufferPointer(start: nil, count: 0)
             // The counters are written after one byte kept for their count, which is filled
-            // in at the end (made longer in the rare bucket of 128 counters or more): no
-            // second buffer to copy from.
-            output.removeAll(keepingCapacity: true)
-            output.append(0)
+            // in at the end (made longer in the rare bucket of 128 counters or more).
+            var end = 1
             var count = 0
+            func appendVarint(_ value: UInt64) {
+                var remaining = value
+                while remaining >= 0x80 {
+                    output.storeBytes(of: UInt8(truncatingIfNeeded: remaining) | 0x80, toByteOffset: end, as: UInt8.self)
+                    end += 1
+                    remaining >>= 7
+                }
+                output.storeBytes(of: UInt8(remaining), toByteOffset: end, as: UInt8.self)
+                end += 1
+            }
+            func appendBytes(_ bytes: UnsafeRawBufferPointer) {
+                guard let start = bytes.baseAddress else { return }
+                // A few bytes (a counter's name) byte by byte: cheaper than a call to copy them.
+                if bytes.count <= 16 {
+                    for index in 0..<bytes.count { output.storeBytes(of: bytes[index], toByteOffset: end + index, as: UInt8.self) }
+                } else {
+                    (output + end).copyMemory(from: start, byteCount: bytes.count)
+                }
+                end += bytes.count
+            }
             func append(_ name: UnsafeRawBufferPointer, _ value: Int) {
-                PayloadWriter.appendVarint(UInt64(name.count), to: &output)
-                output.append(contentsOf: name)
-                PayloadWriter.appendVarint(PayloadWriter.zigzag(value), to: &output)
+                appendVarint(UInt64(name.count))
+                appendBytes(name)
+                appendVarint(PayloadWriter.zigzag(value))
                 count += 1
             }
-            let storedBytes = stored ?? UnsafeRawBufferPointer(start: nil, count: 0)
             var reader = PayloadReader(storedBytes)
             var next = changes.startIndex
             let storedCount = stored == nil ? 0 : try reader.readCount()
@@ -114,8 +155,8 @@ enum BucketCoding {
             // a month's bucket holds hundreds of counters, and a group changes a few of them.
             var runStart = storedBytes.count - reader.remaining
             var runCount = 0
-            func closeRun(at end: Int) {
-                if end > runStart { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: storedBytes[runStart..<end])) }
+            func closeRun(at runEnd: Int) {
+                if runEnd > runStart { appendBytes(UnsafeRawBufferPointer(rebasing: storedBytes[runStart..<runEnd])) }
                 count += runCount
                 runCount = 0
             }
@@ -150,15 +191,17 @@ enum BucketCoding {
             closeRun(at: storedBytes.count - reader.remaining)
             guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a counters bucket") }
             for change in changes[next...] where change.amount != 0 { append(change.name, change.amount) }
-            guard count > 0 else { return false }
-            if count < 0x80 {
-                output[0] = UInt8(count)
-            } else {
-                var prefix: [UInt8] = []
-                PayloadWriter.appendVarint(UInt64(count), to: &prefix)
-                output.replaceSubrange(0..<1, with: prefix)
+            guard count >= 0x80 else {
+                output.storeBytes(of: UInt8(count), toByteOffset: 0, as: UInt8.self)
+                return (end, count)
             }
-            return true
+            // A count of two bytes or more: the counters move to make room for it.
+            let width = (UInt64.bitWidth - UInt64(count).leadingZeroBitCount + 6) / 7
+            (output + width).copyMemory(from: output + 1, byteCount: end - 1)
+            let counters = end - 1
+            end = 0
+            appendVarint(UInt64(count))
+            return (width + counters, count)
         }
 
         /// How `left` sorts against `right` in byte order (`memcmp`, the shorter first on a

@@ -299,7 +299,7 @@ public struct StatisticsProjection: Projection {
                 changes.admissions.append(key: StatisticsProjection.admittedKey(entry.bucket.date, entry.bucket.region, entry.personId), value: BucketCoding.number(change))
             }
             changes.admissions.sortInKeyOrder()
-            var merged = BucketCoding.Merge()  // its buffers serve every bucket
+            var merged = BucketCoding.Merge()  // one for every bucket
             // The daily counters, a month of a region per bucket (`days/<YYYY-MM>/<region>`),
             // each counter named by its day of the month (one byte) and its code (its number, or
             // 0 and its name); buckets in the byte order of their keys, counters in the byte
