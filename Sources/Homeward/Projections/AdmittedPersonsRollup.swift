@@ -304,7 +304,15 @@ enum AdmittedPersonsRollup {
     }
 
     private static func personMonthKey(_ personId: String, _ month: String, kind: String = "pmonth") -> [UInt8] {
-        key(kind, personId, month)
+        // Without the variadic parts' array: a rebuild makes one for each admission.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(kind.utf8.count + personId.utf8.count + month.utf8.count + 2)
+        bytes.appendUTF8(of: kind)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.appendUTF8(of: personId)
+        bytes.append(0)
+        bytes.appendUTF8(of: month)
+        return bytes
     }
 
     private static func read(_ key: [UInt8], in context: ProjectionContext) throws -> Counts {

@@ -84,8 +84,13 @@ enum BucketCoding {
         /// writes them) to a stored counters value: the merge of two buckets' values.
         /// - Returns: `false` when no counter is left.
         mutating func adding(counters changes: UnsafeRawBufferPointer, to stored: UnsafeRawBufferPointer?) throws(PayloadDecodingError) -> Bool {
+            // Read into an array sized by the value's count, not grown counter by counter.
+            var reader = PayloadReader(changes)
+            let count = try reader.readCount()
             var named: [(name: UnsafeRawBufferPointer, amount: Int)] = []
-            try BucketCoding.forEachCounter(in: changes) { name, amount in named.append((name, amount)) }
+            named.reserveCapacity(count)
+            for _ in 0..<count { named.append((try reader.readTextBytes(), try reader.readInt())) }
+            guard reader.isAtEnd else { throw PayloadDecodingError("bytes left after a counters value") }
             return try adding(named[...], to: stored)
         }
 
