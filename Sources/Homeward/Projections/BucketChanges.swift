@@ -22,6 +22,22 @@ struct BucketChanges: Sendable {
     /// and in key order.
     var personMonths: [AdmittedPersonsRollup.OrderedChange] = []
 
+    /// These changes and those of `other`, made from the other parts of the same contributions
+    /// (``StatisticsProjection/Deltas/Parts``): each family is taken from the one that has it.
+    func joined(with other: BucketChanges) -> BucketChanges {
+        func either<Family>(_ mine: Family, _ theirs: Family, isEmpty: (Family) -> Bool) -> Family {
+            precondition(isEmpty(mine) || isEmpty(theirs), "two parts of the contributions changed the same family")
+            return isEmpty(mine) ? theirs : mine
+        }
+        var joined = BucketChanges()
+        joined.admissions = either(admissions, other.admissions) { $0.count == 0 }
+        joined.counters = either(counters, other.counters) { $0.count == 0 }
+        joined.pickups = either(pickups, other.pickups) { $0.count == 0 }
+        joined.pickupsRemoved = either(pickupsRemoved, other.pickupsRemoved) { $0.isEmpty }
+        joined.personMonths = either(personMonths, other.personMonths) { $0.isEmpty }
+        return joined
+    }
+
     /// Stores the changes: each family's buckets in key order, so that the context's cursor
     /// moves forward through the keys.
     func write(in context: ProjectionContext) throws {

@@ -50,7 +50,11 @@ struct ReliefStreamRebuilder: StreamRebuilder {
 
     /// The work left once the cases are folded, done on every core.
     private enum FoldPiece: Sendable {
-        case bucketChanges, statisticsEntries, caseEntries, entitlementEntries
+        /// The bucket changes of one part of the contributions: the daily counters (the largest
+        /// piece) apart from the admissions by person, so that neither keeps one core busy
+        /// while the other has nothing left.
+        case bucketChanges(StatisticsProjection.Deltas.Parts)
+        case statisticsEntries, caseEntries, entitlementEntries
     }
 
     /// What a ``FoldPiece`` gives.
@@ -129,7 +133,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
         // summing and encoding the bucket changes) is done as separate pieces on every core,
         // the largest first: done one after the other, they took a third of a group's fold.
         let links = folded.linkEntries
-        let pieces: [FoldPiece] = (wantsStatistics ? [.bucketChanges, .statisticsEntries] : [])
+        let pieces: [FoldPiece] = (wantsStatistics ? [.bucketChanges(.counters), .bucketChanges(.persons), .statisticsEntries] : [])
             + (wantsCases ? [.caseEntries] : []) + (wantsEntitlements ? [.entitlementEntries] : [])
         let calendar = cases.configuration.calendar
         let caseCount = folded.caseCount
@@ -149,8 +153,8 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             case .caseEntries: return joined(\.caseEntries)
             case .entitlementEntries: return joined(\.entitlementEntries, then: links)
             case .statisticsEntries: return joined(\.statisticsEntries, then: links)
-            case .bucketChanges:
-                var deltas = StatisticsProjection.Deltas(calendar: calendar)
+            case .bucketChanges(let parts):
+                var deltas = StatisticsProjection.Deltas(calendar: calendar, parts: parts)
                 deltas.reserveCapacity(cases: caseCount)
                 for run in foldedRuns {
                     for contribution in run.contributions { deltas.add(contribution, sign: 1) }
@@ -163,7 +167,7 @@ struct ReliefStreamRebuilder: StreamRebuilder {
             case (.caseEntries, .entries(let entries)): result.entries[cases.name] = entries
             case (.entitlementEntries, .entries(let entries)): result.entries[entitlements.name] = entries
             case (.statisticsEntries, .entries(let entries)): result.entries[statistics.name] = entries
-            case (.bucketChanges, .bucketChanges(let changes)): result.bucketChanges = changes
+            case (.bucketChanges, .bucketChanges(let changes)): result.bucketChanges = result.bucketChanges.map { $0.joined(with: changes) } ?? changes
             default: preconditionFailure("a fold piece gave another piece's result")
             }
         }

@@ -188,19 +188,38 @@ public struct StatisticsProjection: Projection {
         /// share a slot).
         private var monthTexts = [(date: Int, text: String)](repeating: (.min, ""), count: 256)
 
-        init(calendar: LocalCalendar) {
+        /// Which of a contribution's changes a ``Deltas`` keeps.
+        struct Parts: OptionSet, Sendable {
+            let rawValue: Int
+            /// The daily counters, the open stays and the pickup times.
+            static let counters = Parts(rawValue: 1)
+            /// The admissions by person (a region's and a month's distinct persons).
+            static let persons = Parts(rawValue: 2)
+            static let all: Parts = [.counters, .persons]
+        }
+
+        /// The changes kept: two deltas of one set of contributions, one of each part, make
+        /// their bucket changes on two threads.
+        let parts: Parts
+
+        init(calendar: LocalCalendar, parts: Parts = .all) {
             self.calendar = calendar
+            self.parts = parts
         }
 
         /// Makes room for the changes of about `cases` cases' contributions, so that the tables
         /// are not grown (and every entry moved) again and again.
         mutating func reserveCapacity(cases: Int) {
             // About a dozen daily counters change per case, and most cases are admitted once.
-            days.reserveCapacity(12 * cases)
-            admitted.reserveCapacity(cases)
-            personMonths.reserveCapacity(cases)
-            // Fewer buckets than cases (two for each case picked up, most of them shared).
-            pickups.reserveCapacity(cases / 2)
+            if parts.contains(.counters) {
+                days.reserveCapacity(12 * cases)
+                // Fewer buckets than cases (two for each case picked up, most of them shared).
+                pickups.reserveCapacity(cases / 2)
+            }
+            if parts.contains(.persons) {
+                admitted.reserveCapacity(cases)
+                personMonths.reserveCapacity(cases)
+            }
         }
 
         /// The number in the packed keys of a counter: a numbered counter's follows from its
@@ -229,6 +248,13 @@ public struct StatisticsProjection: Projection {
 
         mutating func add(_ contribution: CaseContribution, sign: Int) {
             let region = contribution.region ?? "-"
+            if parts.contains(.persons) {
+                for admission in contribution.admissions {
+                    admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
+                    personMonths[AdmittedPersonsRollup.PersonMonth(personId: admission.personId, month: monthText(of: admission.date)), default: 0] += sign
+                }
+            }
+            guard parts.contains(.counters) else { return }
             let regionNumber = Self.number(of: region, in: &regions, below: 1 << 20, "regions")
             func count(_ counter: Int, _ amount: Int, on date: LocalDate) {
                 days.add(sign * amount, to: Self.pack(date, region: regionNumber, counter: counter))
@@ -236,10 +262,6 @@ public struct StatisticsProjection: Projection {
             }
             for item in contribution.counts {
                 count(number(of: item.counter), item.amount, on: item.date)
-            }
-            for admission in contribution.admissions {
-                admitted[Admitted(bucket: Bucket(date: admission.date, region: region), personId: admission.personId), default: 0] += sign
-                personMonths[AdmittedPersonsRollup.PersonMonth(personId: admission.personId, month: monthText(of: admission.date)), default: 0] += sign
             }
             // An ended stay is stranded over N hours at the start E of each date with
             // admittedAt + N hours < E <= endedAt.
