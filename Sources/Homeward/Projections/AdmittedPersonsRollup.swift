@@ -148,7 +148,13 @@ enum AdmittedPersonsRollup {
         var latest: [PersonLinks.Pair: PersonLinks.Change] = [:]
         for change in changes where latest[change.pair].map({ $0.position <= change.position }) ?? true { latest[change.pair] = change }
         var applied: [PersonLinks.Change] = []
-        for change in latest.values.sorted(by: { Self.inByteOrder($0.pair, $1.pair) }) {
+        // In the byte order of their pairs' keys, each key made once (not two ids turned into
+        // bytes again at every comparison of the sort).
+        var pairKeys = EntryBuffer()
+        let unordered = Array(latest.values)
+        for change in unordered { pairKeys.append(key: key("linkpair", change.pair.first, change.pair.second), value: []) }
+        for index in pairKeys.indicesInKeyOrder() {
+            let change = unordered[index]
             let pairKey = key("linkpair", change.pair.first, change.pair.second)
             if let stored = try context.get(pairKey), try BucketCoding.number(stored) > Int(change.position) { continue }
             try context.put(pairKey, BucketCoding.number(Int(change.position)))
@@ -194,28 +200,46 @@ enum AdmittedPersonsRollup {
         return Set(try BucketCoding.pairs(bytes))
     }
 
-    /// The connected components of a set of links, each as its links.
+    /// The connected components of a set of links, each as its links, in the byte order of
+    /// their smallest ids.
+    ///
+    /// Each id is numbered once and the links join numbers (union–find): a search through the
+    /// ids' table for every step of a walk through each component hashed two ids per link
+    /// again and again, a fifth of applying a rebuild's links.
     private static func components(of links: Set<PersonLinks.Pair>) -> [Set<PersonLinks.Pair>] {
-        var adjacency: [BytewiseString: [PersonLinks.Pair]] = [:]
-        for link in links {
-            adjacency[BytewiseString(link.first), default: []].append(link)
-            adjacency[BytewiseString(link.second), default: []].append(link)
+        let links = Array(links)
+        var numbers: [BytewiseString: Int] = [:]
+        numbers.reserveCapacity(2 * links.count)
+        var ids: [BytewiseString] = []
+        func number(_ id: String) -> Int {
+            let id = BytewiseString(id)
+            if let number = numbers[id] { return number }
+            numbers[id] = ids.count
+            ids.append(id)
+            return ids.count - 1
         }
-        var seen = Set<BytewiseString>()
-        var result: [Set<PersonLinks.Pair>] = []
-        for start in adjacency.keys.sorted() where !seen.contains(start) {
-            var component = Set<PersonLinks.Pair>()
-            var queue = [start]
-            seen.insert(start)
-            while let id = queue.popLast() {
-                for link in adjacency[id] ?? [] {
-                    component.insert(link)
-                    for next in [BytewiseString(link.first), BytewiseString(link.second)] where seen.insert(next).inserted { queue.append(next) }
-                }
+        let ends = links.map { (number($0.first), number($0.second)) }
+        var parent = Array(ids.indices)
+        func root(_ number: Int) -> Int {
+            var number = number
+            while parent[number] != number {
+                parent[number] = parent[parent[number]]
+                number = parent[number]
             }
-            result.append(component)
+            return number
         }
-        return result
+        for (first, second) in ends {
+            let (a, b) = (root(first), root(second))
+            if a != b { parent[max(a, b)] = min(a, b) }
+        }
+        // Each component under its smallest id, found by the ids in byte order.
+        var smallest = [Int?](repeating: nil, count: ids.count)
+        for number in ids.indices.sorted(by: { ids[$0] < ids[$1] }) where smallest[root(number)] == nil {
+            smallest[root(number)] = number
+        }
+        var linksOfRoot: [Int: [PersonLinks.Pair]] = [:]
+        for (link, ends) in zip(links, ends) { linksOfRoot[root(ends.0), default: []].append(link) }
+        return linksOfRoot.sorted { ids[smallest[$0.key]!] < ids[smallest[$1.key]!] }.map { Set($0.value) }
     }
 
     /// Removes a component: its fixes (from the months' sums), its links and its members' entries.
@@ -291,28 +315,24 @@ enum AdmittedPersonsRollup {
 
     // MARK: Keys and values
 
-    private static func key(_ kind: String, _ parts: String...) -> [UInt8] {
-        // Sized once, not grown part by part (a rebuild makes one or two per admission).
+    /// `<kind>/<first>`, then `·<second>` when there is one. Sized once, not grown part by part,
+    /// and with no array of parts (a rebuild makes one or two for each admission, and several
+    /// for each link).
+    private static func key(_ kind: String, _ first: String, _ second: String? = nil) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(parts.reduce(kind.utf8.count) { $0 + 1 + $1.utf8.count })
+        bytes.reserveCapacity(kind.utf8.count + 2 + first.utf8.count + (second?.utf8.count ?? 0))
         bytes.appendUTF8(of: kind)
-        for (index, part) in parts.enumerated() {
-            bytes.append(index == 0 ? UInt8(ascii: "/") : 0)
-            bytes.appendUTF8(of: part)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.appendUTF8(of: first)
+        if let second {
+            bytes.append(0)
+            bytes.appendUTF8(of: second)
         }
         return bytes
     }
 
     private static func personMonthKey(_ personId: String, _ month: String, kind: String = "pmonth") -> [UInt8] {
-        // Without the variadic parts' array: a rebuild makes one for each admission.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(kind.utf8.count + personId.utf8.count + month.utf8.count + 2)
-        bytes.appendUTF8(of: kind)
-        bytes.append(UInt8(ascii: "/"))
-        bytes.appendUTF8(of: personId)
-        bytes.append(0)
-        bytes.appendUTF8(of: month)
-        return bytes
+        key(kind, personId, month)
     }
 
     private static func read(_ key: [UInt8], in context: ProjectionContext) throws -> Counts {

@@ -1,5 +1,9 @@
 import HomewardLMDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A projection's view of one write (or read) transaction: its own key-value state, and the log.
 ///
 /// Keys and values are bytes; a projection chooses their encoding. The context is valid only
@@ -139,7 +143,12 @@ public final class ProjectionContext {
         let cursor = try transaction.cursor(database)
         // LMDB refuses an empty key to seek to: an empty prefix starts at the first key.
         var entry = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
-        while let current = entry, current.key.starts(with: prefix) {
+        // The prefix compared with `memcmp` (the generic `starts(with:)` went byte by byte
+        // through two iterators).
+        func starts(_ key: UnsafeRawBufferPointer) -> Bool {
+            key.count >= prefix.count && (prefix.isEmpty || prefix.withUnsafeBytes { memcmp(key.baseAddress!, $0.baseAddress!, prefix.count) == 0 })
+        }
+        while let current = entry, starts(current.key) {
             if try !body(Array(current.key), Array(current.value)) { return }
             entry = try cursor.next()
         }
