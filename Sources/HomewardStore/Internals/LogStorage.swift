@@ -479,6 +479,10 @@ final class LogStorage: Sendable {
         }
         let names = try transaction.cursor(streams)
         let versions = try transaction.cursor(streamEvents)
+        // The stream index read where its pages lie: a stream's entries found by a binary
+        // search in each page down from the root and read slot by slot, not through a cursor
+        // call for every entry. Through the cursor when the pages cannot be read so.
+        let tree = try PairKeyTree(streamEvents, in: transaction)
         var entry = after.isEmpty ? try names.first() : try names.seek(atLeast: Array(after.utf8))
         if let current = entry, !after.isEmpty, current.key.elementsEqual(after.utf8) { entry = try names.next() }
         while let current = entry, positions.count < minimumEvents {
@@ -488,17 +492,32 @@ final class LogStorage: Sendable {
             let number = BigEndian.uint64(current.value)
             lastStreamKey = current.key
             starts.append(positions.count)
-            // The key of the stream's first event, on the stack (not three arrays per stream).
-            var firstKey = (number.bigEndian, UInt64(1).bigEndian)
-            var version = try withUnsafeBytes(of: &firstKey) { try versions.seek(atLeast: $0) }
-            while let stored = version, stored.key.count == 16, BigEndian.uint64(stored.key) == number {
-                guard stored.value.count == 8 else {
-                    throw EventStoreError(.corrupted, "an entry of the stream index of '\(String(decoding: current.key, as: UTF8.self))' is \(stored.value.count) bytes, not 8")
+            func wrongSize(_ count: Int) -> EventStoreError {
+                EventStoreError(.corrupted, "an entry of the stream index of '\(String(decoding: current.key, as: UTF8.self))' is \(count) bytes, not 8")
+            }
+            var readThroughTree = false
+            if let found = tree {
+                readThroughTree = try found.forEachValue(first: number, from: 1) { _, value in
+                    guard value.count == 8 else { throw wrongSize(value.count) }
+                    let position = BigEndian.uint64(value)
+                    if position > head { return false }
+                    positions.append(position)
+                    return true
                 }
-                let position = BigEndian.uint64(stored.value)
-                if position > head { break }
-                positions.append(position)
-                version = try versions.next()
+                // A page that did not check out: this stream again, through the cursor.
+                if !readThroughTree { positions.removeSubrange(starts.last!...) }
+            }
+            if !readThroughTree {
+                // The key of the stream's first event, on the stack (not three arrays per stream).
+                var firstKey = (number.bigEndian, UInt64(1).bigEndian)
+                var version = try withUnsafeBytes(of: &firstKey) { try versions.seek(atLeast: $0) }
+                while let stored = version, stored.key.count == 16, BigEndian.uint64(stored.key) == number {
+                    guard stored.value.count == 8 else { throw wrongSize(stored.value.count) }
+                    let position = BigEndian.uint64(stored.value)
+                    if position > head { break }
+                    positions.append(position)
+                    version = try versions.next()
+                }
             }
             if !unindexedPositions.isEmpty, let more = unindexedPositions[StreamID(unchecked: String(decoding: current.key, as: UTF8.self))] { positions += more }
             entry = try names.next()
