@@ -118,6 +118,19 @@ public struct PayloadReader {
 
     @inline(__always)
     private mutating func varint() throws(PayloadDecodingError) -> UInt64 {
+        // Most counts, lengths and small integers take one byte: read it with no loop.
+        if offset < buffer.count {
+            let first = buffer.load(fromByteOffset: offset, as: UInt8.self)
+            if first < 0x80 {
+                offset += 1
+                return UInt64(first)
+            }
+        }
+        return try longVarint()
+    }
+
+    /// A varint of more than one byte (or one past the end, which throws).
+    private mutating func longVarint() throws(PayloadDecodingError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
