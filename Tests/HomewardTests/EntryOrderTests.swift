@@ -77,6 +77,36 @@ struct EntryOrderTests {
         #expect(entries.indicesInKeyOrder() == expected, "the places of the entries in the same order")
     }
 
+    /// A rebuild's group appends each case's entries case by case, in the order of the case
+    /// ids: a family of keys then comes already in order, others do not, and a few keys repeat.
+    /// Ranges found in order are left as they are; the whole is still in byte order, equal keys
+    /// in the order appended.
+    @Test(arguments: [0, 1, 5])
+    func familiesAppendedInOrderAmongOthersComeInOrder(unordered: Int) {
+        var generator = SeededRandom(seed: UInt64(unordered) + 11)
+        var keys: [[UInt8]] = []
+        for number in 0..<3_000 {
+            let caseId = "HZ-\(100_000 + number)"
+            keys.append(Array("case/\(caseId)".utf8))
+            keys.append(Array("contribution/\(caseId)".utf8))
+            // A list entry by status and region, in no order.
+            keys.append(Array("list/s\(Int.random(in: 0..<4, using: &generator))/r\(Int.random(in: 0..<50, using: &generator))".utf8) + [0] + Array(caseId.utf8))
+            // Now and then an id out of order, or a key seen before.
+            if unordered > 0, Int.random(in: 0..<100, using: &generator) < unordered {
+                keys.append(Array("case/HZ-\(100_000 + Int.random(in: 0..<3_000, using: &generator))".utf8))
+            }
+        }
+        var entries = EntryBuffer()
+        for (index, key) in keys.enumerated() { entries.append(key: key, value: withUnsafeBytes(of: UInt32(index)) { Array($0) }) }
+        var indices: [Int] = []
+        entries.forEachInKeyOrder { _, value in indices.append(Int(value.loadUnaligned(as: UInt32.self))) }
+        let expected = keys.indices.sorted { left, right in
+            if keys[left] != keys[right] { return keys[left].lexicographicallyPrecedes(keys[right]) }
+            return left < right
+        }
+        #expect(indices == expected)
+    }
+
     /// The entries of a case written through the buffer are the same keys and values as its
     /// pairs, and keys made of parts are joined with slashes.
     @Test func aBufferKeepsEachEntrysKeyAndValue() {

@@ -35,6 +35,10 @@ struct KeySorter {
                     sortByComparing(range, from: depth)
                     continue
                 }
+                // Keys already in order (a group's keys of each case, appended case by case in
+                // the order of the case ids) stay as they are: a walk that stops at the first
+                // pair out of order costs less than dealing them again and again.
+                if isInOrder(range, from: depth) { continue }
                 let depth = depth + sharedLength(range, from: depth)
                 counts.initialize(repeating: 0, count: 257)
                 for position in range { counts[pile(Int(order[position]), depth)] += 1 }
@@ -67,6 +71,15 @@ struct KeySorter {
     private func pile(_ entry: Int, _ depth: Int) -> Int {
         let span = spans[entry]
         return depth < Int(span.keyCount) ? Int(bytes[span.start + depth]) + 1 : 0
+    }
+
+    /// Whether the keys of the range follow one another in order already (equal keys in any
+    /// order: they are in the order appended), compared from `depth` on.
+    private func isInOrder(_ range: Range<Int>, from depth: Int) -> Bool {
+        for position in (range.lowerBound + 1)..<range.upperBound where precedes(order[position], order[position - 1], from: depth) {
+            return false
+        }
+        return true
     }
 
     /// How many bytes from `depth` on every key of the range shares with the first (none past
