@@ -135,6 +135,38 @@ struct ProjectionContextTests {
         }
     }
 
+    /// A lent scan finds what a scan finds, for every prefix: none, one key's, a family's, one
+    /// that matches nothing, and one past every key; and stops when its body says so.
+    @Test func aLentScanFindsWhatAScanFinds() throws {
+        try withTemporaryEventStore { store in
+            for index in 0..<600 { try store.append([.sample("Seen", index: index)], to: StreamID(validating: "case-\(index % 3)")) }
+            let engine = try ProjectionEngine(store: store, projections: [PuttingProjection()], batchSize: 50)
+            try engine.catchUp()
+            try engine.read(PuttingProjection().name) { context in
+                let samples = [[], PuttingProjection.key(at: 17), Array(PuttingProjection.key(at: 17).prefix(3)), Array("zz".utf8), Array("\u{7f}".utf8)]
+                for prefix in samples {
+                    var scanned: [[UInt8]] = []
+                    var lent: [[UInt8]] = []
+                    try context.scan(prefix: prefix) { key, value in
+                        scanned.append(key + [0xff] + value)
+                        return true
+                    }
+                    try context.scanLent(prefix: prefix) { key, value in
+                        lent.append(Array(key) + [0xff] + Array(value))
+                        return true
+                    }
+                    #expect(lent == scanned, "prefix \(prefix)")
+                }
+                var firstTwo = 0
+                try context.scanLent(prefix: []) { _, _ in
+                    firstTwo += 1
+                    return firstTwo < 2
+                }
+                #expect(firstTwo == 2)
+            }
+        }
+    }
+
     /// New keys are stored as given, stored ones merged, and a merge that gives nothing removes
     /// the key, across batches and pages.
     @Test func insertStoresNewKeysAndMergesStoredOnes() throws {

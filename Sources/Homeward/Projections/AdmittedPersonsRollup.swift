@@ -267,13 +267,18 @@ enum AdmittedPersonsRollup {
         var admissions: [String: [Int]] = [:]
         for member in members.map(\.string) {
             try context.put(key("linked", member), Array(canonical.utf8))
-            try context.scan(prefix: personMonthKey(member, "")) { key, value in
-                admissions[String(decoding: key.suffix(7), as: UTF8.self), default: []].append(try BucketCoding.number(value))
+            try context.scanLent(prefix: personMonthKey(member, "")) { key, value in
+                admissions[String(decoding: key.suffix(7), as: UTF8.self), default: []].append(try BucketCoding.number(Array(value)))
                 return true
             }
         }
+        // No fix of this canonical id is stored: its ids were in no component, or in ones
+        // dissolved before (which took their fixes away), so each fix is stored as it is.
         for (month, counts) in admissions {
-            try store(fix(counts), of: canonical, month: month, in: context) { monthFixes[month, default: Counts()].add($0) }
+            let fix = fix(counts)
+            guard fix != Counts() else { continue }
+            try context.put(personMonthKey(canonical, month, kind: "compfix"), encode(fix))
+            monthFixes[month, default: Counts()].add(fix)
         }
     }
 

@@ -140,7 +140,20 @@ public final class ProjectionContext {
     /// Calls `body` with every key starting with `prefix` (every key, for an empty prefix), in
     /// key order, until it returns `false`.
     public func scan(prefix: [UInt8], _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Bool) throws {
-        let cursor = try transaction.cursor(database)
+        try walk(prefix: prefix, with: try transaction.cursor(database)) { key, value in try body(Array(key), Array(value)) }
+    }
+
+    /// ``scan(prefix:_:)`` with each key and value lent where it lies, through the context's own
+    /// cursor: for scans that only read what they are handed (a rebuild makes thousands of
+    /// short ones, and a cursor opened and two arrays made for each cost more than the reading).
+    ///
+    /// `body` must not use the context: the key and value are valid for the call only, and the
+    /// cursor they come from is the one the context's other methods move.
+    public func scanLent(prefix: [UInt8], _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool) throws {
+        try walk(prefix: prefix, with: try positioned(), body)
+    }
+
+    private func walk(prefix: [UInt8], with cursor: Cursor, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
         // LMDB refuses an empty key to seek to: an empty prefix starts at the first key.
         var entry = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
         // The prefix compared with `memcmp` (the generic `starts(with:)` went byte by byte
@@ -149,7 +162,7 @@ public final class ProjectionContext {
             key.count >= prefix.count && (prefix.isEmpty || prefix.withUnsafeBytes { memcmp(key.baseAddress!, $0.baseAddress!, prefix.count) == 0 })
         }
         while let current = entry, starts(current.key) {
-            if try !body(Array(current.key), Array(current.value)) { return }
+            if try !body(current.key, current.value) { return }
             entry = try cursor.next()
         }
     }
