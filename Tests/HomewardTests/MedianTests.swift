@@ -18,6 +18,29 @@ struct MedianTests {
         #expect(StatisticsCalculator.median(values) == Self.sortedMedian(values))
     }
 
+    /// Two buckets merged run by run give the bytes of encoding all their values (what the
+    /// rebuild stored before it merged runs), whatever their sizes, signs and repeats.
+    @Test(arguments: [(0, 0), (0, 5), (7, 0), (1, 1), (40, 3), (200, 180)])
+    func mergedBucketsAreTheBucketOfAllTheirValues(left: Int, right: Int) throws {
+        var random = SeededRandom(seed: UInt64(left * 1_000 + right))
+        func values(_ count: Int) -> [Double] {
+            (0..<count).map { _ in [-0.0, 0.0, 12.5, -3.25][Int.random(in: 0...3, using: &random)] + Double(Int.random(in: -50...50, using: &random)) / 4 }
+        }
+        let (first, second) = (values(left), values(right))
+        let merged = try PickupMinutes.encode(first).withUnsafeBytes { stored in
+            try PickupMinutes.encode(second).withUnsafeBytes { added in try PickupMinutes.merged(stored, added) }
+        }
+        #expect(merged == PickupMinutes.encode(first + second))
+        #expect(try PickupMinutes(merged).count == left + right)
+    }
+
+    @Test func aDamagedBucketIsNotMerged() {
+        let good = PickupMinutes.encode([1, 2])
+        #expect(throws: PayloadDecodingError.self) {
+            try [UInt8]([3, 0, 0, 0]).withUnsafeBytes { stored in try good.withUnsafeBytes { try PickupMinutes.merged(stored, $0) } }
+        }
+    }
+
     @Test func noValuesHaveNoMedian() throws {
         #expect(PickupMinutes.median([try PickupMinutes(PickupMinutes.encode([]))]) == nil)
         #expect(StatisticsCalculator.median([]) == nil)

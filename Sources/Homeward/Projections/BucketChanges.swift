@@ -60,9 +60,7 @@ struct BucketChanges: Sendable {
                     return minutes.isEmpty ? nil : PickupMinutes.encode(minutes)
                 }
             } else {
-                try context.insert(key, added) { stored in
-                    PickupMinutes.encode(try BucketCoding.minutes(Array(stored)) + BucketCoding.minutes(Array(added)))
-                }
+                try context.insert(key, added) { stored in try PickupMinutes.merged(stored, added) }
             }
         }
         try AdmittedPersonsRollup.apply(personMonths, in: context)
