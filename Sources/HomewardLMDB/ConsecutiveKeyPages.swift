@@ -256,19 +256,27 @@ public struct ConsecutiveKeyPages: Sendable {
             return (mapStart + Int(pageNumbers[page]) * pageSize, Int(key - firstKeys[page]))
         }
         var throughIndex = 0
-        var current = 0
-        var slotAhead = 0
-        var nodeAhead = 0
+        // Each key is located once, `slotDistance` keys ahead, and kept in a ring for its node's
+        // prefetch and its read (each of the three located it again).
+        var page = 0
+        let ringSize = Self.slotDistance
+        var ring = [(start: UnsafeRawPointer, slot: Int, page: Int)?](repeating: nil, count: ringSize)
+        func locateAhead(_ index: Int) {
+            ring[index % ringSize] = locate(keys[index], from: &page).map { ($0.start, $0.slot, page) }
+        }
+        for index in 0..<min(ringSize, keys.count) { locateAhead(index) }
         for (index, key) in keys.enumerated() {
-            if index + Self.slotDistance < keys.count, let (start, slot) = locate(keys[index + Self.slotDistance], from: &slotAhead) {
-                homeward_prefetch(start + LeafPage.slotOffset(slot))
+            let located = ring[index % ringSize]
+            if index + Self.slotDistance < keys.count {
+                locateAhead(index + Self.slotDistance)
+                if let (start, slot, _) = ring[(index + Self.slotDistance) % ringSize] { homeward_prefetch(start + LeafPage.slotOffset(slot)) }
             }
-            if index + Self.nodeDistance < keys.count, let (start, slot) = locate(keys[index + Self.nodeDistance], from: &nodeAhead) {
+            if index + Self.nodeDistance < keys.count, let (start, slot, _) = ring[(index + Self.nodeDistance) % ringSize] {
                 let node = Int(start.loadUnaligned(fromByteOffset: LeafPage.slotOffset(slot), as: UInt16.self))
                 if node < pageSize { homeward_prefetch(start + node) }
             }
-            if let (start, slot) = locate(key, from: &current), let page = LeafPage(at: start, number: pageNumbers[current], pageSize: pageSize),
-                let value = page.value(at: slot, key: key)
+            if let (start, slot, pageIndex) = located, let leaf = LeafPage(at: start, number: pageNumbers[pageIndex], pageSize: pageSize),
+                let value = leaf.value(at: slot, key: key)
             {
                 throughIndex += 1
                 try body(index, value)

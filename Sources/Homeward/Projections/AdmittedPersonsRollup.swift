@@ -150,12 +150,12 @@ enum AdmittedPersonsRollup {
         var applied: [PersonLinks.Change] = []
         // In the byte order of their pairs' keys, each key made once (not two ids turned into
         // bytes again at every comparison of the sort).
-        var pairKeys = EntryBuffer()
         let unordered = Array(latest.values)
-        for change in unordered { pairKeys.append(key: key("linkpair", change.pair.first, change.pair.second), value: []) }
+        let keys = unordered.map { key("linkpair", $0.pair.first, $0.pair.second) }
+        var pairKeys = EntryBuffer()
+        for pairKey in keys { pairKeys.append(key: pairKey, value: []) }
         for index in pairKeys.indicesInKeyOrder() {
-            let change = unordered[index]
-            let pairKey = key("linkpair", change.pair.first, change.pair.second)
+            let (change, pairKey) = (unordered[index], keys[index])
             if let stored = try context.get(pairKey), try BucketCoding.number(stored) > Int(change.position) { continue }
             try context.put(pairKey, BucketCoding.number(Int(change.position)))
             applied.append(change)
