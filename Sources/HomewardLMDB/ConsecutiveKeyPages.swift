@@ -287,6 +287,32 @@ public struct ConsecutiveKeyPages: Sendable {
         return throughIndex
     }
 
+    /// Reads a byte of the indexed pages, one page in sixteen, so that they are mapped into the
+    /// process before they are read: on another thread, while the first values are read.
+    ///
+    /// A page of the map is mapped at its first touch (a fault, which maps the sixteen pages
+    /// around it on Linux). A rebuild's first group of streams has events all over the log, and
+    /// its read took twice as long per event as the next group's; with the pages touched
+    /// beside it, 24 → 14–19 ms at a million events.
+    /// - Parameters:
+    ///   - database: The database the index was made for.
+    ///   - transaction: A read transaction of the same environment.
+    /// - Returns: A sum of the bytes read (so that the reads are made).
+    /// - Throws: ``LMDBError``.
+    @discardableResult
+    public func touch(in database: Database, _ transaction: Transaction) throws(LMDBError) -> Int {
+        let cursor = try transaction.cursor(database)
+        guard let first = firstKeys.first, let mapStart = try mapStart(through: cursor, near: first, in: transaction) else { return 0 }
+        let lastPageNumber = try Self.lastPageNumber(in: transaction)
+        var sum = 0
+        var lastChunk = UInt64.max
+        for number in pageNumbers where number <= lastPageNumber && number / 16 != lastChunk {
+            lastChunk = number / 16
+            sum &+= Int((mapStart + Int(number) * pageSize).load(as: UInt8.self))
+        }
+        return sum
+    }
+
     /// Where the map starts, worked out from the page that holds `key` (or the next key):
     /// `nil` when the index is empty or the page does not say its number.
     private func mapStart(through cursor: Cursor, near key: UInt64, in transaction: Transaction) throws(LMDBError) -> UnsafeRawPointer? {

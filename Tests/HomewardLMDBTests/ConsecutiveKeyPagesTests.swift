@@ -102,6 +102,27 @@ struct ConsecutiveKeyPagesTests {
         #expect(throughIndex > 0)
     }
 
+    /// Touching the indexed pages reads one byte in sixteen pages of the map (each page starts
+    /// with its number, so the bytes are those numbers' low bytes) and leaves every value as
+    /// the pages give it; an empty index touches nothing.
+    @Test func touchingThePagesReadsThemAndChangesNothing() throws {
+        let directory = try TemporaryDirectory()
+        let environment = try Environment.open(path: directory.path)
+        let log = try environment.openDatabase(named: "log", options: .create)
+        try makeLog(count: 20_000, in: environment, log)
+        let pages = try environment.read { try ConsecutiveKeyPages(log, keys: 1...20_000, in: $0) }
+        let expected = pages.pages.reduce(into: (sum: 0, chunk: UInt64.max)) { state, page in
+            guard page.pageNumber / 16 != state.chunk else { return }
+            state = (state.sum + Int(UInt8(truncatingIfNeeded: page.pageNumber)), page.pageNumber / 16)
+        }.sum
+        #expect(try environment.read { try pages.touch(in: log, $0) } == expected)
+        #expect(try environment.read { try ConsecutiveKeyPages().touch(in: log, $0) } == 0)
+        let keys = Array(stride(from: UInt64(1), through: 20_000, by: 7))
+        let (values, throughIndex) = try read(keys, with: pages, in: environment, log)
+        #expect(values == keys.map { Self.value($0, bigEvery: 0) })
+        #expect(throughIndex > keys.count * 9 / 10)
+    }
+
     @Test func aWriteTransactionOrAnEmptyDatabaseReadsThroughTheCursor() throws {
         let directory = try TemporaryDirectory()
         let environment = try Environment.open(path: directory.path)

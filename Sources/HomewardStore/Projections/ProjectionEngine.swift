@@ -374,6 +374,11 @@ public final class ProjectionEngine: Sendable {
         let logPages = BackgroundWork { [store] in
             try store.read("finding the log's pages") { try store.storage.logPages(through: head, in: $0) }
         }
+        // The log's pages mapped into the process on the core that the first read leaves idle:
+        // the first group touches pages all over the log for the first time.
+        let touchedPages = BackgroundWork(after: [logPages]) { [store] in
+            try store.read("mapping the log's pages") { try logPages.value().touch(in: store.storage.log, $0) }
+        }
         // While one group is written, the next two are folded (one after the other, each on
         // every core) and finished (a group's finish beside the next group's fold), and the one
         // after them is read, on threads of their own: a fold waits neither for the writer nor
@@ -441,6 +446,7 @@ public final class ProjectionEngine: Sendable {
             for work in finishes { work.wait() }
             nextRead.wait()
             logPages.wait()
+            touchedPages.wait()
         }
         while true {
             let current = try finishes.removeFirst().take()
