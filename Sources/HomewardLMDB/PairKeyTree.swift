@@ -115,14 +115,22 @@ public struct PairKeyTree {
     /// The leaf page whose keys range holds `target` (or where it would go), found down the
     /// branch pages from the root; `nil` when a page does not check out.
     private func leaf(holding target: (UInt64, UInt64)) -> Page? {
+        descend(to: target) { _, _ in }.flatMap { page($0, flags: LMDBLayout.leafPage) }
+    }
+
+    /// The number of the leaf page whose keys range holds `target`, found down the branch pages
+    /// from the root, each handed to `visit` with the node taken; `nil` when a page does not
+    /// check out.
+    private func descend(to target: (UInt64, UInt64), _ visit: (Page, Int) -> Void) -> UInt64? {
         var number = root
         for _ in 1..<depth {
             guard let branch = page(number, flags: LMDBLayout.branchPage), let index = lastNode(atMost: target, in: branch),
                 let child = child(index, of: branch)
             else { return nil }
+            visit(branch, index)
             number = child
         }
-        return page(number, flags: LMDBLayout.leafPage)
+        return number
     }
 
     /// What follows a leaf in key order.
@@ -138,14 +146,7 @@ public struct PairKeyTree {
     /// branch page with a child after the one taken, then down that child's first children.
     private func nextLeaf(after key: (UInt64, UInt64)) -> NextLeaf {
         var path: [(branch: Page, index: Int)] = []
-        var number = root
-        for _ in 1..<depth {
-            guard let branch = page(number, flags: LMDBLayout.branchPage), let index = lastNode(atMost: key, in: branch),
-                let child = child(index, of: branch)
-            else { return .failed }
-            path.append((branch, index))
-            number = child
-        }
+        guard descend(to: key, { path.append(($0, $1)) }) != nil else { return .failed }
         while let (branch, index) = path.popLast() {
             guard index + 1 < branch.count else { continue }
             guard var number = child(index + 1, of: branch) else { return .failed }

@@ -3,19 +3,6 @@ import Foundation
 import HomewardTesting
 import Testing
 
-/// A generator that gives the same numbers for the same seed (SplitMix64).
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Reading the entries of one first part straight from the map's pages gives exactly what a
 /// cursor walk gives, wherever the entries lie among the leaf pages.
 struct PairKeyTreeTests {
@@ -31,7 +18,7 @@ struct PairKeyTreeTests {
     /// entries (seconds 1…n, some with gaps), put in an order that splits pages all over.
     private func makeIndex(firsts: UInt64, in environment: Environment, _ database: Database) throws -> [UInt64: [UInt64]] {
         var entries: [UInt64: [UInt64]] = [:]
-        var random = SplitMix(seed: firsts)
+        var random = SeededGenerator(seed: firsts)
         for first in 1...firsts {
             let count = UInt64.random(in: 0...40, using: &random)
             entries[first] = (1...max(1, count)).filter { $0 % 17 != 0 || first % 2 == 0 }
@@ -70,7 +57,7 @@ struct PairKeyTreeTests {
                 #expect(firsts == 3, "only a tree of one page cannot be read from the map")
                 return
             }
-            var random = SplitMix(seed: 7)
+            var random = SeededGenerator(seed: 7)
             let probes = (0...firsts + 1).filter { _ in firsts < 3_000 || Int.random(in: 0..<9, using: &random) == 0 }
             for first in probes {
                 for from in [1, 5, 17, 41] as [UInt64] {

@@ -13,23 +13,10 @@ struct PickupMinutes {
 
     /// Reads a bucket value written by ``encode(_:)``.
     init(_ bytes: [UInt8]) throws(PayloadDecodingError) {
-        var count = 0
-        var shift = 0
-        var offset = 0
-        while true {
-            guard offset < bytes.count, shift < 64 else { throw PayloadDecodingError("a pickup bucket's count is cut short") }
-            let byte = bytes[offset]
-            count |= Int(byte & 0x7f) << shift
-            offset += 1
-            shift += 7
-            if byte < 0x80 { break }
-        }
-        guard count >= 0, bytes.count - offset == count * 8 else {
-            throw PayloadDecodingError("a pickup bucket holds \(bytes.count - offset) bytes for \(count) values")
-        }
+        (count, start) = try bytes.withUnsafeBytes { buffer in
+            Result { () throws(PayloadDecodingError) in try Self.header(of: buffer) }
+        }.get()
         self.bytes = bytes
-        start = offset
-        self.count = count
     }
 
     /// The value at `index` in ascending order.

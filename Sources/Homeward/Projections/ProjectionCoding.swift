@@ -15,16 +15,16 @@ enum ProjectionCoding {
         return key
     }
 
-    /// ``key(_:)`` of three parts, the last after `lastSeparator`, and `more` bytes of room:
-    /// without the array of parts that a variadic call allocates (a rebuild's finish makes a key
-    /// of three parts for every admission and every pickup bucket).
-    static func key(_ first: String, _ second: String, _ third: String, lastSeparator: UInt8 = UInt8(ascii: "/"), room more: Int = 0) -> [UInt8] {
+    /// ``key(_:)`` of three parts, with `more` bytes of room for what a caller appends: without
+    /// the array of parts that a variadic call allocates (a rebuild's finish makes a key of three
+    /// parts for every admission and every pickup bucket).
+    static func key(_ first: String, _ second: String, _ third: String, room more: Int = 0) -> [UInt8] {
         var key: [UInt8] = []
         key.reserveCapacity(first.utf8.count + second.utf8.count + third.utf8.count + 2 + more)
         key.appendUTF8(of: first)
         key.append(UInt8(ascii: "/"))
         key.appendUTF8(of: second)
-        key.append(lastSeparator)
+        key.append(UInt8(ascii: "/"))
         key.appendUTF8(of: third)
         return key
     }
